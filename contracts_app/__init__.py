@@ -1,0 +1,129 @@
+"""The school SLA contracts application."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import Session
+
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate
+
+LONDON = ZoneInfo("Europe/London")
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; nothing happens at import time."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(load_config(config))
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+
+    from . import models  # noqa: F401 - register the tables
+    from .services import audit
+
+    audit.install(Session)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user and user.active else None
+
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+
+    @app.before_request
+    def require_login():
+        # Every page needs a signed-in user, except the login page itself.
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if request.blueprint == "api":
+            return None  # the API authenticates with bearer tokens
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'"
+        )
+        return response
+
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .main.routes import bp as main_bp
+    from .portal.routes import bp as portal_bp
+    from .schools.routes import bp as schools_bp
+
+    for bp in (auth_bp, main_bp, schools_bp, admin_bp, portal_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    app.register_error_handler(403, lambda e: page(403, "Not allowed", "Your role does not give access to this page."))
+    app.register_error_handler(404, lambda e: page(404, "Not found", "There is nothing at this address."))
+    app.register_error_handler(405, lambda e: page(405, "Not allowed", "That action is not available here."))
+    app.register_error_handler(
+        CSRFError, lambda e: page(400, "Form expired", "The form was out of date. Go back, reload the page and try again.")
+    )
+    app.register_error_handler(400, lambda e: page(400, "Bad request", getattr(e, "description", "Bad request")))
+    app.register_error_handler(500, lambda e: page(500, "Something went wrong", "The error has been logged."))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from pricing.money import format_gbp
+
+    @app.template_filter("gbp")
+    def gbp(value):
+        return "" if value is None else format_gbp(value)
+
+    @app.template_filter("london")
+    def london(value: datetime | None, fmt: str = "%d %b %Y %H:%M"):
+        return "" if value is None else value.astimezone(LONDON).strftime(fmt)
+
+    @app.template_filter("longdate")
+    def longdate(value):
+        return "" if value is None else f"{value.day} {value:%B %Y}"
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "council_name": app.config["COUNCIL_NAME"],
+            "service_name": app.config["SERVICE_NAME"],
+        }

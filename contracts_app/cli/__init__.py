@@ -1,0 +1,40 @@
+"""Operator commands: `flask --app contracts_app <group> <command>`."""
+from __future__ import annotations
+
+import getpass
+from functools import wraps
+from typing import Callable
+
+import click
+from flask import Flask
+
+from ..extensions import db
+from ..services.audit import acting_as
+from ..services.errors import ActionRefused, ImportRefused
+
+
+def service_command(func: Callable) -> Callable:
+    """Run a command as an audited actor; user errors become a message and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            with acting_as(f"command line ({getpass.getuser()})"):
+                return func(*args, **kwargs)
+        except ImportRefused as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from None
+        except ActionRefused as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from None
+
+    return wrapper
+
+
+def register_commands(app: Flask) -> None:
+    from .demo import demo_command
+    from .schools import schools_group
+    from .users import users_group
+
+    for command in (users_group, schools_group, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,152 @@
+"""The school register: schools, groups of schools, key stakeholders, census figures."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+CUSTOMER_TYPES = ("maintained", "academy")
+
+school_group_members = Table(
+    "school_group_members",
+    db.metadata,
+    Column("group_id", ForeignKey("school_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+    __table_args__ = (
+        CheckConstraint(
+            "customer_type_derived IN ('maintained', 'academy')", name="derived_type_known"
+        ),
+        CheckConstraint(
+            "customer_type_override IS NULL OR customer_type_override IN ('maintained', 'academy')",
+            name="override_type_known",
+        ),
+        Index("ix_schools_name_lower", "name_lower"),
+        Index("ix_schools_postcode_compact", "postcode_compact"),
+        Index("ix_schools_type_name", "customer_type", "name_lower"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    urn: Mapped[int] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased copies kept for indexed, case-insensitive search on both databases.
+    name_lower: Mapped[str] = mapped_column(String(200))
+    establishment_type: Mapped[str] = mapped_column(String(120))
+    phase: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[str] = mapped_column(String(60), default="Open")
+    la_code: Mapped[int] = mapped_column()
+    la_name: Mapped[str] = mapped_column(String(120))
+    street: Mapped[str] = mapped_column(String(200), default="")
+    town: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(12), default="")
+    postcode_compact: Mapped[str] = mapped_column(String(12), default="")
+    telephone: Mapped[str] = mapped_column(String(40), default="")
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    gias_pupils: Mapped[int | None] = mapped_column()
+    customer_type_derived: Mapped[str] = mapped_column(String(12))
+    customer_type_override: Mapped[str | None] = mapped_column(String(12))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    # The effective type, kept in step by set_customer_type() so lists can filter by index.
+    customer_type: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    stakeholders = relationship(
+        "KeyStakeholder", back_populates="school", cascade="all, delete-orphan",
+        order_by="KeyStakeholder.name",
+    )
+    census_figures = relationship(
+        "CensusFigure", back_populates="school", cascade="all, delete-orphan",
+        order_by="CensusFigure.census.desc()",
+    )
+    groups = relationship("SchoolGroup", secondary=school_group_members, back_populates="schools")
+
+    __audited__ = True
+
+    def refresh_derived_fields(self) -> None:
+        self.name_lower = self.name.lower()
+        self.postcode_compact = self.postcode.replace(" ", "").lower()
+        self.customer_type = self.customer_type_override or self.customer_type_derived
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.street, self.town, self.postcode) if part)
+
+    @property
+    def customer_type_label(self) -> str:
+        return "Maintained school" if self.customer_type == "maintained" else "Academy / free school"
+
+    def __repr__(self) -> str:
+        return f"<School {self.urn} {self.name}>"
+
+
+class SchoolGroup(db.Model):
+    """A named group of schools that takes one agreement (§2.1), e.g. a federation or trust."""
+
+    __tablename__ = "school_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    lead_school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    schools = relationship(
+        "School", secondary=school_group_members, back_populates="groups", order_by="School.name"
+    )
+    lead_school = relationship("School", foreign_keys=[lead_school_id])
+
+    __audited__ = True
+
+
+class KeyStakeholder(db.Model):
+    """A key contact at a school (§9.6, §10.2)."""
+
+    __tablename__ = "key_stakeholders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    school = relationship("School", back_populates="stakeholders")
+
+    __audited__ = True
+
+
+class CensusFigure(db.Model):
+    """Pupils on roll in one school census (`2025-01` January, `2025-10` October)."""
+
+    __tablename__ = "census_figures"
+    __table_args__ = (
+        UniqueConstraint("school_id", "census"),
+        Index("ix_census_figures_census", "census"),
+        CheckConstraint("pupils >= 0", name="pupils_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    census: Mapped[str] = mapped_column(String(7))
+    pupils: Mapped[int] = mapped_column()
+    # 'census' for imported figures; 'override' for a figure the SLA team entered by hand.
+    source: Mapped[str] = mapped_column(String(12), default="census")
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school = relationship("School", back_populates="census_figures")
+
+    __audited__ = True
+
+    @property
+    def census_description(self) -> str:
+        year, month = self.census.split("-")
+        return f"{'January' if month == '01' else 'October'} {year}"

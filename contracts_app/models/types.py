@@ -1,0 +1,70 @@
+"""Column types that behave the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware datetimes, stored as naive UTC (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class ScaledDecimal(TypeDecorator):
+    """An exact Decimal stored as a scaled integer (pence for money).
+
+    SQLite's NUMERIC is a float underneath; integers are exact everywhere.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int = 2):
+        super().__init__()
+        self.places = places
+        self.factor = Decimal(10) ** places
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money must be a Decimal, never a float")
+        scaled = Decimal(value) * self.factor
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / self.factor).quantize(Decimal(1).scaleb(-self.places))
+
+
+def Money() -> ScaledDecimal:  # noqa: N802 - reads like a type in the models
+    return ScaledDecimal(2)
+
+
+def Rate() -> ScaledDecimal:  # noqa: N802
+    """Rates may carry sub-penny precision (e.g. £3.565 per pupil)."""
+    return ScaledDecimal(4)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,42 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+
+class StakeholderForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    role = StringField("Role", validators=[DataRequired(), Length(max=120)],
+                       description="e.g. Headteacher, School Business Manager, Data Manager")
+    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40),
+                                             Regexp(r"^[0-9 +()-]+$", message="Use digits, spaces and + ( ) - only.")])
+    submit = SubmitField("Save contact")
+
+
+class CustomerTypeForm(FlaskForm):
+    override = RadioField(
+        "Customer type",
+        choices=[("", "As derived from GIAS"), ("maintained", "Maintained school"),
+                 ("academy", "Academy / free school")],
+        validators=[Optional()],
+    )
+    reason = TextAreaField("Reason for the override", validators=[Length(max=1000)])
+    submit = SubmitField("Save customer type")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.override.data and not (self.reason.data or "").strip():
+            self.reason.errors.append("Say why the type is overridden (it is audited).")
+            return False
+        return True
+
+
+class ImportForm(FlaskForm):
+    file = FileField("GIAS extract (CSV)", validators=[FileRequired(), FileAllowed(["csv", "txt"], "A CSV file, please.")])
+    submit = SubmitField("Import schools")
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Remove")

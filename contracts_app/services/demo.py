@@ -1,0 +1,192 @@
+"""A realistic, made-up council: about 100 schools of every type, census figures, users.
+
+Each step is idempotent on its own, so later additions to the demo load into an
+existing demo database without duplicating what is there.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CensusFigure, KeyStakeholder, School, SchoolGroup, User
+from .schools_import import import_schools
+
+FIRST_URN = 990001
+PLACES = [
+    "Allesley", "Binley", "Canley", "Cheylesmore", "Earlsdon", "Foleshill", "Hillfields", "Holbrooks",
+    "Keresley", "Radford", "Stoke Park", "Tile Hill", "Whitley", "Willenhall", "Wyken", "Walsgrave",
+    "Coundon", "Finham", "Stivichall", "Henley Green", "Bell Green", "Longford", "Wood End",
+    "Ernesford Grange", "Westwood", "Eastern Green", "Whoberley", "Chapelfields", "Spon End",
+    "Styvechale", "Upper Eastern Green", "Brownshill Green", "Potters Green", "Courthouse Green",
+    "Aldermoor", "Stonebridge", "Lower Stoke", "Edgwick", "Harnall", "Gosford",
+]
+SAINTS = ["St Mary’s", "St John’s", "St Patrick’s", "St Anne’s", "St Augustine’s", "Christ the King",
+          "St Thomas More", "Our Lady of the Assumption", "St Elizabeth’s", "Holy Family"]
+# (GIAS type, LA code, how many, phase) - shaped like a real city's register.
+MIX = [
+    ("Community school", 141, 28, "Primary"), ("Community school", 141, 3, "Secondary"),
+    ("Voluntary aided school", 141, 8, "Primary"), ("Voluntary controlled school", 141, 4, "Primary"),
+    ("Foundation school", 141, 3, "Secondary"), ("Community special school", 141, 3, "Not applicable"),
+    ("Foundation special school", 141, 1, "Not applicable"), ("Local authority nursery school", 141, 3, "Nursery"),
+    ("Pupil referral unit", 141, 1, "Not applicable"),
+    ("Academy converter", 141, 14, "Primary"), ("Academy converter", 141, 5, "Secondary"),
+    ("Academy sponsor led", 141, 8, "Primary"), ("Academy sponsor led", 141, 3, "Secondary"),
+    ("Free schools", 141, 3, "Primary"), ("Free schools", 141, 1, "Secondary"),
+    ("Academy special converter", 141, 2, "Not applicable"), ("University technical college", 141, 1, "16 plus"),
+    ("Studio schools", 141, 1, "Secondary"), ("Academy alternative provision converter", 141, 1, "Not applicable"),
+    ("Other independent school", 141, 2, "All-through"), ("Non-maintained special school", 141, 1, "Not applicable"),
+    ("Community school", 937, 3, "Primary"), ("Voluntary aided school", 937, 1, "Secondary"),
+]
+PUPILS = {"Primary": (180, 630), "Secondary": (700, 1650), "Nursery": (60, 140), "Not applicable": (40, 220),
+          "16 plus": (150, 400), "All-through": (300, 900)}
+NAME_ENDINGS = {"Primary": "Primary School", "Secondary": "Academy", "Nursery": "Nursery School",
+                "Not applicable": "School", "16 plus": "UTC", "All-through": "School"}
+FIRST = ["Amira", "Ben", "Carys", "Dev", "Ella", "Femi", "Grace", "Harjit", "Isla", "Jonah", "Kiran",
+         "Laura", "Mo", "Nadia", "Owen", "Priya", "Rosa", "Sam", "Tariq", "Una"]
+LAST = ["Ahmed", "Bennett", "Clarke", "Dhillon", "Evans", "Francis", "Green", "Hussain", "Iqbal",
+        "Jones", "Khan", "Lewis", "Murphy", "Nowak", "O’Brien", "Patel", "Quinn", "Roberts", "Singh", "Taylor"]
+DEMO_PASSWORDS = {
+    "admin": ("admin@demo.example", "demo-admin-pass"),
+    "sla": ("sla@demo.example", "demo-sla-pass"),
+    "finance": ("finance@demo.example", "demo-finance-pass"),
+    "school": ("school@demo.example", "demo-school-pass"),
+}
+
+
+@dataclass
+class DemoReport:
+    lines: list[str]
+
+
+def _gias_rows(rng: random.Random) -> list[dict[str, str]]:
+    rows = []
+    urn = FIRST_URN
+    places = PLACES[:]
+    rng.shuffle(places)
+    used: set[str] = set()
+    for est_type, la, count, phase in MIX:
+        for _ in range(count):
+            place = places[(urn - FIRST_URN) % len(places)]
+            if est_type == "Voluntary aided school":
+                base = f"{SAINTS[(urn - FIRST_URN) % len(SAINTS)]} Catholic"
+            elif est_type == "Voluntary controlled school":
+                base = f"{place} Church of England"
+            else:
+                base = place
+            ending = NAME_ENDINGS[phase]
+            if est_type in ("Community school", "Foundation school") and phase == "Secondary":
+                ending = "School"
+            if "special" in est_type.lower():
+                ending = "Special School"
+            if est_type == "Pupil referral unit":
+                ending = "Pupil Referral Unit"
+            if est_type == "Free schools":
+                ending = "Free School"
+            name = f"{base} {ending}"
+            if name in used:
+                name = f"{base} {'Junior' if phase == 'Primary' else 'Community'} {ending}"
+            used.add(name)
+            low, high = PUPILS[phase]
+            rows.append({
+                "URN": str(urn), "LA (code)": str(la), "LA (name)": "Coventry" if la == 141 else "Warwickshire",
+                "EstablishmentName": name, "TypeOfEstablishment (name)": est_type,
+                "EstablishmentStatus (name)": "Open", "PhaseOfEducation (name)": phase,
+                "Street": f"{rng.randint(1, 240)} {place} Road", "Town": "Coventry" if la == 141 else "Nuneaton",
+                "Postcode": f"CV{rng.randint(1, 7)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+                "TelephoneNum": f"024 76{rng.randint(100000, 999999)}",
+                "HeadFirstName": rng.choice(FIRST), "HeadLastName": rng.choice(LAST),
+                "NumberOfPupils": str(rng.randint(low, high)),
+            })
+            urn += 1
+    return rows
+
+
+def _to_gias_csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("cp1252")  # as real GIAS extracts are
+
+
+def load_demo(sla_year_start: int) -> DemoReport:
+    """Load the demo council for the SLA year starting 1 April ``sla_year_start``."""
+    rng = random.Random(2026)
+    lines: list[str] = []
+    rows = _gias_rows(rng)
+    if db.session.scalar(select(School.id).where(School.urn == FIRST_URN)) is None:
+        report = import_schools(_to_gias_csv(rows), "demo GIAS extract")
+        lines.append(f"Schools: {report.summary()}")
+    else:
+        lines.append("Schools: already loaded")
+
+    schools = {s.urn: s for s in db.session.scalars(select(School).where(School.urn >= FIRST_URN))}
+    lines.append(_census(rng, schools, sla_year_start))
+    lines.append(_contacts(rng, schools))
+    lines.append(_group(schools))
+    lines.extend(_users(schools))
+    db.session.commit()
+    return DemoReport(lines)
+
+
+def _census(rng: random.Random, schools: dict[int, School], year: int) -> str:
+    """October and January censuses before the SLA year; a few new schools lack January."""
+    existing = {(c.school_id, c.census) for c in db.session.scalars(select(CensusFigure))}
+    added = 0
+    for school in schools.values():
+        base = school.gias_pupils or 100
+        for census, drift in ((f"{year - 1}-10", 0), (f"{year}-01", rng.randint(-12, 15))):
+            if (school.id, census) in existing:
+                continue
+            if census.endswith("-01") and school.urn % 37 == 0:
+                continue  # a school missing from the January census, to show the report
+            db.session.add(CensusFigure(school=school, census=census, pupils=max(0, base + drift)))
+            added += 1
+    return f"Census figures: {added} added"
+
+
+def _contacts(rng: random.Random, schools: dict[int, School]) -> str:
+    added = 0
+    for school in schools.values():
+        if school.stakeholders:
+            continue
+        head = school.head_name or f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        slug = school.name.lower().replace("’", "").replace(" ", "")[:20]
+        db.session.add(KeyStakeholder(school=school, name=head, role="Headteacher",
+                                      email=f"head@{slug}.demo.example", phone=school.telephone))
+        db.session.add(KeyStakeholder(school=school, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                                      role="School Business Manager", email=f"sbm@{slug}.demo.example",
+                                      phone=school.telephone))
+        added += 2
+    return f"Key stakeholders: {added} added"
+
+
+def _group(schools: dict[int, School]) -> str:
+    name = "Three Spires Federation"
+    if db.session.scalar(select(SchoolGroup).where(SchoolGroup.name == name)):
+        return "School groups: already loaded"
+    members = [s for s in schools.values() if s.establishment_type == "Community school" and s.la_code == 141][:2]
+    group = SchoolGroup(name=name, schools=members, lead_school=members[0] if members else None)
+    db.session.add(group)
+    return f"School groups: {name} with {len(members)} schools"
+
+
+def _users(schools: dict[int, School]) -> list[str]:
+    lines = []
+    first_school = schools.get(FIRST_URN)
+    for role, (email, password) in DEMO_PASSWORDS.items():
+        if db.session.scalar(select(User).where(User.email == email)):
+            lines.append(f"User {email} already exists")
+            continue
+        user = User(email=email, role=role, name=f"Demo {role} user",
+                    school=first_school if role == "school" else None)
+        user.set_password(password)
+        db.session.add(user)
+        extra = f" (school {first_school.urn} {first_school.name})" if role == "school" and first_school else ""
+        lines.append(f"User {email} / password {password} · role {role}{extra}")
+    return lines

@@ -1,0 +1,118 @@
+"""Every route, every role: anonymous users go to the login page, the wrong role gets
+403, and a school user asking for another school's page gets 404."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from contracts_app.extensions import db
+from contracts_app.models import KeyStakeholder
+
+ROLES = ("admin", "sla", "finance", "school")
+ANY = set(ROLES)
+STAFF_READ = {"admin", "sla", "finance"}
+# The intended access of every route. A new route must be added here, or the
+# completeness test below fails.
+EXPECTED: dict[str, set[str]] = {
+    "auth.login": ANY,
+    "auth.logout": ANY,
+    "auth.change_password": ANY,
+    "main.index": ANY,
+    "schools.index": STAFF_READ,
+    "schools.import_file": {"admin", "sla"},
+    "schools.show": ANY,
+    "schools.customer_type": {"admin", "sla"},
+    "schools.new_stakeholder": {"admin", "sla", "school"},
+    "schools.edit_stakeholder": {"admin", "sla", "school"},
+    "schools.delete_stakeholder": {"admin", "sla", "school"},
+    "admin.users": {"admin"},
+    "admin.new_user": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.revoke_tokens": {"admin"},
+    "admin.audit": {"admin"},
+    "portal.home": {"admin", "school"},
+}
+PUBLIC = {"auth.login", "static"}
+# Routes whose URL names one school: a school user of another school must get 404.
+SCHOOL_SCOPED = {e for e, roles in EXPECTED.items() if e.startswith("schools.") and "school" in roles}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.startswith("api."):
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule, method
+
+
+@pytest.fixture
+def world(app, make_school, make_user):
+    own = make_school(urn=111111, name="Own School")
+    other = make_school(urn=222222, name="Other School")
+    contacts = {}
+    for s in (own, other):
+        c = KeyStakeholder(school=s, name=f"Head of {s.name}", role="Headteacher")
+        db.session.add(c)
+        db.session.commit()
+        contacts[s.urn] = c.id
+    admin = make_user("admin", email="target-admin@test.example")
+    return {"own": own, "other": other, "contacts": contacts, "user_id": admin.id}
+
+
+def url_for_rule(rule, world, school) -> str:
+    values = {"urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"]}
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+def test_every_route_has_an_expected_access(app):
+    endpoints = {rule.endpoint for rule, _ in routes(app)}
+    assert endpoints == set(EXPECTED), f"update EXPECTED: {endpoints ^ set(EXPECTED)}"
+
+
+def test_anonymous_is_sent_to_login(app, client, world):
+    for rule, method in routes(app):
+        if rule.endpoint in PUBLIC:
+            continue
+        url = url_for_rule(rule, world, world["own"])
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (url, response.status_code)
+        assert "/login" in response.headers["Location"], url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_access(app, client, world, login, role):
+    login(role, school=world["own"] if role == "school" else None)
+    for rule, method in routes(app):
+        if rule.endpoint in ("auth.logout", "auth.login"):
+            continue
+        url = url_for_rule(rule, world, world["own"])
+        response = client.open(url, method=method)
+        if role in EXPECTED[rule.endpoint]:
+            assert response.status_code not in (401, 403, 404, 500), (role, url, response.status_code)
+        else:
+            assert response.status_code == 403, (role, url, response.status_code)
+
+
+def test_school_user_gets_404_for_another_schools_pages(app, client, world, login):
+    login("school", school=world["own"])
+    for rule, method in routes(app):
+        if rule.endpoint not in SCHOOL_SCOPED:
+            continue
+        url = url_for_rule(rule, world, world["other"])
+        response = client.open(url, method=method)
+        assert response.status_code == 404, (url, response.status_code)
+
+
+def test_stakeholder_of_another_school_is_404_even_to_staff(app, client, world, login):
+    login("sla")
+    other_contact = world["contacts"][world["other"].urn]
+    response = client.get(f"/schools/{world['own'].urn}/stakeholders/{other_contact}/edit")
+    assert response.status_code == 404
+
+
+def test_logout_needs_post_and_signs_out(app, client, login):
+    login("sla")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 302
+    assert client.get("/schools/").status_code == 302
