@@ -114,6 +114,11 @@ def _to_gias_csv(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("cp1252")  # as real GIAS extracts are
 
 
+def database_is_empty() -> bool:
+    return db.session.scalar(select(School.id).limit(1)) is None and \
+        db.session.scalar(select(User.id).limit(1)) is None
+
+
 def load_demo(sla_year_start: int) -> DemoReport:
     """Load the demo council for the SLA year starting 1 April ``sla_year_start``."""
     rng = random.Random(2026)

@@ -93,3 +93,11 @@ def test_demo_is_idempotent(app):
     assert db.session.query(User).count() == users == 4
     types = {s.customer_type for s in db.session.query(School)}
     assert types == {"maintained", "academy"}
+
+
+def test_demo_if_empty_leaves_a_used_database_alone(app, make_school):
+    make_school(urn=103700)
+    result = run(app, "demo", "--if-empty")
+    assert result.exit_code == 0
+    assert "already has data" in result.output
+    assert db.session.query(School).count() == 1

@@ -1,0 +1,124 @@
+"""Invoice schedule per customer type (SLA §2.7).
+
+Maintained schools get one summer-term invoice for the agreement's whole term;
+academies get a summer-term invoice for 1 Apr - 31 Aug and an autumn-term invoice
+for 1 Sep - 31 Mar, each clipped to the agreement's term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from .proration import overlap
+
+__all__ = [
+    "TERMS",
+    "CUSTOMER_TYPES",
+    "BillingPeriod",
+    "ScheduleError",
+    "sla_year_of",
+    "billing_periods",
+    "period_for",
+    "schedule_description",
+]
+
+TERMS = ("summer", "autumn")
+CUSTOMER_TYPES = ("maintained", "academy")
+
+_ONE_DAY = timedelta(days=1)
+
+
+class ScheduleError(ValueError):
+    """An agreement term or customer type that no invoice schedule fits."""
+
+
+@dataclass(frozen=True)
+class BillingPeriod:
+    """One invoice's share of an agreement term; ``start`` and ``end`` are inclusive."""
+
+    term: str
+    start: date
+    end: date
+
+
+def sla_year_of(day: date) -> int:
+    """Return the SLA year holding ``day``, named by its start year (2025 = 2025-26)."""
+    # The SLA year runs 1 April - 31 March, so Jan-Mar belong to the previous year's.
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def _academy_windows(sla_year: int) -> list[tuple[str, date, date]]:
+    """The academy invoice windows of one SLA year (SLA §2.7)."""
+    year_start = date(sla_year, 4, 1)
+    autumn_start = year_start + relativedelta(months=5)  # 1 September
+    year_end = year_start + relativedelta(years=1) - _ONE_DAY  # 31 March
+    return [
+        ("summer", year_start, autumn_start - _ONE_DAY),
+        ("autumn", autumn_start, year_end),
+    ]
+
+
+def _check(customer_type: str, term_start: date, term_end: date) -> None:
+    if customer_type not in CUSTOMER_TYPES:
+        raise ScheduleError(
+            f"unknown customer type {customer_type!r}; expected one of {', '.join(CUSTOMER_TYPES)}"
+        )
+    if term_end < term_start:
+        raise ScheduleError(f"agreement term ends ({term_end}) before it starts ({term_start})")
+
+
+def billing_periods(customer_type: str, term_start: date, term_end: date) -> list[BillingPeriod]:
+    """Return the invoice periods of an agreement term, in date order.
+
+    SLA §2.7: maintained -> one ``summer`` period covering the whole term;
+    academy -> ``summer`` = the part of the term in 1 Apr - 31 Aug and
+    ``autumn`` = the part in 1 Sep - 31 Mar (a term inside one window yields one
+    period). An academy term must lie within one SLA year, because a second
+    year would need a second summer and autumn invoice; such a term is refused
+    with ``ScheduleError``, as are unknown customer types and reversed terms.
+    """
+    _check(customer_type, term_start, term_end)
+    if customer_type == "maintained":
+        return [BillingPeriod("summer", term_start, term_end)]
+    sla_year = sla_year_of(term_start)
+    if sla_year_of(term_end) != sla_year:
+        raise ScheduleError(
+            f"an academy agreement term must lie within one SLA year (1 April - 31 March); "
+            f"{term_start} - {term_end} crosses into the next"
+        )
+    periods = []
+    for term, window_start, window_end in _academy_windows(sla_year):
+        shared = overlap(term_start, term_end, window_start, window_end)
+        if shared is not None:
+            periods.append(BillingPeriod(term, shared[0], shared[1]))
+    return periods
+
+
+def period_for(customer_type: str, term_start: date, term_end: date, term: str) -> BillingPeriod | None:
+    """Return the period invoiced in ``term`` (SLA §2.7), or ``None`` if that term has none.
+
+    ``term`` must be one of ``TERMS``; anything else raises ``ScheduleError``.
+    """
+    if term not in TERMS:
+        raise ScheduleError(f"unknown invoice term {term!r}; expected one of {', '.join(TERMS)}")
+    for period in billing_periods(customer_type, term_start, term_end):
+        if period.term == term:
+            return period
+    return None
+
+
+def schedule_description(customer_type: str) -> list[str]:
+    """Sentences describing the invoice schedule for the SLA document (SLA §2.7)."""
+    if customer_type == "maintained":
+        return ["Summer term invoice covering the whole term of the agreement"]
+    if customer_type == "academy":
+        return [
+            "Summer term invoice covering 1 April to 31 August",
+            "Autumn term invoice covering 1 September to 31 March",
+        ]
+    raise ScheduleError(
+        f"unknown customer type {customer_type!r}; expected one of {', '.join(CUSTOMER_TYPES)}"
+    )
