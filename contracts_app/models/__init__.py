@@ -1,9 +1,10 @@
 """All models, imported in one place so Alembic sees the whole schema."""
 from .audit import AuditEvent
+from .catalogue import LIST_NAMES, LISTS, PriceList, PriceListEntry, Service
 from .school import CUSTOMER_TYPES, CensusFigure, KeyStakeholder, School, SchoolGroup, school_group_members
 from .user import ROLES, ApiToken, User
 
 __all__ = [
-    "ApiToken", "AuditEvent", "CUSTOMER_TYPES", "CensusFigure", "KeyStakeholder", "ROLES",
+    "ApiToken", "AuditEvent", "LISTS", "LIST_NAMES", "PriceList", "PriceListEntry", "Service", "CUSTOMER_TYPES", "CensusFigure", "KeyStakeholder", "ROLES",
     "School", "SchoolGroup", "User", "school_group_members",
 ]

@@ -12,9 +12,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from pathlib import Path
+
 from ..extensions import db
-from ..models import CensusFigure, KeyStakeholder, School, SchoolGroup, User
+from ..models import CensusFigure, KeyStakeholder, School, SchoolGroup, Service, User
+from . import price_lists
+from .csv_files import read_table
 from .schools_import import import_schools
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 
 FIRST_URN = 990001
 PLACES = [
@@ -134,6 +140,8 @@ def load_demo(sla_year_start: int) -> DemoReport:
     lines.append(_census(rng, schools, sla_year_start))
     lines.append(_contacts(rng, schools))
     lines.append(_group(schools))
+    lines.append(_catalogue())
+    lines.extend(_price_lists(sla_year_start))
     lines.extend(_users(schools))
     db.session.commit()
     return DemoReport(lines)
@@ -179,6 +187,31 @@ def _group(schools: dict[int, School]) -> str:
     group = SchoolGroup(name=name, schools=members, lead_school=members[0] if members else None)
     db.session.add(group)
     return f"School groups: {name} with {len(members)} schools"
+
+
+def _catalogue() -> str:
+    known = set(db.session.scalars(select(Service.code)))
+    added = 0
+    for row in read_table(DEMO_DATA / "catalogue.csv", "demo catalogue").to_dict("records"):
+        if row["code"] in known:
+            continue
+        db.session.add(Service(**row))
+        added += 1
+    db.session.commit()
+    return f"Catalogue: {added} services added"
+
+
+def _price_lists(year: int) -> list[str]:
+    """Last year's list and this year's, both published, so the comparison page has data."""
+    lines = []
+    for start, name in ((year - 1, "prices_previous.csv"), (year, "prices_current.csv")):
+        if price_lists.latest(start) is not None:
+            lines.append(f"Price list {start}: already loaded")
+            continue
+        price_lists.import_price_list(DEMO_DATA / name, start, f"demo {name}")
+        published = price_lists.publish(start, "demo")
+        lines.append(f"Price list: {published.name} published")
+    return lines
 
 
 def _users(schools: dict[int, School]) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
 from contracts_app.extensions import db
-from contracts_app.models import KeyStakeholder
+from contracts_app.models import KeyStakeholder, PriceList, PriceListEntry, Service
 
 ROLES = ("admin", "sla", "finance", "school")
 ANY = set(ROLES)
@@ -32,6 +33,22 @@ EXPECTED: dict[str, set[str]] = {
     "admin.revoke_tokens": {"admin"},
     "admin.audit": {"admin"},
     "portal.home": {"admin", "school"},
+    "census.index": STAFF_READ,
+    "census.import_file": {"admin", "sla"},
+    "census.missing": STAFF_READ,
+    "census.override": {"admin", "sla"},
+    "catalogue.services": STAFF_READ,
+    "catalogue.new_service": {"admin", "sla"},
+    "catalogue.edit_service": {"admin", "sla"},
+    "catalogue.retire_service": {"admin", "sla"},
+    "catalogue.price_years": STAFF_READ,
+    "catalogue.price_list": STAFF_READ,
+    "catalogue.import_prices": {"admin", "sla"},
+    "catalogue.publish_prices": {"admin", "sla"},
+    "catalogue.new_price_version": {"admin", "sla"},
+    "catalogue.edit_entry": {"admin", "sla"},
+    "catalogue.compare_prices": STAFF_READ,
+    "catalogue.price_check": STAFF_READ,
 }
 PUBLIC = {"auth.login", "static"}
 # Routes whose URL names one school: a school user of another school must get 404.
@@ -57,11 +74,20 @@ def world(app, make_school, make_user):
         db.session.commit()
         contacts[s.urn] = c.id
     admin = make_user("admin", email="target-admin@test.example")
-    return {"own": own, "other": other, "contacts": contacts, "user_id": admin.id}
+    service = Service(code="SVC1", title="A service")
+    price_list = PriceList(sla_year=2026, version=1, status="draft")
+    entry = PriceListEntry(service_code="SVC1", title="A service", customer_type="all", model="flat",
+                           amount=Decimal("100.00"), vat_code="S")
+    price_list.entries.append(entry)
+    db.session.add_all([service, price_list])
+    db.session.commit()
+    return {"own": own, "other": other, "contacts": contacts, "user_id": admin.id, "code": "SVC1",
+            "year": 2026, "entry_id": entry.id}
 
 
 def url_for_rule(rule, world, school) -> str:
-    values = {"urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"]}
+    values = {"urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"],
+              "code": world["code"], "year": world["year"], "entry_id": world["entry_id"]}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 

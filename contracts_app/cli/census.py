@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from ..services.census import census_for, schools_missing
+from ..services.census import import_census
+from ..services import price_lists
+from . import service_command
+
+census_group = AppGroup("census", help="School census figures.")
+
+
+@census_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def import_command(file: Path):
+    """Import census figures: columns urn,census,pupils (census YYYY-01 or YYYY-10)."""
+    report = import_census(file, file.name)
+    click.echo(f"Census import from {file.name}: {report.summary()}.")
+
+
+@census_group.command("missing")
+@click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")
+@service_command
+def missing_command(year: int):
+    """List the schools with no figure in the census the year's prices use."""
+    price_list = price_lists.draft(year) or price_lists.published(year)
+    census = census_for(year, price_list.census_basis if price_list else "january")
+    schools = schools_missing(census)
+    click.echo(f"{len(schools)} school(s) with no {census.description} census figure:")
+    for school in schools:
+        click.echo(f"  {school.urn} {school.name}")

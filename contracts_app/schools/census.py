@@ -1,0 +1,105 @@
+"""Census pages: collections, import, the missing-figure report and manual overrides."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import HiddenField, IntegerField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from pricing.sla_year import SlaYear
+
+from ..access import roles_required
+from ..extensions import db
+from ..models import School
+from ..services import census as census_service
+from ..services import price_lists
+from ..services.errors import ActionRefused, ImportRefused
+
+bp = Blueprint("census", __name__, url_prefix="/census")
+
+
+class CensusImportForm(FlaskForm):
+    file = FileField("Census file (CSV: urn,census,pupils)", validators=[FileRequired()])
+    submit = SubmitField("Import census figures")
+
+
+class OverrideForm(FlaskForm):
+    urn = HiddenField(validators=[DataRequired()])
+    census = HiddenField(validators=[DataRequired()])
+    pupils = IntegerField("Pupils", validators=[InputRequired(), NumberRange(min=0)])
+    note = StringField("Why", validators=[DataRequired(message="Say where the figure comes from."),
+                                          Length(max=500)],
+                       description="e.g. new school: 60 pupils per admissions")
+    submit = SubmitField("Save figure")
+
+
+@bp.route("/")
+@roles_required("sla", "finance")
+def index():
+    return render_template("census/index.html", collections=census_service.census_summary(),
+                           form=CensusImportForm(), problems=None, report=None,
+                           this_year=SlaYear.containing(date.today()).start_year)
+
+
+@bp.route("/import", methods=["POST"])
+@roles_required("sla")
+def import_file():
+    form = CensusImportForm()
+    problems = report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = census_service.import_census(upload.read(), upload.filename or "upload")
+            flash(f"Census imported: {report.summary()}.", "success")
+            return redirect(url_for(".index"))
+        except ImportRefused as exc:
+            db.session.rollback()
+            problems = exc
+    return render_template("census/index.html", collections=census_service.census_summary(), form=form,
+                           problems=problems, report=report,
+                           this_year=SlaYear.containing(date.today()).start_year), 400
+
+
+def _basis(year: int) -> str:
+    price_list = price_lists.draft(year) or price_lists.published(year)
+    return price_list.census_basis if price_list else "january"
+
+
+@bp.route("/missing")
+@roles_required("sla", "finance")
+def missing():
+    year = request.args.get("year", SlaYear.containing(date.today()).start_year, type=int)
+    census = census_service.census_for(year, _basis(year))
+    schools = census_service.schools_missing(census)
+    forms = {s.id: OverrideForm(formdata=None, urn=s.urn, census=census.label, prefix=f"s{s.urn}")
+             for s in schools}
+    return render_template("census/missing.html", sla_year=SlaYear(year), census=census, schools=schools,
+                           forms=forms)
+
+
+@bp.route("/override", methods=["POST"])
+@roles_required("sla")
+def override():
+    prefix = request.form.get("prefix", "")
+    form = OverrideForm(prefix=prefix)
+    year = request.form.get("year", type=int)
+    if form.validate_on_submit():
+        school = db.session.scalar(select(School).where(School.urn == int(form.urn.data)))
+        if school is None:
+            flash(f"No school with URN {form.urn.data}.", "error")
+        else:
+            try:
+                census_service.set_override(school, form.census.data, form.pupils.data, form.note.data)
+                flash(f"{school.name}: {form.pupils.data} pupils recorded for the {form.census.data} census "
+                      f"({form.note.data}).", "success")
+            except ActionRefused as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+    else:
+        for name, errors in form.errors.items():
+            flash(f"{name.split('-')[-1].capitalize()}: {'; '.join(errors)}", "error")
+    return redirect(url_for(".missing", year=year) if year else url_for(".index"))

@@ -1,0 +1,70 @@
+"""The price check: any school against any year's list, line by line with explanations.
+
+Agreements and invoices price through this same function.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pricing.census import CensusRef
+from pricing.check import PricedLine, price_line
+from pricing.errors import MissingCensus, PricingError
+from pricing.models import PricingContext
+from pricing.money import round_money
+
+from ..models import PriceList, School
+from .census import census_for, pupils_for
+from .price_lists import rows_by_key
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    service_code: str
+    reason: str
+
+
+@dataclass
+class PriceCheck:
+    school: School
+    price_list: PriceList
+    census: CensusRef
+    pupils: int | None
+    lines: list[PricedLine] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return round_money(sum((line.annual for line in self.lines), Decimal(0)))
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+def price_school(school: School, price_list: PriceList, items: list[tuple[str, Decimal]],
+                 pupils_override: int | None = None) -> PriceCheck:
+    """Price (service_code, quantity) items for the school; problems are collected per line.
+
+    The census is the one the price list names (January before the SLA year by
+    default, §2.6 and the 1.2 change notice).
+    """
+    census = census_for(price_list.sla_year, price_list.census_basis)
+    pupils = pupils_override if pupils_override is not None else pupils_for(school.id, census)
+    check = PriceCheck(school=school, price_list=price_list, census=census, pupils=pupils)
+    rows = rows_by_key(price_list)
+    for code, quantity in items:
+        row = rows.get((code, school.customer_type))
+        if row is None:
+            check.problems.append(LineProblem(code, f"no {school.customer_type} price for {code} in "
+                                                    f"{price_list.name}"))
+            continue
+        try:
+            ctx = PricingContext(pupils=pupils, census=census, quantity=Decimal(quantity))
+            check.lines.append(price_line(row, ctx))
+        except MissingCensus:
+            check.problems.append(LineProblem(code, f"{school.name} (URN {school.urn}) has no pupil figure "
+                                                    f"for the {census.description} census"))
+        except PricingError as exc:
+            check.problems.append(LineProblem(code, str(exc)))
+    return check
