@@ -83,6 +83,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
+    from .agreements.routes import bp as agreements_bp
     from .auth.routes import bp as auth_bp
     from .catalogue.routes import bp as catalogue_bp
     from .main.routes import bp as main_bp
@@ -90,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .schools.census import bp as census_bp
     from .schools.routes import bp as schools_bp
 
-    for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, admin_bp, portal_bp):
+    for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, admin_bp, portal_bp):
         app.register_blueprint(bp)
 
 

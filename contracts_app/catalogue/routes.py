@@ -217,11 +217,15 @@ def compare_prices(year: int):
     new = price_lists.draft(year) or price_lists.published(year)
     old = price_lists.published(year - 1)
     reference = request.args.get("pupils", 250, type=int)
-    rows = []
+    reference = max(0, reference)
+    rows, error = [], None
     if new is not None and old is not None:
-        rows = compare_lists(price_lists.rows_by_key(old), price_lists.rows_by_key(new), max(0, reference))
+        try:
+            rows = compare_lists(price_lists.rows_by_key(old), price_lists.rows_by_key(new), reference)
+        except PricingError as exc:  # e.g. the example size is above a closed top band
+            error = f"Cannot compare at {reference} pupils: {exc}"
     return render_template("catalogue/compare.html", sla_year=sla_year, new=new, old=old, rows=rows,
-                           reference=reference)
+                           reference=reference, error=error)
 
 
 # -- the price check -------------------------------------------------------------------
@@ -230,7 +234,10 @@ def compare_prices(year: int):
 @roles_required(*READERS)
 def price_check():
     args = request.args
-    year = args.get("year", SlaYear.containing(date.today()).start_year, type=int)
+    this_year = SlaYear.containing(date.today()).start_year
+    year = args.get("year", this_year, type=int)
+    if year is None or not 2000 <= year <= 2100:
+        year = this_year  # a mistyped year shows the current one rather than failing
     price_list = price_lists.published(year) or price_lists.draft(year)
     urn = args.get("urn", type=int)
     school = db.session.scalar(select(School).where(School.urn == urn)) if urn else None

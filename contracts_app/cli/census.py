@@ -9,6 +9,7 @@ from ..services.census import census_for, schools_missing
 from ..services.census import import_census
 from ..services import price_lists
 from . import service_command
+from .prices import sla_year
 
 census_group = AppGroup("census", help="School census figures.")
 
@@ -23,7 +24,8 @@ def import_command(file: Path):
 
 
 @census_group.command("missing")
-@click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")
+@click.option("--year", type=int, required=True, callback=sla_year,
+              help="SLA year by its start: 2025 means 2025-26.")
 @service_command
 def missing_command(year: int):
     """List the schools with no figure in the census the year's prices use."""

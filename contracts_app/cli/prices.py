@@ -11,7 +11,19 @@ from ..services import price_lists
 from . import service_command
 
 prices_group = AppGroup("prices", help="Yearly price lists.")
-YEAR = click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")
+
+
+def sla_year(ctx, param, value):
+    """--year 2025 means 2025-26; a year out of range is a usage error, not a traceback."""
+    if value is None:
+        return value
+    if not 2000 <= value <= 2100:
+        raise click.BadParameter(f"{value} is not an SLA year (give the year it starts, e.g. 2025 for 2025-26)")
+    return value
+
+
+YEAR = click.option("--year", type=int, required=True, callback=sla_year,
+                    help="SLA year by its start: 2025 means 2025-26.")
 
 
 @prices_group.command("import")

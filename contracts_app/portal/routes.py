@@ -3,13 +3,24 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..access import roles_required
 from ..extensions import db
-from ..models import School
+from ..models import Agreement, School, school_group_members
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+def own_agreements(school_ids: set[int]) -> list[Agreement]:
+    """Agreements of the user's schools, and of any group a school belongs to."""
+    groups = select(school_group_members.c.group_id).where(school_group_members.c.school_id.in_(school_ids))
+    return list(db.session.scalars(
+        select(Agreement).where(or_(Agreement.school_id.in_(school_ids), Agreement.group_id.in_(groups)),
+                                Agreement.status != "draft")
+        .options(selectinload(Agreement.school), selectinload(Agreement.group))
+        .order_by(Agreement.sla_year.desc(), Agreement.id)))
 
 
 @bp.route("/")
@@ -17,4 +28,4 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 def home():
     ids = current_user.school_ids()
     schools = db.session.scalars(select(School).where(School.id.in_(ids)).order_by(School.name)).all()
-    return render_template("portal/home.html", schools=schools)
+    return render_template("portal/home.html", schools=schools, agreements=own_agreements(ids))

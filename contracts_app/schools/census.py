@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import School
 from ..services import census as census_service
 from ..services import price_lists
+from ..services.census import MAX_PUPILS
 from ..services.errors import ActionRefused, ImportRefused
 
 bp = Blueprint("census", __name__, url_prefix="/census")
@@ -30,7 +31,8 @@ class CensusImportForm(FlaskForm):
 class OverrideForm(FlaskForm):
     urn = HiddenField(validators=[DataRequired()])
     census = HiddenField(validators=[DataRequired()])
-    pupils = IntegerField("Pupils", validators=[InputRequired(), NumberRange(min=0)])
+    pupils = IntegerField("Pupils", validators=[InputRequired(message="Give the number of pupils."), NumberRange(
+        min=0, max=MAX_PUPILS, message=f"Pupils must be a whole number from 0 to {MAX_PUPILS}.")])
     note = StringField("Why", validators=[DataRequired(message="Say where the figure comes from."),
                                           Length(max=500)],
                        description="e.g. new school: 60 pupils per admissions")
@@ -69,16 +71,29 @@ def _basis(year: int) -> str:
     return price_list.census_basis if price_list else "january"
 
 
+def _year(value: int | None) -> int:
+    this_year = SlaYear.containing(date.today()).start_year
+    if value is None:
+        return this_year
+    if not 2000 <= value <= 2100:
+        abort(404)
+    return value
+
+
+def _missing_page(year: int, bound: OverrideForm | None = None, bound_urn: int | None = None, status: int = 200):
+    census = census_service.census_for(year, _basis(year))
+    schools = census_service.schools_missing(census)
+    forms = {s.id: (bound if bound is not None and s.urn == bound_urn else
+                    OverrideForm(formdata=None, urn=s.urn, census=census.label, prefix=f"s{s.urn}"))
+             for s in schools}
+    return render_template("census/missing.html", sla_year=SlaYear(year), census=census, schools=schools,
+                           forms=forms), status
+
+
 @bp.route("/missing")
 @roles_required("sla", "finance")
 def missing():
-    year = request.args.get("year", SlaYear.containing(date.today()).start_year, type=int)
-    census = census_service.census_for(year, _basis(year))
-    schools = census_service.schools_missing(census)
-    forms = {s.id: OverrideForm(formdata=None, urn=s.urn, census=census.label, prefix=f"s{s.urn}")
-             for s in schools}
-    return render_template("census/missing.html", sla_year=SlaYear(year), census=census, schools=schools,
-                           forms=forms)
+    return _missing_page(_year(request.args.get("year", type=int)))
 
 
 @bp.route("/override", methods=["POST"])
@@ -87,19 +102,25 @@ def override():
     prefix = request.form.get("prefix", "")
     form = OverrideForm(prefix=prefix)
     year = request.form.get("year", type=int)
-    if form.validate_on_submit():
-        school = db.session.scalar(select(School).where(School.urn == int(form.urn.data)))
-        if school is None:
-            flash(f"No school with URN {form.urn.data}.", "error")
-        else:
-            try:
-                census_service.set_override(school, form.census.data, form.pupils.data, form.note.data)
-                flash(f"{school.name}: {form.pupils.data} pupils recorded for the {form.census.data} census "
-                      f"({form.note.data}).", "success")
-            except ActionRefused as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-    else:
+    back = redirect(url_for(".missing", year=year) if year else url_for(".index"))
+    if not form.validate_on_submit():
+        urn = form.urn.data
+        if year and urn and urn.isdigit():
+            # Show the errors beside the school's fields; nothing was saved.
+            return _missing_page(_year(year), bound=form, bound_urn=int(urn), status=400)
         for name, errors in form.errors.items():
             flash(f"{name.split('-')[-1].capitalize()}: {'; '.join(errors)}", "error")
-    return redirect(url_for(".missing", year=year) if year else url_for(".index"))
+        return back
+    urn = form.urn.data.strip()
+    school = db.session.scalar(select(School).where(School.urn == int(urn))) if urn.isdigit() else None
+    if school is None:
+        flash(f"No school with URN {form.urn.data}.", "error")
+        return back
+    try:
+        census_service.set_override(school, form.census.data, form.pupils.data, form.note.data)
+        flash(f"{school.name}: {form.pupils.data} pupils recorded for the {form.census.data} census "
+              f"({form.note.data.strip()}).", "success")
+    except ActionRefused as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return back

@@ -17,6 +17,8 @@ from .csv_files import FIRST_DATA_ROW, cells, parse_whole_number, read_table, re
 from .errors import ActionRefused, ImportRefused, Problem
 
 COLUMNS = ("urn", "census", "pupils")
+# No school has this many pupils; a bigger figure is a typo (and would not fit the column).
+MAX_PUPILS = 100_000
 
 
 @dataclass
@@ -49,6 +51,9 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
         row = i + FIRST_DATA_ROW
         urn = parse_whole_number(urns[i], row, "urn", problems, minimum=1)
         pupils = parse_whole_number(pupils_col[i], row, "pupils", problems)
+        if pupils is not None and pupils > MAX_PUPILS:
+            problems.append(Problem(row, "pupils", f"{pupils} is more than {MAX_PUPILS:,} pupils"))
+            pupils = None
         try:
             label = parse_census_label(labels[i]).label
         except PriceRuleError as exc:
@@ -98,9 +103,12 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
 
 def set_override(school: School, census_label: str, pupils: int, note: str) -> CensusFigure:
     """The SLA team's figure for a school the census lacks (e.g. a new school), with a reason."""
-    label = parse_census_label(census_label).label
-    if pupils < 0:
-        raise ActionRefused("pupils must be 0 or more")
+    try:
+        label = parse_census_label(census_label).label
+    except PriceRuleError as exc:
+        raise ActionRefused(exc.reason) from None
+    if isinstance(pupils, bool) or not isinstance(pupils, int) or not 0 <= pupils <= MAX_PUPILS:
+        raise ActionRefused(f"pupils must be a whole number from 0 to {MAX_PUPILS:,}, not {pupils!r}")
     if not note.strip():
         raise ActionRefused("say where the figure comes from (it is audited)")
     figure = db.session.scalar(select(CensusFigure).where(CensusFigure.school_id == school.id,

@@ -43,14 +43,15 @@ class PriceCheck:
 
 
 def price_school(school: School, price_list: PriceList, items: list[tuple[str, Decimal]],
-                 pupils_override: int | None = None) -> PriceCheck:
+                 pupils_override: int | None = None, look_up_pupils: bool = True) -> PriceCheck:
     """Price (service_code, quantity) items for the school; problems are collected per line.
 
     The census is the one the price list names (January before the SLA year by
     default, §2.6 and the 1.2 change notice).
     """
     census = census_for(price_list.sla_year, price_list.census_basis)
-    pupils = pupils_override if pupils_override is not None else pupils_for(school.id, census)
+    # look_up_pupils=False: the caller knows the figure is missing (a group member lacks one).
+    pupils = pupils_override if pupils_override is not None or not look_up_pupils else pupils_for(school.id, census)
     check = PriceCheck(school=school, price_list=price_list, census=census, pupils=pupils)
     rows = rows_by_key(price_list)
     for code, quantity in items:

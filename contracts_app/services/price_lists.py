@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from pricing.errors import PricingError, PriceRuleError
 from pricing.models import build_model
+from pricing.money import format_gbp, to_decimal
 from pricing.price_list import ADHOC_CODE, PriceRow, REQUIRED_COLUMNS, expand_customer_types, validate_price_list
 from pricing.sla_year import SlaYear
 
@@ -68,13 +69,38 @@ def rows_by_key(price_list: PriceList) -> dict[tuple[str, str], PriceRow]:
     return expand_customer_types(entry.price_row() for entry in price_list.entries)
 
 
+# No SLA price comes near this; a bigger figure is a typo (and would overflow the stored integers).
+MAX_VALUE = Decimal("1000000000")
+
+
+def _value_problem(text: str, places: int) -> str | None:
+    """Why a (valid) money or rate value cannot be stored exactly, or None."""
+    try:
+        value = to_decimal(text)
+    except PricingError:
+        return None  # not a number: the price rules report it with its column
+    if abs(value) >= MAX_VALUE:
+        return f"{text} is too large (prices must be below {format_gbp(MAX_VALUE)})"
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        return f"{text} has more than {places} decimal places"
+    return None
+
+
 def _check_places(raw_rows: list[dict[str, str]]) -> list[Problem]:
+    """Values the database cannot hold exactly: sub-penny money, rates past 4 places, huge sums."""
     problems = []
     for number, raw in enumerate(raw_rows, start=2):
+        raw = {str(k).strip().lower(): v for k, v in raw.items() if k is not None}
         for column, places in PLACES.items():
-            value = (raw.get(column) or "").strip().lstrip("£").replace(",", "")
-            if "." in value and len(value.split(".", 1)[1]) > places:
-                problems.append(Problem(number, column, f"{value} has more than {places} decimal places"))
+            value = str(raw.get(column) or "").strip()
+            reason = _value_problem(value, places) if value else None
+            if reason:
+                problems.append(Problem(number, column, reason))
+        for piece in str(raw.get("bands") or "").split(";"):
+            amount = piece.split(":", 1)[1].strip() if ":" in piece else ""
+            reason = _value_problem(amount, 2) if amount else None
+            if reason:
+                problems.append(Problem(number, "bands", f"band {piece.strip()!r}: {reason}"))
     return problems
 
 
@@ -95,14 +121,17 @@ def import_price_list(data: bytes | str | Path, year: int, source: str = "price 
     label = SlaYear(year).label
     frame = read_table(data, source)
     raw_rows = frame.to_dict("records")
+    place_problems = _check_places(raw_rows)
     try:
         rows = validate_price_list(raw_rows, header=list(frame.columns))
     except PricingError as exc:
         problems = getattr(exc, "problems", None)
         if problems is None:
             raise ImportRefused(Problem(None, getattr(exc, "column", None), str(exc)), source) from exc
-        raise ImportRefused([Problem(p.row, p.column, p.reason) for p in problems], source) from exc
-    place_problems = _check_places(raw_rows)
+        found = [Problem(p.row, p.column, p.reason) for p in problems]
+        if not any(p.row == 1 for p in found):  # header problems make every row's check meaningless
+            found = sorted(found + place_problems, key=lambda p: p.row or 0)  # stable: columns keep order
+        raise ImportRefused(found, source) from exc
     if place_problems:
         raise ImportRefused(place_problems, source)
     if not rows:

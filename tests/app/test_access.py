@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from contracts_app.extensions import db
-from contracts_app.models import KeyStakeholder, PriceList, PriceListEntry, Service
+from contracts_app.models import Agreement, KeyStakeholder, PriceList, PriceListEntry, Service
 
 ROLES = ("admin", "sla", "finance", "school")
 ANY = set(ROLES)
@@ -49,10 +50,21 @@ EXPECTED: dict[str, set[str]] = {
     "catalogue.edit_entry": {"admin", "sla"},
     "catalogue.compare_prices": STAFF_READ,
     "catalogue.price_check": STAFF_READ,
+    "agreements.index": STAFF_READ,
+    "agreements.new": {"admin", "sla"},
+    "agreements.show": ANY,
+    "agreements.details": {"admin", "sla"},
+    "agreements.lines": {"admin", "sla"},
+    "agreements.issue": {"admin", "sla"},
+    "agreements.withdraw": {"admin", "sla"},
+    "agreements.change": {"admin", "sla"},
+    "agreements.notice": {"admin", "sla", "school"},
+    "agreements.add_charge": {"admin", "sla", "finance"},
 }
 PUBLIC = {"auth.login", "static"}
 # Routes whose URL names one school: a school user of another school must get 404.
-SCHOOL_SCOPED = {e for e, roles in EXPECTED.items() if e.startswith("schools.") and "school" in roles}
+SCHOOL_SCOPED = {e for e, roles in EXPECTED.items()
+                 if e.split(".")[0] in ("schools", "agreements") and "school" in roles}
 
 
 def routes(app):
@@ -79,15 +91,18 @@ def world(app, make_school, make_user):
     entry = PriceListEntry(service_code="SVC1", title="A service", customer_type="all", model="flat",
                            amount=Decimal("100.00"), vat_code="S")
     price_list.entries.append(entry)
-    db.session.add_all([service, price_list])
+    agreements = {s.urn: Agreement(sla_year=2026, school=s, status="active", term_start=date(2026, 4, 1),
+                                   term_end=date(2027, 3, 31), customer_type="maintained") for s in (own, other)}
+    db.session.add_all([service, price_list, *agreements.values()])
     db.session.commit()
     return {"own": own, "other": other, "contacts": contacts, "user_id": admin.id, "code": "SVC1",
-            "year": 2026, "entry_id": entry.id}
+            "year": 2026, "entry_id": entry.id, "agreements": {urn: a.id for urn, a in agreements.items()}}
 
 
 def url_for_rule(rule, world, school) -> str:
     values = {"urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"],
-              "code": world["code"], "year": world["year"], "entry_id": world["entry_id"]}
+              "code": world["code"], "year": world["year"], "entry_id": world["entry_id"],
+              "agreement_id": world["agreements"][school.urn]}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from pricing.sla_year import SlaYear
+
+from ..extensions import db
+from ..models import Agreement, School
+from ..services import agreements as service
+from ..services.errors import ActionRefused
+from . import service_command
+
+agreements_group = AppGroup("agreements", help="Agreements with schools.")
+YEAR = click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")
+
+
+def _actor() -> str:
+    return f"command line ({getpass.getuser()})"
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
+
+
+@agreements_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@YEAR
+@service_command
+def import_command(file: Path, year: int):
+    """Upsert draft agreements: columns urn,service_code,quantity,status[,start_date]."""
+    report = service.import_agreements(file, year, file.name)
+    click.echo(f"Agreements {SlaYear(year).label} from {file.name}: {report.summary()}.")
+
+
+@agreements_group.command("issue")
+@YEAR
+@service_command
+def issue_command(year: int):
+    """Issue every complete draft of the year (draft -> active, prices snapshotted)."""
+    report = service.issue_year(year, _actor())
+    click.echo(f"Issued {len(report.issued)} agreement(s) for {SlaYear(year).label}; "
+               f"{len(report.refused)} could not be issued.")
+    for agreement, reason in report.refused:
+        click.echo(f"  not issued: {reason}")
+
+
+@agreements_group.command("rollover")
+@YEAR
+@service_command
+def rollover_command(year: int):
+    """Make next year's drafts from this year's agreements, re-priced on next year's list."""
+    report = service.rollover(year)
+    click.echo(f"Rollover {SlaYear(year).label} -> {SlaYear(year + 1).label}: {len(report.created)} draft(s) "
+               f"created, {len(report.skipped)} skipped.")
+    for name, why in report.skipped:
+        click.echo(f"  skipped {name}: {why}")
+
+
+@agreements_group.command("cancel")
+@click.argument("urn", type=int)
+@YEAR
+@click.option("--notice-date", required=True, help="Date the written notice was given (YYYY-MM-DD).")
+@click.option("--effective-date", default=None, help="Date the notice asks for, if later than 90 days on.")
+@click.option("--by", "given_by", type=click.Choice(["school", "council"]), default="school")
+@click.option("--reason", default="", help="Why.")
+@click.option("--breach", is_flag=True, help="The council cancels for fundamental breach (§2.4 c).")
+@service_command
+def cancel_command(urn: int, year: int, notice_date: str, effective_date: str | None, given_by: str, reason: str,
+                   breach: bool):
+    """Record written notice of cancellation (§2.4) and print when it takes effect."""
+    school = db.session.scalar(select(School).where(School.urn == urn))
+    if school is None:
+        raise ActionRefused(f"no school with URN {urn}")
+    agreement = service.find(year, school=school)
+    if agreement is None:
+        agreement = db.session.scalar(select(Agreement).where(Agreement.school_id == school.id,
+                                                              Agreement.sla_year == year))
+    if agreement is None:
+        raise ActionRefused(f"{school.name} has no {SlaYear(year).label} agreement")
+    notice = service.give_notice(agreement, notice_date=_date(notice_date, "--notice-date"),
+                                 requested_date=_date(effective_date, "--effective-date"), given_by=given_by,
+                                 reason=reason, fundamental_breach=breach, recorded_by=_actor())
+    click.echo(f"Notice recorded for {agreement.name}: cancelled with effect from "
+               f"{notice.effective_date.isoformat()} ({notice.effective_date:%d %B %Y}).")
+
+
+@agreements_group.command("settle")
+@click.option("--date", "today", default=None, help="As of this date (default today).")
+@service_command
+def settle_command(today: str | None):
+    """Cancel agreements whose notice has taken effect and end those whose term is over."""
+    changed = service.settle(_date(today, "--date") or date.today())
+    db.session.commit()
+    click.echo(f"{changed} agreement(s) changed status.")
