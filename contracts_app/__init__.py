@@ -32,9 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import models  # noqa: F401 - register the tables
-    from .services import audit
+    from .services import audit, invoicing
 
     audit.install(Session)
+    invoicing.install(Session)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -86,12 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from .agreements.routes import bp as agreements_bp
     from .auth.routes import bp as auth_bp
     from .catalogue.routes import bp as catalogue_bp
+    from .invoicing.routes import bp as invoicing_bp
     from .main.routes import bp as main_bp
     from .portal.routes import bp as portal_bp
     from .schools.census import bp as census_bp
     from .schools.routes import bp as schools_bp
 
-    for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, admin_bp, portal_bp):
+    for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, admin_bp,
+               portal_bp):
         app.register_blueprint(bp)
 
 
@@ -115,6 +118,17 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("gbp")
     def gbp(value):
         return "" if value is None else format_gbp(value)
+
+    @app.template_filter("qty")
+    def qty(value):
+        """A quantity without trailing zeros or exponent: 40, 2.5."""
+        return "" if value is None else format(value.normalize(), "f")
+
+    @app.template_filter("census_name")
+    def census_name(label):
+        from pricing.census import parse_census_label
+
+        return "" if not label else parse_census_label(label).description
 
     @app.template_filter("london")
     def london(value: datetime | None, fmt: str = "%d %b %Y %H:%M"):

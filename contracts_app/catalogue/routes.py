@@ -121,6 +121,10 @@ def price_years():
 @bp.route("/prices/<int:year>")
 @roles_required(*READERS)
 def price_list(year: int):
+    return _price_list_page(year)
+
+
+def _price_list_page(year: int, import_form: PriceImportForm | None = None, status: int = 200):
     sla_year = _year_or_404(year)
     all_versions = price_lists.versions(year)
     wanted = request.args.get("version", type=int)
@@ -129,10 +133,10 @@ def price_list(year: int):
         shown = price_lists.draft(year) or price_lists.published(year) or (all_versions[0] if all_versions else None)
     return render_template(
         "catalogue/price_list.html", sla_year=sla_year, price_list=shown, versions=all_versions,
-        rows=side_by_side(shown) if shown else [], import_form=PriceImportForm(), confirm=ConfirmForm(),
-        years=sorted(set(price_lists.years_with_lists()) | {year, year + 1}, reverse=True),
+        rows=side_by_side(shown) if shown else [], import_form=import_form or PriceImportForm(),
+        confirm=ConfirmForm(), years=sorted(set(price_lists.years_with_lists()) | {year, year + 1}, reverse=True),
         can_edit=current_user.role in ("admin", *EDITORS),
-    )
+    ), status
 
 
 @bp.route("/prices/<int:year>/import", methods=["POST"])
@@ -150,9 +154,7 @@ def import_prices(year: int):
         except ImportRefused as exc:
             db.session.rollback()
             return render_template("catalogue/import_refused.html", problems=exc, sla_year=sla_year), 400
-    for error in form.file.errors:
-        flash(f"Price list file: {error}", "error")
-    return redirect(url_for(".price_list", year=year))
+    return _price_list_page(year, form, 400)  # the errors show beside the fields
 
 
 @bp.route("/prices/<int:year>/publish", methods=["POST"])
@@ -194,6 +196,9 @@ def edit_entry(year: int, entry_id: int):
               "error")
         return redirect(url_for(".price_list", year=year, version=entry.price_list.version))
     form = PriceEntryForm(obj=entry)
+    if request.method == "GET":
+        for name in ("amount", "rate", "minimum", "maximum"):
+            getattr(form, name).data = _as_typed(getattr(entry, name))
     if form.validate_on_submit():
         try:
             price_lists.update_entry(entry, **{name: (getattr(form, name).data or "") for name in (
@@ -208,6 +213,16 @@ def edit_entry(year: int, entry_id: int):
             db.session.rollback()
             form.model.errors.append(exc.message)
     return render_template("catalogue/entry_form.html", form=form, entry=entry, sla_year=SlaYear(year))
+
+
+def _as_typed(value: Decimal | None) -> str:
+    """A stored price as the SLA team typed it: 3.1000 -> 3.10, 3.5650 -> 3.565, 780.00 -> 780.00."""
+    if value is None:
+        return ""
+    shown = value.normalize()
+    if shown.as_tuple().exponent > -2:
+        shown = shown.quantize(Decimal("0.01"))
+    return format(shown, "f")
 
 
 @bp.route("/prices/<int:year>/compare")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from ..models import School
 from ..services import census as census_service
 from ..services import price_lists
 from ..services.census import MAX_PUPILS
+from .queries import paginate
 from ..services.errors import ActionRefused, ImportRefused
 
 bp = Blueprint("census", __name__, url_prefix="/census")
@@ -80,20 +81,21 @@ def _year(value: int | None) -> int:
     return value
 
 
-def _missing_page(year: int, bound: OverrideForm | None = None, bound_urn: int | None = None, status: int = 200):
+def _missing_page(year: int, page: int = 1, bound: OverrideForm | None = None, bound_urn: int | None = None,
+                  status: int = 200):
     census = census_service.census_for(year, _basis(year))
-    schools = census_service.schools_missing(census)
+    result = paginate(census_service.missing_query(census), page, current_app.config.get("PAGE_SIZE", 50))
     forms = {s.id: (bound if bound is not None and s.urn == bound_urn else
                     OverrideForm(formdata=None, urn=s.urn, census=census.label, prefix=f"s{s.urn}"))
-             for s in schools}
-    return render_template("census/missing.html", sla_year=SlaYear(year), census=census, schools=schools,
-                           forms=forms), status
+             for s in result.items}
+    return render_template("census/missing.html", sla_year=SlaYear(year), census=census, result=result,
+                           schools=result.items, forms=forms), status
 
 
 @bp.route("/missing")
 @roles_required("sla", "finance")
 def missing():
-    return _missing_page(_year(request.args.get("year", type=int)))
+    return _missing_page(_year(request.args.get("year", type=int)), max(1, request.args.get("page", 1, type=int)))
 
 
 @bp.route("/override", methods=["POST"])
@@ -107,7 +109,8 @@ def override():
         urn = form.urn.data
         if year and urn and urn.isdigit():
             # Show the errors beside the school's fields; nothing was saved.
-            return _missing_page(_year(year), bound=form, bound_urn=int(urn), status=400)
+            page = max(1, request.form.get("page", 1, type=int))
+            return _missing_page(_year(year), page, bound=form, bound_urn=int(urn), status=400)
         for name, errors in form.errors.items():
             flash(f"{name.split('-')[-1].capitalize()}: {'; '.join(errors)}", "error")
         return back

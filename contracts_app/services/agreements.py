@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -74,6 +75,8 @@ def create_draft(year: int, *, school: School | None = None, group: SchoolGroup 
     if existing is not None:
         raise ActionRefused(f"{existing.name} already exists ({existing.status})")
     sla_year = SlaYear(year)
+    if not odm_name:  # §10.1: every customer has a nominated ODM; the council's default until named
+        odm_name = current_app.config["DEFAULT_ODM"]
     agreement = Agreement(sla_year=year, school=school, group=group, status="draft",
                           term_start=sla_year.start, term_end=sla_year.end,
                           customer_type=party_customer_type(school, group), odm_name=odm_name, odm_email=odm_email)

@@ -133,12 +133,16 @@ def pupils_for(school_id: int, census: CensusRef) -> int | None:
                                                                CensusFigure.census == census.label))
 
 
+def missing_query(census: CensusRef):
+    """Open schools with no figure in the given census, by name (a query, for paging)."""
+    has_figure = select(CensusFigure.school_id).where(CensusFigure.census == census.label)
+    return (select(School).where(School.id.not_in(has_figure), ~School.status.startswith("Closed"))
+            .order_by(School.name_lower, School.urn))
+
+
 def schools_missing(census: CensusRef) -> list[School]:
     """Open schools with no figure in the given census: reported, never priced at 0."""
-    has_figure = select(CensusFigure.school_id).where(CensusFigure.census == census.label)
-    return list(db.session.scalars(select(School).where(School.id.not_in(has_figure),
-                                                        ~School.status.startswith("Closed"))
-                                   .order_by(School.name_lower)))
+    return list(db.session.scalars(missing_query(census)))
 
 
 def census_summary() -> list[tuple[str, int]]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, KeyStakeholder, PriceList, PriceListEntry, Service
+from contracts_app.models import Agreement, Invoice, InvoiceLine, KeyStakeholder, PriceList, PriceListEntry, Service
 
 ROLES = ("admin", "sla", "finance", "school")
 ANY = set(ROLES)
@@ -60,11 +60,20 @@ EXPECTED: dict[str, set[str]] = {
     "agreements.change": {"admin", "sla"},
     "agreements.notice": {"admin", "sla", "school"},
     "agreements.add_charge": {"admin", "sla", "finance"},
+    "invoicing.index": ANY,
+    "invoicing.export_file": {"admin", "sla", "finance"},
+    "invoicing.show": ANY,
+    "invoicing.pdf": ANY,
+    "invoicing.record_payment": {"admin", "finance"},
+    "invoicing.credit": {"admin", "finance"},
+    "invoicing.runs": {"admin", "finance"},
+    "invoicing.aged_debt": {"admin", "finance"},
 }
 PUBLIC = {"auth.login", "static"}
 # Routes whose URL names one school: a school user of another school must get 404.
 SCHOOL_SCOPED = {e for e, roles in EXPECTED.items()
-                 if e.split(".")[0] in ("schools", "agreements") and "school" in roles}
+                 if e.split(".")[0] in ("schools", "agreements", "invoicing") and "school" in roles
+                 and e != "invoicing.index"}
 
 
 def routes(app):
@@ -93,16 +102,24 @@ def world(app, make_school, make_user):
     price_list.entries.append(entry)
     agreements = {s.urn: Agreement(sla_year=2026, school=s, status="active", term_start=date(2026, 4, 1),
                                    term_end=date(2027, 3, 31), customer_type="maintained") for s in (own, other)}
-    db.session.add_all([service, price_list, *agreements.values()])
+    invoices = {s.urn: Invoice(number=f"INV-2026-{s.urn:06d}", kind="invoice", sla_year=2026, term="summer",
+                               school=s, customer_name=s.name, school_urn=s.urn, customer_type="maintained",
+                               issue_date=date(2026, 4, 10), due_date=date(2026, 5, 10), net=Decimal("100.00"),
+                               vat=Decimal("20.00"), gross=Decimal("120.00"), lines=[InvoiceLine(
+                                   position=1, service_code="SVC1", description="A service", quantity=Decimal(1),
+                                   unit_price=Decimal("100.00"), net=Decimal("100.00"), vat_code="S",
+                                   vat_rate=Decimal("0.20"))]) for s in (own, other)}
+    db.session.add_all([service, price_list, *agreements.values(), *invoices.values()])
     db.session.commit()
     return {"own": own, "other": other, "contacts": contacts, "user_id": admin.id, "code": "SVC1",
-            "year": 2026, "entry_id": entry.id, "agreements": {urn: a.id for urn, a in agreements.items()}}
+            "year": 2026, "entry_id": entry.id, "agreements": {urn: a.id for urn, a in agreements.items()},
+            "numbers": {urn: i.number for urn, i in invoices.items()}}
 
 
 def url_for_rule(rule, world, school) -> str:
     values = {"urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"],
               "code": world["code"], "year": world["year"], "entry_id": world["entry_id"],
-              "agreement_id": world["agreements"][school.urn]}
+              "agreement_id": world["agreements"][school.urn], "number": world["numbers"][school.urn]}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 

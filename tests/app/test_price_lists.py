@@ -3,6 +3,7 @@ new versions, the ad hoc rate, and the SLA team's price-list pages."""
 from __future__ import annotations
 
 import io
+from html import unescape
 from decimal import Decimal
 from pathlib import Path
 
@@ -294,6 +295,11 @@ def test_a_change_to_a_published_list_is_a_new_version(app, tmp_path):
     twice = run(app, "prices", "new-version", "--year", "2025")
     assert twice.exit_code == 1 and "already has a draft (v2)" in twice.output
 
+    # The new draft can be replaced from a file; the published v1 is untouched.
+    replaced = run(app, "prices", "import", str(PRICES_2025), "--year", "2025")
+    assert "11 price rows replaced the draft: 2025-26 price list v2" in replaced.output
+    assert count(PriceList) == 2 and price_lists.draft(2025).census_basis == "october"
+
     # The draft changes; the published version does not, and stays the one prices come from.
     price_lists.update_entry(entry(2025, "EMAIL", "maintained", "draft"), title="Email", model="flat",
                              amount="800", rate="", minimum="", maximum="", bands="", unit="", vat_code="S")
@@ -385,8 +391,14 @@ def test_a_refused_upload_is_shown_in_the_refusal_box_and_changes_nothing(app, c
     assert len(price_lists.draft(2025).entries) == 11 and price_lists.draft(2025).source == "prices_2025.csv"
 
     no_file = client.post("/prices/2025/import", data={"census_basis": "january"},
-                          content_type="multipart/form-data", follow_redirects=True)
-    assert "Price list file: This field is required." in no_file.get_data(as_text=True)
+                          content_type="multipart/form-data")
+    assert no_file.status_code == 400
+    assert '<p class="error" id="file-error">This field is required.</p>' in no_file.get_data(as_text=True)
+    word = client.post("/prices/2025/import", data={
+        "file": (io.BytesIO(b"not a price list"), "prices.docx"), "census_basis": "january"},
+        content_type="multipart/form-data")
+    assert '<p class="error" id="file-error">A CSV or XLSX file, please.</p>' in word.get_data(as_text=True)
+    assert len(price_lists.draft(2025).entries) == 11
 
 
 def test_a_published_list_cannot_be_imported_over_from_the_page(app, client, login):
@@ -446,7 +458,7 @@ def test_a_bad_draft_edit_shows_the_error_beside_its_field(app, client, login, c
     email = entry(2025, "EMAIL", "maintained")
     data = {"title": "Email", "model": "flat", "amount": "", "rate": "", "minimum": "", "maximum": "",
             "bands": "", "unit": "", "vat_code": "S", **change}
-    html = client.post(f"/prices/2025/entries/{email.id}", data=data).get_data(as_text=True)
+    html = unescape(client.post(f"/prices/2025/entries/{email.id}", data=data).get_data(as_text=True))
     assert f'<p class="error" id="{field}-error">{message}</p>' in html
     db.session.expire_all()
     unchanged = entry(2025, "EMAIL", "maintained")

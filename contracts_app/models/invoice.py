@@ -1,0 +1,150 @@
+"""Invoices and credit notes, their lines, payments, numbering and runs."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import Money, Rate, ScaledDecimal, UTCDateTime, utcnow
+
+KINDS = ("invoice", "credit_note")
+
+
+class NumberSeries(db.Model):
+    """The last number used per kind and year: a gapless series (DESIGN "Invoices").
+
+    Numbers are taken by an UPDATE of this row inside the issuing transaction, so a
+    rolled-back issue gives its number back and concurrent issuers queue on the row.
+    """
+
+    __tablename__ = "number_series"
+
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class InvoiceRun(db.Model):
+    __tablename__ = "invoice_runs"
+    __table_args__ = (CheckConstraint("term IN ('summer', 'autumn')", name="term_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sla_year: Mapped[int] = mapped_column()
+    term: Mapped[str] = mapped_column(String(8))
+    issue_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_by: Mapped[str] = mapped_column(String(254), default="")
+    invoices_raised: Mapped[int] = mapped_column(default=0)
+    total_net: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    total_gross: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+
+
+class Invoice(db.Model):
+    """An issued invoice or credit note. Issued documents never change (see services.invoicing)."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind_known"),
+        CheckConstraint("term IS NULL OR term IN ('summer', 'autumn')", name="term_known"),
+        Index("ix_invoices_year_term", "sla_year", "term"),
+        Index("ix_invoices_school_issue", "school_id", "issue_date"),
+        Index("ix_invoices_due", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(12), default="invoice")
+    sla_year: Mapped[int] = mapped_column()
+    term: Mapped[str | None] = mapped_column(String(8))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_runs.id"), index=True)
+    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    # Snapshots: the document says what it said on the day it was issued.
+    customer_name: Mapped[str] = mapped_column(String(200))
+    school_urn: Mapped[int] = mapped_column()
+    customer_type: Mapped[str] = mapped_column(String(12))
+    po_number: Mapped[str] = mapped_column(String(60), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    net: Mapped[Decimal] = mapped_column(Money())
+    vat: Mapped[Decimal] = mapped_column(Money())
+    gross: Mapped[Decimal] = mapped_column(Money())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(254), default="")
+
+    school = relationship("School")
+    agreement = relationship("Agreement")
+    lines = relationship("InvoiceLine", back_populates="invoice", order_by="InvoiceLine.position",
+                         cascade="all, delete-orphan")
+    payments = relationship("Payment", back_populates="invoice", order_by="Payment.paid_on")
+    credited_invoice = relationship("Invoice", remote_side=[id], foreign_keys=[credited_invoice_id],
+                                    back_populates="credit_notes")
+    credit_notes = relationship("Invoice", foreign_keys=[credited_invoice_id], back_populates="credited_invoice",
+                                order_by="Invoice.id")
+
+    __audited__ = True
+
+    @property
+    def name(self) -> str:
+        return self.number
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == "credit_note"
+
+
+class InvoiceLine(db.Model):
+    __tablename__ = "invoice_lines"
+    __table_args__ = (
+        # What a line bills ("line:42:summer", "charge:7", "adhoc:3") can be billed once only:
+        # the database, not just a check, keeps a re-run or a concurrent run from billing twice.
+        UniqueConstraint("billing_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()
+    service_code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    unit_price: Mapped[Decimal] = mapped_column(Rate())
+    net: Mapped[Decimal] = mapped_column(Money())
+    vat_code: Mapped[str] = mapped_column(String(1))
+    vat_rate: Mapped[Decimal] = mapped_column(Rate())
+    billing_key: Mapped[str | None] = mapped_column(String(60))
+    agreement_line_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_lines.id"), index=True)
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
+
+    invoice = relationship("Invoice", back_populates="lines")
+
+    __audited__ = True
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    recorded_by: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    invoice = relationship("Invoice", back_populates="payments")
+
+    __audited__ = True
+
+    @property
+    def name(self) -> str:
+        return f"payment of {self.amount} on {self.paid_on}"

@@ -1,0 +1,137 @@
+"""The invoice and credit note PDF (reportlab): council, customer, lines, VAT per code, totals."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from xml.sax.saxutils import escape
+
+from invoices.document import InvoiceDocument, Issuer
+
+_STYLES = getSampleStyleSheet()
+_BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
+_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=7.5, leading=9, textColor=colors.HexColor("#444444"))
+_RIGHT = ParagraphStyle("right", parent=_BODY, alignment=TA_RIGHT)
+_TITLE = ParagraphStyle("title", parent=_STYLES["Title"], fontSize=20, leading=24, alignment=0, spaceAfter=4)
+_GRID = colors.HexColor("#c9d1dc")
+_HEAD = colors.HexColor("#e8eef6")
+
+
+def _gbp(value: Decimal) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.2f}"
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _footer(number: str):
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(18 * mm, 10 * mm, number)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page} of {doc._page_count}")
+        canvas.restoreState()
+    return draw
+
+
+class _CountingDoc(SimpleDocTemplate):
+    """Builds twice so the footer can say 'Page X of Y'."""
+
+    def build_counted(self, story, on_page):
+        self._page_count = 0
+        probe = io.BytesIO()
+        probe_doc = SimpleDocTemplate(probe, pagesize=self.pagesize, leftMargin=self.leftMargin,
+                                      rightMargin=self.rightMargin, topMargin=self.topMargin,
+                                      bottomMargin=self.bottomMargin)
+        probe_doc._page_count = 0
+        probe_doc.build(list(story), onFirstPage=lambda c, d: None, onLaterPages=lambda c, d: None)
+        self._page_count = probe_doc.page
+        self.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+
+def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
+    """A complete invoice or credit note, fit to send."""
+    buffer = io.BytesIO()
+    doc = _CountingDoc(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                       bottomMargin=18 * mm, title=f"{document.title} {document.number}",
+                       author=issuer.council)
+    width = A4[0] - 36 * mm
+    story = []
+    head = Table([[
+        [_p(issuer.council, ParagraphStyle("c", parent=_BODY, fontSize=12, leading=14, fontName="Helvetica-Bold")),
+         _p(issuer.service), _p(issuer.address, _SMALL), _p(f"Tel {issuer.phone} · {issuer.email}", _SMALL),
+         _p(f"VAT registration {issuer.vat_number}", _SMALL)],
+        [Paragraph(document.title, _TITLE), _p(f"Number: {document.number}"),
+         _p(f"Issued: {_day(document.issue_date)}"),
+         _p(f"Due: {_day(document.due_date)}" if document.kind == "invoice" else
+            f"Credits invoice {document.credited_number}")],
+    ]], colWidths=[width * 0.55, width * 0.45])
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [head, Spacer(1, 6 * mm)]
+
+    period = (f"{_day(document.period_start)} to {_day(document.period_end)}"
+              if document.period_start else "")
+    details = [
+        [_p("Bill to", _SMALL), _p("Details", _SMALL)],
+        [[_p(document.customer_name), _p(f"URN {document.customer_urn}", _SMALL),
+          _p(document.customer_address, _SMALL)],
+         [_p(f"SLA year {document.sla_year_label}" + (f", {document.term} term" if document.term else "")),
+          _p(f"Period: {period}" if period else "Period: -"),
+          _p(f"Your order number: {document.po_number or 'none given'}")]],
+    ]
+    table = Table(details, colWidths=[width * 0.55, width * 0.45])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 1), (-1, 1), 0.5, _GRID)]))
+    story += [table, Spacer(1, 4 * mm), _p(document.description), Spacer(1, 3 * mm)]
+
+    rows = [[_p("Service", _SMALL), _p("Description", _SMALL), _p("VAT", _SMALL), _p("Net", _SMALL)]]
+    for line in document.lines:
+        text = [_p(line.description)]
+        if line.explanation:
+            text.append(_p(line.explanation, _SMALL))
+        if line.quantity != 1:
+            text.append(_p(f"{line.quantity.normalize():f} x {_gbp(line.unit_price)}", _SMALL))
+        rows.append([_p(line.service_code), text, _p(line.vat_code), _p(_gbp(line.net), _RIGHT)])
+    lines = Table(rows, colWidths=[width * 0.16, width * 0.6, width * 0.07, width * 0.17], repeatRows=1)
+    lines.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD), ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [lines, Spacer(1, 4 * mm)]
+
+    vat_rows = [[_p("VAT code", _SMALL), _p("Rate", _SMALL), _p("Net", _SMALL), _p("VAT", _SMALL)]]
+    for b in document.vat:
+        vat_rows.append([_p(b.code), _p(f"{(b.rate * 100).normalize():f}%"), _p(_gbp(b.net), _RIGHT),
+                         _p(_gbp(b.vat), _RIGHT)])
+    vat_table = Table(vat_rows, colWidths=[width * 0.14, width * 0.1, width * 0.16, width * 0.16])
+    vat_table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), _HEAD), ("GRID", (0, 0), (-1, -1), 0.4, _GRID)]))
+    total_rows = [[_p("Net"), _p(_gbp(document.net), _RIGHT)], [_p("VAT"), _p(_gbp(document.vat_total), _RIGHT)],
+                  [_p("Total" if document.kind == "credit_note" else "Total due"), _p(_gbp(document.gross), _RIGHT)]]
+    if document.paid:
+        total_rows.append([_p("Paid"), _p(_gbp(document.paid), _RIGHT)])
+        total_rows.append([_p("Outstanding"), _p(_gbp(document.outstanding), _RIGHT)])
+    totals = Table(total_rows, colWidths=[width * 0.2, width * 0.2])
+    totals.setStyle(TableStyle([("LINEABOVE", (0, 2), (-1, 2), 0.8, colors.black),
+                                ("FONTNAME", (0, 2), (-1, 2), "Helvetica-Bold")]))
+    story.append(Table([[vat_table, totals]], colWidths=[width * 0.58, width * 0.42],
+                       style=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(Spacer(1, 6 * mm))
+    if document.kind == "invoice":
+        story += [_p("How to pay", ParagraphStyle("h", parent=_BODY, fontName="Helvetica-Bold")),
+                  _p(f"Please pay {_gbp(document.gross)} by {_day(document.due_date)}. {issuer.payment_details}.")]
+    for attachment in document.attachments:
+        story += [Spacer(1, 3 * mm), _p(attachment, _SMALL)]
+    doc.build_counted(story, _footer(document.number))
+    return buffer.getvalue()
