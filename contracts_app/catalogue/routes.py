@@ -188,7 +188,7 @@ def new_price_version(year: int):
 @bp.route("/prices/<int:year>/entries/<int:entry_id>", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit_entry(year: int, entry_id: int):
-    entry = db.session.get(PriceListEntry, entry_id)
+    entry = db.session.get(PriceListEntry, entry_id) if entry_id < 2**31 else None
     if entry is None or entry.price_list.sla_year != year:
         abort(404)
     if entry.price_list.frozen:
@@ -255,7 +255,8 @@ def price_check():
         year = this_year  # a mistyped year shows the current one rather than failing
     price_list = price_lists.published(year) or price_lists.draft(year)
     urn = args.get("urn", type=int)
-    school = db.session.scalar(select(School).where(School.urn == urn)) if urn else None
+    # URNs are six digits; a longer number would not even bind on SQLite.
+    school = db.session.scalar(select(School).where(School.urn == urn)) if urn and 0 < urn < 10**9 else None
     services = db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)).all()
     errors, result, chosen = [], None, {}
     if args.get("urn") and school is None:

@@ -1,6 +1,8 @@
 """The school portal: a school user's own school (or group) only."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -26,6 +28,14 @@ def own_agreements(school_ids: set[int]) -> list[Agreement]:
 @bp.route("/")
 @roles_required("school")
 def home():
+    from datetime import date
+
+    from ..services.invoicing import InvoiceFilter, list_invoices
+
     ids = current_user.school_ids()
     schools = db.session.scalars(select(School).where(School.id.in_(ids)).order_by(School.name)).all()
-    return render_template("portal/home.html", schools=schools, agreements=own_agreements(ids))
+    invoices, balances = list_invoices(InvoiceFilter(school_ids=ids), 1, 20, date.today())
+    owed = sum((b.outstanding for b in balances.values()), Decimal("0.00"))
+    overdue = sum((b.outstanding for b in balances.values() if b.overdue), Decimal("0.00"))
+    return render_template("portal/home.html", schools=schools, agreements=own_agreements(ids),
+                           invoices=invoices, balances=balances, owed=owed, overdue=overdue)

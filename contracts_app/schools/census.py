@@ -115,7 +115,9 @@ def override():
             flash(f"{name.split('-')[-1].capitalize()}: {'; '.join(errors)}", "error")
         return back
     urn = form.urn.data.strip()
-    school = db.session.scalar(select(School).where(School.urn == int(urn))) if urn.isdigit() else None
+    # URNs are six digits; a longer "number" (a tampered form) would not even bind on SQLite.
+    school = (db.session.scalar(select(School).where(School.urn == int(urn)))
+              if urn.isdigit() and len(urn) <= 9 else None)
     if school is None:
         flash(f"No school with URN {form.urn.data}.", "error")
         return back

@@ -43,9 +43,11 @@ def read_table(data: bytes | str | Path, source: str, *, excel: bool | None = No
             frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
         else:
             text = decode(raw, source)
+            delimiter = _delimiter(text)
+            _refuse_long_rows(text, delimiter, source)
             frame = pd.read_csv(
                 io.StringIO(text), dtype=str, keep_default_na=False,
-                skipinitialspace=True, sep=_delimiter(text),
+                skipinitialspace=True, sep=delimiter, index_col=False,
             )
     except ImportRefused:
         raise
@@ -55,6 +57,16 @@ def read_table(data: bytes | str | Path, source: str, *, excel: bool | None = No
         raise ImportRefused(Problem(None, None, f"cannot read the file as a table ({exc})"), source) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def _refuse_long_rows(text: str, delimiter: str, source: str) -> None:
+    """A row with more cells than the header would shift pandas' columns; name it instead."""
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(rows, [])
+    problems = [Problem(number, None, f"{len(row)} cells but the header has {len(header)} columns")
+                for number, row in enumerate(rows, start=FIRST_DATA_ROW) if len(row) > len(header)]
+    if problems:
+        raise ImportRefused(problems, source)
 
 
 def _delimiter(text: str) -> str:

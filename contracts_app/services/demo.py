@@ -142,6 +142,7 @@ def load_demo(sla_year_start: int) -> DemoReport:
     lines.append(_group(schools))
     lines.append(_catalogue())
     lines.extend(_price_lists(sla_year_start))
+    lines.extend(_agreements_and_invoices(rng, schools, sla_year_start))
     lines.extend(_users(schools))
     db.session.commit()
     return DemoReport(lines)
@@ -211,6 +212,65 @@ def _price_lists(year: int) -> list[str]:
         price_lists.import_price_list(DEMO_DATA / name, start, f"demo {name}")
         published = price_lists.publish(start, "demo")
         lines.append(f"Price list: {published.name} published")
+    return lines
+
+
+CORE = ["ADMIN-SUPPORT", "ANTIVIRUS", "SAFEGUARD", "ISP", "EMAIL"]
+EXTRAS = ["BACKUP", "CURRICULUM", "WIFI", "TECH-DAYS", "TELEPHONY", "DPO", "CYBER"]
+UNITS = {"ANTIVIRUS": (20, 180), "BACKUP": (1, 2), "WIFI": (1, 3), "TECH-DAYS": (5, 40)}
+
+
+def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], year: int) -> list[str]:
+    """Agreements for most schools, issued, with this year's invoice runs and some payments."""
+    from datetime import date
+    from decimal import Decimal
+
+    from ..models import Agreement
+    from . import agreements, invoice_run, invoicing
+
+    if db.session.scalar(select(Agreement.id).where(Agreement.sla_year == year).limit(1)):
+        return ["Agreements: already loaded"]
+    odms = ["Priya Sharma (odm@coventry.gov.uk)", "Tom Walsh (odm@coventry.gov.uk)"]
+    created = 0
+    for urn, school in sorted(schools.items()):
+        if urn % 11 == 0:
+            continue  # not every school buys the SLA
+        items = [agreements.LineInput(code, "subscribed", Decimal(rng.randint(*UNITS[code])) if code in UNITS
+                                      else Decimal(1)) for code in CORE]
+        if school.customer_type == "maintained":
+            items.append(agreements.LineInput("SIMS-SUPPORT", "subscribed"))
+        for code in rng.sample(EXTRAS, 3):
+            items.append(agreements.LineInput(code, rng.choice(["subscribed", "additional"]),
+                                              Decimal(rng.randint(*UNITS[code])) if code in UNITS else Decimal(1)))
+        items.append(agreements.LineInput("WEBSITE", "excluded"))
+        agreement = agreements.create_draft(year, school=school, from_catalogue=False,
+                                            odm_name=odms[urn % 2])
+        agreement.po_number = f"PO{year % 100}{urn % 10000:04d}"
+        agreements.set_lines(agreement, items)
+        created += 1
+    db.session.commit()
+    issued = agreements.issue_year(year, "demo")
+    lines = [f"Agreements: {created} drafts, {len(issued.issued)} issued, {len(issued.refused)} left as drafts "
+             "(no census figure)"]
+    today = date.today()
+    for term, issue_date in (("summer", date(year, 4, 15)), ("autumn", date(year, 9, 15))):
+        if issue_date > today:
+            continue
+        report = invoice_run.run(year, term, issue_date, "demo")
+        lines.append(f"Invoice run {term}: {len(report.invoices)} invoices, £{report.total_gross:,.2f} gross")
+    from ..models import Invoice
+
+    paid = 0
+    for invoice in db.session.scalars(select(Invoice).where(Invoice.kind == "invoice").order_by(Invoice.number)):
+        roll = rng.random()
+        if roll < 0.6:
+            invoicing.record_payment(invoice, invoice.gross, invoice.due_date, f"BACS {invoice.school_urn}", "demo")
+            paid += 1
+        elif roll < 0.7:
+            invoicing.record_payment(invoice, (invoice.gross / 2).quantize(Decimal("0.01")), invoice.due_date,
+                                     "part payment", "demo")
+            paid += 1
+    lines.append(f"Payments: {paid} recorded")
     return lines
 
 

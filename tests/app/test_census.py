@@ -267,6 +267,8 @@ def test_a_census_figure_is_not_overridden_by_hand(app, client, login, schools):
     tampered = client.get(override(client, 103702, 60, "new school", census="2025-07").headers["Location"])
     assert "census must be YYYY-01 or YYYY-10, not &#39;2025-07&#39;" in tampered.get_data(as_text=True)
     assert (103702, "2025-07") not in figures()
+    unknown = client.get(override(client, 99999999999999999999, 60, "new school").headers["Location"])
+    assert "No school with URN 99999999999999999999." in unknown.get_data(as_text=True)
     with pytest.raises(ActionRefused, match="say where the figure comes from"):
         census_service.set_override(schools["canley"], "2025-01", 60, "  ")
 

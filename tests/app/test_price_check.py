@@ -129,6 +129,8 @@ def test_price_check_page_refuses_bad_input_with_a_message(app, client, login, p
         return html
 
     assert "No school with URN 999999." in errors("urn=999999&year=2025&service=EMAIL")
+    assert "No school with URN 99999999999999999999." in errors("urn=99999999999999999999&year=2025&service=EMAIL")
+    assert "No school with URN abc." in errors("urn=abc&year=2025&service=EMAIL")
     assert "EMAIL: quantity '-2' is not a positive number." in errors("urn=103700&year=2025&service=EMAIL&qty-EMAIL=-2")
     assert "EMAIL: quantity 'two' is not a positive number." in errors("urn=103700&year=2025&service=EMAIL&qty-EMAIL=two")
     assert "There is no 2023-24 price list." in errors("urn=103700&year=2023&service=EMAIL")

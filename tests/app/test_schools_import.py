@@ -135,3 +135,9 @@ def test_existing_data_untouched_when_refused(app):
     db.session.rollback()
     assert count() == 8
     assert school(103700).gias_pupils == 412
+
+
+def test_row_with_more_cells_than_the_header_is_named(app):
+    error = refused(HEADER + "103700,A,Community school,141,Coventry,1,CV1\n"
+                             "103701,B,Community school,141,Coventry,2,CV1,surprise\n")
+    assert [(p.row, p.reason) for p in error.problems] == [(3, "8 cells but the header has 7 columns")]
