@@ -83,7 +83,11 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .adhoc.routes import bp as adhoc_bp
     from .admin.routes import bp as admin_bp
+    from .api import init_api
+    from .documents.routes import bp as documents_bp
+    from .reports.routes import bp as reports_bp
     from .agreements.routes import bp as agreements_bp
     from .auth.routes import bp as auth_bp
     from .catalogue.routes import bp as catalogue_bp
@@ -93,9 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     from .schools.census import bp as census_bp
     from .schools.routes import bp as schools_bp
 
-    for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, admin_bp,
-               portal_bp):
+    for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
+               reports_bp, documents_bp, admin_bp, portal_bp):
         app.register_blueprint(bp)
+    init_api(app)
 
 
 def _register_errors(app: Flask) -> None:
@@ -143,4 +148,6 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "council_name": app.config["COUNCIL_NAME"],
             "service_name": app.config["SERVICE_NAME"],
+            # Navigation shows an area only once its pages exist.
+            "has_endpoint": lambda name: name in app.view_functions,
         }

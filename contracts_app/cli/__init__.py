@@ -32,13 +32,16 @@ def service_command(func: Callable) -> Callable:
 
 
 def register_commands(app: Flask) -> None:
+    from .adhoc import adhoc_group
     from .agreements import agreements_group
     from .census import census_group
     from .demo import demo_command
     from .invoices import invoices_group
     from .prices import prices_group
     from .schools import schools_group
+    from .tickets import tickets_group
     from .users import users_group
 
-    for command in (users_group, schools_group, census_group, prices_group, agreements_group, invoices_group, demo_command):
+    for command in (users_group, schools_group, census_group, prices_group, agreements_group, invoices_group,
+                    adhoc_group, tickets_group, demo_command):
         app.cli.add_command(command)

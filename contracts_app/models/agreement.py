@@ -41,6 +41,8 @@ class Agreement(db.Model):
     # The party's customer type; frozen at issue so a later GIAS change does not re-bill.
     customer_type: Mapped[str] = mapped_column(String(12))
     price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_lists.id"), index=True)
+    # The SLA template version the agreement is rendered with (set when issued).
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("sla_templates.id"), index=True)
     census_label: Mapped[str | None] = mapped_column(String(7))
     pupils: Mapped[int | None] = mapped_column()
     annual_total: Mapped[Decimal | None] = mapped_column(Money())
@@ -56,6 +58,7 @@ class Agreement(db.Model):
     school = relationship("School")
     group = relationship("SchoolGroup")
     price_list = relationship("PriceList")
+    template = relationship("SlaTemplate")
     lines = relationship("AgreementLine", back_populates="agreement", cascade="all, delete-orphan",
                          order_by="(AgreementLine.list_name, AgreementLine.service_code)")
     charges = relationship("AgreementCharge", back_populates="agreement", cascade="all, delete-orphan",

@@ -64,6 +64,7 @@ class Invoice(db.Model):
     period_end: Mapped[date | None] = mapped_column(Date)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
+    adhoc_request_id: Mapped[int | None] = mapped_column(ForeignKey("adhoc_requests.id"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_runs.id"), index=True)
     credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
     # Snapshots: the document says what it said on the day it was issued.
@@ -82,6 +83,7 @@ class Invoice(db.Model):
 
     school = relationship("School")
     agreement = relationship("Agreement")
+    adhoc_request = relationship("AdHocRequest")
     lines = relationship("InvoiceLine", back_populates="invoice", order_by="InvoiceLine.position",
                          cascade="all, delete-orphan")
     payments = relationship("Payment", back_populates="invoice", order_by="Payment.paid_on")

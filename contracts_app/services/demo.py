@@ -143,6 +143,7 @@ def load_demo(sla_year_start: int) -> DemoReport:
     lines.append(_catalogue())
     lines.extend(_price_lists(sla_year_start))
     lines.extend(_agreements_and_invoices(rng, schools, sla_year_start))
+    lines.extend(_areas(rng, schools, sla_year_start))
     lines.extend(_users(schools))
     db.session.commit()
     return DemoReport(lines)
@@ -271,6 +272,22 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
                                      "part payment", "demo")
             paid += 1
     lines.append(f"Payments: {paid} recorded")
+    return lines
+
+
+AREAS = ("demo_documents", "demo_adhoc", "demo_tickets")
+
+
+def _areas(rng: random.Random, schools: dict[int, School], year: int) -> list[str]:
+    """Each area's own demo step (services/demo_<area>.py: load(rng, schools, year) -> lines)."""
+    import importlib
+    import importlib.util
+
+    lines: list[str] = []
+    for name in AREAS:
+        if importlib.util.find_spec(f"{__package__}.{name}") is not None:
+            lines.extend(importlib.import_module(f"{__package__}.{name}").load(rng, schools, year))
+    db.session.commit()
     return lines
 
 

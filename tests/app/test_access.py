@@ -69,16 +69,23 @@ EXPECTED: dict[str, set[str]] = {
     "invoicing.runs": {"admin", "finance"},
     "invoicing.aged_debt": {"admin", "finance"},
 }
+from tests.app.access_areas import area_modules
+
+for _area in area_modules():
+    EXPECTED.update(_area.EXPECTED)
+
 PUBLIC = {"auth.login", "static"}
 # Routes whose URL names one school: a school user of another school must get 404.
 SCHOOL_SCOPED = {e for e, roles in EXPECTED.items()
                  if e.split(".")[0] in ("schools", "agreements", "invoicing") and "school" in roles
                  and e != "invoicing.index"}
+for _area in area_modules():
+    SCHOOL_SCOPED |= set(getattr(_area, "SCHOOL_SCOPED", ()))
 
 
 def routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint.startswith("api."):
+        if rule.endpoint == "static" or rule.endpoint.startswith("api"):
             continue
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule, method
@@ -111,13 +118,18 @@ def world(app, make_school, make_user):
                                    vat_rate=Decimal("0.20"))]) for s in (own, other)}
     db.session.add_all([service, price_list, *agreements.values(), *invoices.values()])
     db.session.commit()
-    return {"own": own, "other": other, "contacts": contacts, "user_id": admin.id, "code": "SVC1",
+    extra = {}
+    for area in area_modules():
+        if hasattr(area, "world"):
+            extra.update(area.world(own, other))
+    return {"extra": extra, "own": own, "other": other, "contacts": contacts, "user_id": admin.id, "code": "SVC1",
             "year": 2026, "entry_id": entry.id, "agreements": {urn: a.id for urn, a in agreements.items()},
             "numbers": {urn: i.number for urn, i in invoices.items()}}
 
 
 def url_for_rule(rule, world, school) -> str:
-    values = {"urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"],
+    extra = {key: (value[school.urn] if isinstance(value, dict) else value) for key, value in world["extra"].items()}
+    values = {**extra, "urn": school.urn, "contact_id": world["contacts"][school.urn], "user_id": world["user_id"],
               "code": world["code"], "year": world["year"], "entry_id": world["entry_id"],
               "agreement_id": world["agreements"][school.urn], "number": world["numbers"][school.urn]}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)

@@ -1,0 +1,49 @@
+"""Service desk tickets, for the SLA performance reports (§5-7, §11.1)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+TICKET_TYPES = ("incident", "service_request", "project")
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("type IN ('incident', 'service_request', 'project')", name="type_known"),
+        CheckConstraint("priority IS NULL OR priority BETWEEN 1 AND 4", name="priority_known"),
+        Index("ix_tickets_school_logged", "school_id", "logged_at"),
+        Index("ix_tickets_logged", "logged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    type: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int | None] = mapped_column()
+    summary: Mapped[str] = mapped_column(Text, default="")
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school = relationship("School")
+    suspensions = relationship("TicketSuspension", back_populates="ticket", cascade="all, delete-orphan",
+                               order_by="TicketSuspension.start")
+
+
+class TicketSuspension(db.Model):
+    """Time the ticket waited on a third party: the SLA clock stops (§6.6)."""
+
+    __tablename__ = "ticket_suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    ticket = relationship("Ticket", back_populates="suspensions")
