@@ -67,10 +67,15 @@ class DraftInvoice:
     agreement_id: int | None
     period: BillingPeriod | None
     lines: list[DraftLine] = field(default_factory=list)
+    _breakdown: tuple[int, list[VatBreakdown]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def vat_breakdown(self) -> list[VatBreakdown]:
-        return vat_summary(((l.vat_code, l.net) for l in self.lines), _rates(self.lines))
+        # Cached per number of lines: lines are only ever appended while building.
+        if self._breakdown is None or self._breakdown[0] != len(self.lines):
+            self._breakdown = (len(self.lines),
+                               vat_summary(((l.vat_code, l.net) for l in self.lines), _rates(self.lines)))
+        return self._breakdown[1]
 
     @property
     def net(self) -> Decimal:
@@ -101,6 +106,12 @@ def _months(start: date, end: date) -> Fraction:
     return months_between(start, end)
 
 
+@lru_cache(maxsize=65536)
+def _allocate(annual: Decimal, start: date, end: date, periods: tuple[BillingPeriod, ...]) -> tuple[Decimal, ...]:
+    # Flat and banded prices repeat across thousands of agreements in a run.
+    return tuple(allocate_line(annual, start, end, periods))
+
+
 def _months_text(months: Fraction) -> str:
     whole = int(months)
     if months == whole:
@@ -128,7 +139,7 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
     drafts = {p.term: DraftInvoice(contract.agreement_id, p) for p in due}
     for line in contract.lines:
         start = max(line.start or contract.term_start, contract.term_start)
-        amounts = allocate_line(line.annual, start, contract.term_end, periods)
+        amounts = _allocate(line.annual, start, contract.term_end, tuple(periods))
         for period, amount in zip(periods, amounts):
             key = line_key(line.line_id, period.term)
             if period.term not in drafts or key in billed:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -60,17 +60,50 @@ def _cell(row: ExportRow) -> dict[str, str]:
     }
 
 
+CHUNK = 5000
+
+
 def export_frame(rows: Iterable[ExportRow]) -> pd.DataFrame:
     return pd.DataFrame([_cell(r) for r in rows], columns=list(EXPORT_COLUMNS), dtype=str)
 
 
+def iter_csv(rows: Iterable[ExportRow], chunk: int = CHUNK) -> Iterator[bytes]:
+    """The CSV export in chunks (UTF-8, header first), so memory stays flat at any size."""
+    yield (",".join(EXPORT_COLUMNS) + "\n").encode("utf-8")
+    for batch in _batched(rows, chunk):
+        yield export_frame(batch).to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+
+
+def write_xlsx(rows: Iterable[ExportRow], target) -> None:
+    """The export as an Excel workbook, written row by row (openpyxl's write-only mode)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("invoice lines")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        cells = _cell(row)
+        sheet.append([cells[c] for c in EXPORT_COLUMNS])
+    book.save(target)
+
+
 def export_bytes(rows: Iterable[ExportRow], fmt: str) -> bytes:
-    """CSV (UTF-8) or XLSX bytes of the export."""
-    frame = export_frame(rows)
+    """CSV (UTF-8) or XLSX bytes of the export (for small exports and tests)."""
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return b"".join(iter_csv(rows))
     if fmt == "xlsx":
         buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="invoice lines", engine="openpyxl")
+        write_xlsx(rows, buffer)
         return buffer.getvalue()
     raise ValueError(f"the format must be csv or xlsx, not {fmt!r}")
+
+
+def _batched(rows: Iterable[ExportRow], size: int) -> Iterator[list[ExportRow]]:
+    batch: list[ExportRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

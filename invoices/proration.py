@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -25,6 +26,7 @@ def overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> tuple[dat
     return start, end
 
 
+@lru_cache(maxsize=65536)
 def months_between(start: date, end: date) -> Fraction:
     """Count the calendar months in the inclusive range ``start``..``end``.
 

@@ -1,0 +1,1 @@
+"""Scale benchmarks: every school in England (DESIGN §5), each figure beside a baseline."""

@@ -1,0 +1,227 @@
+"""`make bench`: build an England-sized data set and print one JSON object per figure.
+
+BENCH_SCHOOLS (default 25000) sets the number of schools; DATABASE_URL picks the
+database (a fresh SQLite file by default; a PostgreSQL database is emptied first).
+"""
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from benchmarks import dataset
+from benchmarks.runner import Timer, emit, in_child
+
+YEAR = 2025
+
+
+def _app(url: str):
+    from contracts_app import create_app
+
+    return create_app({"CONTRACTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+
+
+def prepare(url: str) -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from contracts_app.extensions import db
+
+    app = _app(url)
+    with app.app_context():
+        upgrade()
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in reversed(tables):
+                    conn.execute(text(f"DELETE FROM {name}"))
+
+
+def bench_schools_import(url: str, path: str, n: int) -> dict:
+    import pandas as pd
+
+    from contracts_app.services.schools_import import import_schools
+
+    with Timer() as baseline:
+        pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    app = _app(url)
+    with app.app_context(), Timer() as t:
+        report = import_schools(Path(path), "bench GIAS")
+    assert report.added == n, report.summary()
+    return {"seconds": t.seconds, "baseline": baseline.seconds}
+
+
+def setup_prices_census_agreements(url: str) -> dict:
+    app = _app(url)
+    with app.app_context():
+        dataset.load_catalogue_and_prices(YEAR)
+        dataset.load_census(YEAR)
+        return {"agreements": dataset.load_draft_agreements(YEAR)}
+
+
+def bench_agreements_issue(url: str) -> dict:
+    from sqlalchemy import select, update
+
+    from contracts_app.extensions import db
+    from contracts_app.models import AgreementLine
+    from contracts_app.services.agreements import issue_year
+
+    app = _app(url)
+    with app.app_context():
+        # Baseline: the bare bulk update of what issuing writes (one row per line).
+        ids = db.session.scalars(select(AgreementLine.id)).all()
+        with Timer() as baseline:
+            for start in range(0, len(ids), 5000):
+                db.session.execute(update(AgreementLine), [
+                    {"id": i, "annual_price": None, "explanation": ""} for i in ids[start:start + 5000]])
+            db.session.rollback()
+        with Timer() as t:
+            report = issue_year(YEAR, "bench")
+        return {"seconds": t.seconds, "baseline": baseline.seconds, "issued": len(report.issued),
+                "refused": len(report.refused)}
+
+
+def bench_invoice_run(url: str, term: str, issue_date: date) -> dict:
+    from sqlalchemy import func, insert, select
+
+    from contracts_app.extensions import db
+    from contracts_app.models import Invoice, InvoiceLine
+    from contracts_app.services import invoice_run
+
+    app = _app(url)
+    with app.app_context():
+        with Timer() as t:
+            report = invoice_run.run(YEAR, term, issue_date, "bench")
+        invoices = len(report.invoices)
+        lines = sum(len(p.draft.lines) for p in report.invoices)
+        # Baseline: a bare Core bulk insert of as many invoice and line rows, rolled back.
+        school_id = db.session.scalar(select(func.min(Invoice.school_id)))
+        with Timer() as baseline:
+            rows = [{"number": f"BENCH-{i}", "kind": "invoice", "sla_year": YEAR, "term": term,
+                     "school_id": school_id, "customer_name": "x", "school_urn": 1, "customer_type": "academy",
+                     "po_number": "", "description": "", "issue_date": issue_date, "due_date": issue_date,
+                     "net": 1, "vat": 0, "gross": 1, "issued_by": ""} for i in range(invoices)]
+            ids = []
+            for start in range(0, len(rows), 500):
+                ids += db.session.execute(insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
+                                          rows[start:start + 500]).scalars().all()
+            per = max(1, lines // max(1, invoices))
+            line_rows = [{"invoice_id": ids[i % len(ids)], "position": i, "service_code": "X", "description": "x",
+                          "explanation": "", "quantity": 1, "unit_price": 1, "net": 1, "vat_code": "S",
+                          "vat_rate": 0, "billing_key": f"bench:{i}"} for i in range(per * len(ids))]
+            for start in range(0, len(line_rows), 5000):
+                db.session.execute(insert(InvoiceLine), line_rows[start:start + 5000])
+        db.session.rollback()
+        return {"seconds": t.seconds, "baseline": baseline.seconds, "invoices": invoices, "lines": lines}
+
+
+def bench_export(url: str) -> dict:
+    import pandas as pd
+    from sqlalchemy import text
+
+    from contracts_app.extensions import db
+    from contracts_app.services.invoice_documents import export
+    from contracts_app.services.invoicing import InvoiceFilter
+
+    app = _app(url)
+    with app.app_context():
+        with Timer() as t:
+            data = export(InvoiceFilter(year=YEAR), "csv")
+        with Timer() as baseline:
+            frame = pd.read_sql(text("SELECT * FROM invoice_lines JOIN invoices ON invoices.id = invoice_lines.invoice_id"),
+                                db.engine)
+            frame.to_csv(io.StringIO(), index=False)
+        return {"seconds": t.seconds, "baseline": baseline.seconds, "rows": data.count(b"\n") - 1}
+
+
+def bench_pages(url: str, samples: int = 40) -> dict:
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from contracts_app.extensions import db
+    from contracts_app.models import Invoice, User
+
+    app = _app(url)
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        user = User(email="bench@bench.example", role="finance",
+                    password_hash=generate_password_hash("bench-password", method="pbkdf2:sha256:1000"))
+        db.session.add(user)
+        db.session.commit()
+        number = db.session.scalar(select(Invoice.number).order_by(Invoice.id.desc()).limit(1))
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@bench.example", "password": "bench-password"})
+
+    def latency(path: str) -> list[float]:
+        times = []
+        for i in range(samples):
+            start = time.perf_counter()
+            response = client.get(path.format(i=i))
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (path, response.status_code)
+        return times
+
+    anonymous = app.test_client()
+    base = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        anonymous.get("/login")
+        base.append(time.perf_counter() - start)
+    pages = {"page_school_list": "/schools/?page={i}", "page_school_search": "/schools/?q=bench%27s+school+1{i}",
+             "page_agreements_list": f"/agreements/?year={YEAR}&page={{i}}",
+             "page_invoices_list": f"/invoices/?year={YEAR}&page={{i}}", "page_invoice": f"/invoices/{number}"}
+    result = {"baseline_p50": statistics.median(base),
+              "baseline_p95": statistics.quantiles(base, n=20)[18]}
+    for name, path in pages.items():
+        times = latency(path)
+        result[name] = (statistics.median(times), statistics.quantiles(times, n=20)[18])
+    return result
+
+
+def main() -> None:
+    n = int(os.environ.get("BENCH_SCHOOLS", "25000"))
+    url = os.environ.get("DATABASE_URL")
+    workdir = Path(tempfile.mkdtemp(prefix="contracts-bench-"))
+    if not url:
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    elif url.startswith("postgres"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1).replace("postgres://", "postgresql+psycopg://", 1)
+    os.environ.setdefault("CONTRACTS_INSTANCE", str(workdir / "instance"))
+    in_child(lambda: (prepare(url), {})[1])
+    gias = workdir / "gias.csv"
+    gias.write_bytes(dataset.gias_csv(n))
+
+    r = in_child(bench_schools_import, url, str(gias), n)
+    emit("schools_import", n, r["seconds"], r["baseline"], peak_rss_mb=r["peak_rss_mb"])
+    in_child(setup_prices_census_agreements, url)
+    r = in_child(bench_agreements_issue, url)
+    emit("agreements_issue", r["issued"], r["seconds"], r["baseline"], peak_rss_mb=r["peak_rss_mb"])
+    for term, when in (("summer", date(YEAR, 4, 15)), ("autumn", date(YEAR, 9, 15))):
+        r = in_child(bench_invoice_run, url, term, when)
+        emit(f"invoice_run_{term}", r["invoices"], r["seconds"], r["baseline"], peak_rss_mb=r["peak_rss_mb"],
+             lines=r["lines"])
+    r = in_child(bench_export, url)
+    emit("export_csv", r["rows"], r["seconds"], r["baseline"], peak_rss_mb=r["peak_rss_mb"])
+    try:
+        from benchmarks import documents
+    except ImportError:
+        documents = None
+    if documents is not None:
+        for row in documents.run(url, _app):
+            emit(**row)
+    r = in_child(bench_pages, url)
+    for name in ("page_school_list", "page_school_search", "page_agreements_list", "page_invoices_list",
+                 "page_invoice"):
+        p50, p95 = r[name]
+        emit(f"{name}_p50", n, p50, r["baseline_p50"])
+        emit(f"{name}_p95", n, p95, r["baseline_p95"])
+
+
+if __name__ == "__main__":
+    main()
