@@ -220,3 +220,23 @@ def test_two_processes_running_the_same_run_bill_each_once(app, make_school, dat
     assert db.session.scalar(select(func.count(func.distinct(Invoice.agreement_id)))) == 40
     keys = db.session.scalars(select(InvoiceLine.billing_key)).all()
     assert len(keys) == len(set(keys)) == 80
+
+
+def test_status_filters(billed):
+    from contracts_app.services.invoicing import list_invoices
+
+    maintained, academy = billed[103700], billed[140001]
+
+    def numbers(status, today=date(2025, 4, 20)):
+        result, _ = list_invoices(InvoiceFilter(year=2025, status=status), 1, 50, today)
+        return sorted(i.number for i in result.items)
+
+    assert numbers("unpaid") == sorted([maintained.number, academy.number])
+    invoicing.record_payment(academy, Decimal("10.00"), date(2025, 4, 20), "", "f")
+    assert numbers("part_paid") == [academy.number]
+    invoicing.record_payment(academy, academy.gross - Decimal("10.00"), date(2025, 4, 21), "", "f")
+    assert numbers("paid") == [academy.number]
+    invoicing.issue_credit_note(maintained, "closed", "f", date(2025, 4, 22))
+    assert numbers("credited") == [maintained.number]
+    assert numbers("unpaid") == []
+    assert numbers("overdue", today=date(2025, 6, 1)) == []
