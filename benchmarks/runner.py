@@ -44,9 +44,9 @@ class Timer:
 
 
 def emit(metric: str, n: int, seconds: float, baseline: float | None = None, **extra) -> dict:
-    row = {"metric": metric, "n": n, "seconds": round(seconds, 4)}
+    row = {"metric": metric, "n": n, "seconds": round(seconds, 6)}
     if baseline is not None:
-        row["baseline_seconds"] = round(baseline, 4)
+        row["baseline_seconds"] = round(baseline, 6)
         row["ratio"] = round(seconds / baseline, 2) if baseline else None
     row.update(extra)
     print(json.dumps(row), flush=True)

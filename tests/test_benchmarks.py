@@ -24,7 +24,7 @@ def test_benchmark_runs_small(tmp_path):
     for row in rows:
         assert row["seconds"] > 0 and row["n"] > 0
         if "baseline_seconds" in row:
-            # The ratio is worked out before rounding the seconds to 4 places.
+            # The ratio is worked out before rounding the seconds to 6 places.
             assert abs(row["ratio"] - row["seconds"] / row["baseline_seconds"]) <= 0.02 * row["ratio"] + 0.01
     assert by_metric["agreements_issue"]["n"] == 200
     assert by_metric["invoice_run_summer"]["n"] == 200  # one summer invoice per agreement
