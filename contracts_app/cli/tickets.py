@@ -1,3 +1,100 @@
+"""`tickets import` and `tickets report`: the service desk's call log and SLA performance (§5-7, §11.1)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from pricing.sla_year import SlaYear
+
+from ..reports.export import export_csv
+from ..reports.formatting import LONDON, desk_time, kpi_verdict, london, percent, status_text
+from ..reports.pdf import ReportIssuer, render_report_pdf
+from ..services import tickets as service
+from . import service_command
+
 tickets_group = AppGroup("tickets", help="Service desk tickets and SLA performance.")
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
+
+
+@tickets_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def import_command(file: Path):
+    """Import the call logging system's ticket log (CSV); re-importing updates tickets by reference.
+
+    \b
+    Columns: reference,urn,type,priority,logged_at,resolved_at[,suspensions][,summary]
+      type         incident | service_request | project
+      priority     1-4 (or P1-P4); required for incidents
+      logged_at,   ISO 8601, e.g. 2026-05-01T09:30 (no offset = Europe/London);
+      resolved_at  resolved_at empty while the ticket is open
+      suspensions  time with a third party (SLA 6.6): start/end intervals joined by ';',
+                   e.g. 2026-05-01T10:00/2026-05-02T09:00;2026-05-04T11:00/
+                   (an empty end: still with the third party)
+    A file with any bad row is refused whole, naming each row and column.
+    """
+    report = service.import_tickets(file, file.name)
+    click.echo(f"Ticket import from {file.name}: {report.summary()}.")
+
+
+def _line(label: str, tally) -> str:
+    verdict = kpi_verdict(tally)
+    return (f"  {label:<32} {tally.count:>6} logged {tally.resolved:>6} resolved {tally.met:>6} within SLA "
+            f"{tally.breached:>5} breached {percent(tally):>7}{'  KPI ' + verdict.lower() if verdict else ''}")
+
+
+@tickets_group.command("report")
+@click.option("--school", "urn", type=int, default=None, help="A school's URN (default: every school).")
+@click.option("--from", "start", default=None, help="First day, YYYY-MM-DD (default: start of the SLA year).")
+@click.option("--to", "end", default=None, help="Last day, YYYY-MM-DD (default: today).")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write every ticket of the report to this CSV file.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the school's PDF report to this file (needs --school).")
+@service_command
+def report_command(urn: int | None, start: str | None, end: str | None, csv_file: Path | None,
+                   pdf_file: Path | None):
+    """SLA performance for tickets logged in a period: % within SLA against the 95% KPI (SLA 11.1)."""
+    if pdf_file is not None and urn is None:
+        raise click.UsageError("--pdf needs --school: the PDF report is a school's")
+    last = _date(end, "--to") or datetime.now(LONDON).date()
+    first = _date(start, "--from") or SlaYear.containing(last).start
+    period = service.Period(first, last)  # ActionRefused when the period ends before it starts
+    if urn is not None:
+        report = service.school_report(service.find_school(urn), period)
+    else:
+        report = service.service_report(period)
+    who = f"{report.title} (URN {report.school_urn})" if report.school_urn else report.title
+    click.echo(f"SLA performance: {who}, tickets logged from {report.period.label} "
+               f"(KPI {report.kpi_percent}% within SLA)")
+    for line in report.lines:
+        click.echo(_line(line.label, line.tally))
+    if report.projects.count:
+        click.echo(f"  Project requests: {report.projects.count} (targets agreed with the school, not measured)")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+    breached = report.breached
+    click.echo(f"Breached tickets: {len(breached)}")
+    for t in breached:
+        school = "" if report.school_urn else f" {t.school_urn}"
+        click.echo(f"  {t.reference}{school} {t.category} logged {london(t.clock.logged_at)}: "
+                   f"target {t.clock.target.label}, desk time {desk_time(t.clock.elapsed)}: {status_text(t.clock)}")
+    if csv_file is not None:
+        csv_file.write_bytes(export_csv(report.tickets))
+        click.echo(f"Wrote {len(report.tickets)} ticket(s) to {csv_file}.")
+    if pdf_file is not None:
+        pdf_file.write_bytes(render_report_pdf(report, ReportIssuer.from_config(current_app.config)))
+        click.echo(f"Wrote the PDF report to {pdf_file}.")
+

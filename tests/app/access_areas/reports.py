@@ -1,0 +1,37 @@
+"""Access to the SLA performance reports: staff see every school's and the whole service's;
+a school user its own school's only (another school's is 404)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from contracts_app.extensions import db
+from contracts_app.models import Ticket, TicketSuspension
+
+STAFF_READ = {"admin", "sla", "finance"}
+ANY = STAFF_READ | {"school"}
+
+EXPECTED = {
+    "reports.index": STAFF_READ,
+    "reports.service_chart": STAFF_READ,
+    "reports.service_csv": STAFF_READ,
+    "reports.school": ANY,
+    "reports.school_chart": ANY,
+    "reports.school_pdf": ANY,
+    "reports.school_csv": ANY,
+    "reports.portal": {"admin", "school"},
+    "reports.import_tickets": {"admin", "sla"},
+}
+SCHOOL_SCOPED = {"reports.school", "reports.school_chart", "reports.school_pdf", "reports.school_csv"}
+
+
+def world(own, other) -> dict:
+    """A ticket or two per school, so every report page has something to render."""
+    logged = datetime.now(timezone.utc) - timedelta(days=3)
+    for school in (own, other):
+        db.session.add(Ticket(reference=f"T-{school.urn}-1", school=school, type="incident", priority=3,
+                              summary="Printer offline", logged_at=logged, resolved_at=logged + timedelta(hours=5)))
+        db.session.add(Ticket(reference=f"T-{school.urn}-2", school=school, type="service_request", priority=None,
+                              summary="New starter", logged_at=logged, suspensions=[
+                                  TicketSuspension(start=logged + timedelta(hours=1))]))
+    db.session.commit()
+    return {}  # the report URLs name only the school's URN, which the shared world gives
