@@ -1,3 +1,78 @@
+"""`flask --app contracts_app adhoc ...`: ad hoc work charged by the hour (SLA §2.6, §7.3, §9.5)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
+from ..adhoc.lifecycle import STATUS_NAMES, kind_name, status_name
+from ..services import adhoc as service
+from ..services.errors import ActionRefused
+from . import service_command
+
 adhoc_group = AppGroup("adhoc", help="Ad hoc work charged by the hour.")
+
+
+def _request(reference: str):
+    found = service.find(reference)
+    if found is None:
+        raise ActionRefused(f"no ad hoc request with reference {reference.strip().upper()}")
+    return found
+
+
+@adhoc_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def import_command(file: Path):
+    """The service desk's time log: columns urn,reference,kind,date,minutes,description.
+
+    All or nothing; rows imported before are skipped, so the same log twice adds nothing.
+    """
+    report = service.import_time_log(file, file.name)
+    click.echo(f"{file.name}: {report.summary()}.")
+    if report.references:
+        click.echo(f"  requests: {', '.join(report.references)}")
+
+
+@adhoc_group.command("list")
+@click.option("--status", type=click.Choice(list(STATUS_NAMES)), default=None, help="Only requests in this status.")
+@service_command
+def list_command(status: str | None):
+    """Requests, newest first, with their status and the time booked."""
+    page = service.list_requests(status or "", per_page=10_000)
+    minutes_booked = service.minutes_by_request([r.id for r in page.items])
+    for r in page.items:
+        minutes = minutes_booked.get(r.id, 0)
+        click.echo(f"{r.reference}\t{r.school.urn}\t{r.school.name}\t{kind_name(r.kind)}\t{status_name(r.status)}"
+                   f"\t{minutes} min")
+    click.echo(f"{page.total} request(s).")
+
+
+@adhoc_group.command("estimate-pdf")
+@click.argument("reference")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@service_command
+def estimate_pdf_command(reference: str, output: Path):
+    """Write a request's estimate (§7.3) as a PDF."""
+    found = _request(reference)
+    data = service.estimate_pdf(found)
+    if data is None:
+        raise ActionRefused(f"{found.reference} has no estimate yet")
+    output.write_bytes(data)
+    click.echo(f"Wrote the estimate for {found.reference} to {output}.")
+
+
+@adhoc_group.command("report-pdf")
+@click.argument("reference")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@service_command
+def report_pdf_command(reference: str, output: Path):
+    """Write a rework request's §9.5 report and breakdown of charges as a PDF."""
+    found = _request(reference)
+    data = service.report_pdf(found)
+    if data is None:
+        raise ActionRefused(f"{found.reference} is not rework ({kind_name(found.kind).lower()}): only rework has "
+                            "a §9.5 report")
+    output.write_bytes(data)
+    click.echo(f"Wrote the §9.5 report for {found.reference} to {output}.")

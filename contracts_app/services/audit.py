@@ -54,8 +54,9 @@ def _entity_type(obj: Any) -> str:
 
 
 def _entity_id(obj: Any) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else "?"
+    # New rows have their primary key once flushed but no identity key until the flush ends.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key) if all(part is not None for part in key) else "?"
 
 
 def _describe(obj: Any) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 from flask import current_app
@@ -16,6 +17,7 @@ from pricing.sla_year import SlaYear
 
 from ..extensions import db
 from ..models import Invoice, InvoiceLine
+from .adhoc import invoice_attachments
 from .invoicing import InvoiceFilter, balance, filtered
 
 
@@ -44,7 +46,11 @@ def document(invoice: Invoice) -> InvoiceDocument:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    return render_invoice_pdf(document(invoice), issuer())
+    """The invoice as sent; a rework invoice carries its §9.5 report after the invoice itself."""
+    doc = document(invoice)
+    if invoice.adhoc_request_id is not None:
+        doc = replace(doc, attachments=doc.attachments + invoice_attachments(invoice))
+    return render_invoice_pdf(doc, issuer())
 
 
 def export_rows(f: InvoiceFilter, today: date | None = None) -> Iterator[ExportRow]:

@@ -1,10 +1,14 @@
-"""The invoice run: every billable period due by a term, issued, never twice (§2.7).
+"""The invoice run: every billable period due by a term, issued, never twice (§2.7),
+and every completed ad hoc request, each on its own invoice (§2.6, §7.3).
 
 Agreements are read and invoices written in batches (no per-row round trips). Each
 batch is one transaction that first takes the number series' lock, then re-reads
 what is already billed, so a re-run, a concurrent run or a run interrupted midway
 never bills anything twice and never leaves a gap in the numbers. The unique
-billing key on invoice lines is the database's own guarantee behind that.
+billing key on invoice lines is the database's own guarantee behind that. Ad hoc
+requests are claimed (completed -> invoiced) by a conditional update in the same
+transaction as their invoices, so two runs - even for different years, which lock
+different number series - never both invoice one request.
 """
 from __future__ import annotations
 
@@ -15,18 +19,24 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
-from invoices.building import Contract, ContractLine, DraftInvoice, OneOffCharge, charges_invoice, due_invoices
+from invoices.adhoc_documents import MissingRate, WorkEntry, charge_breakdown
+from invoices.building import (Contract, ContractLine, DraftInvoice, DraftLine, OneOffCharge, charges_invoice,
+                               due_invoices)
 from invoices.due import due_date
-from invoices.schedule import TERMS, ScheduleError
+from invoices.schedule import TERMS, ScheduleError, sla_year_of
+from pricing.price_list import ADHOC_CODE
 from pricing.sla_year import SlaYear
 from pricing.vat import VAT_RATES
 
 from ..extensions import db
-from ..models import Agreement, AgreementCharge, AgreementLine, Invoice, InvoiceLine, InvoiceRun, School
+from ..adhoc.lifecycle import kind_name
+from ..models import (AdHocRequest, Agreement, AgreementCharge, AgreementLine, Invoice, InvoiceLine, InvoiceRun,
+                      School, TimeEntry)
 from ..models.types import utcnow
 from . import audit, price_lists
+from .adhoc import PriceBook, customer_types_name, no_rate_message
 from .errors import ActionRefused
 from .numbering import ensure_series, lock_series, take_numbers
 
@@ -36,7 +46,7 @@ BILLED_STATUSES = ("active", "notice_given", "ended", "cancelled")  # §2.5 d: c
 
 @dataclass
 class Party:
-    agreement_id: int
+    agreement_id: int | None
     school_id: int
     urn: int
     name: str
@@ -50,6 +60,8 @@ class PlannedInvoice:
     party: Party
     draft: DraftInvoice
     description: str
+    adhoc_request_id: int | None = None
+    span: tuple[date, date] | None = None  # an ad hoc invoice's first and last days of work
 
 
 @dataclass
@@ -180,6 +192,96 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start:start + BATCH]
 
 
+def adhoc_key(request_id: int) -> str:
+    """What makes an ad hoc request billable once: on the first line of its invoice."""
+    return f"adhoc:{request_id}"
+
+
+def _adhoc_ids() -> list[int]:
+    return list(db.session.scalars(select(AdHocRequest.id).where(AdHocRequest.status == "completed")
+                                   .order_by(AdHocRequest.id)))
+
+
+def _plan_adhoc(ids: list[int], report: RunReport, book: PriceBook) -> list[PlannedInvoice]:
+    """One batch of completed ad hoc requests, each on its own invoice: three queries.
+
+    §2.6: the minutes booked to the request are rounded up to whole hours at the ad hoc
+    rate of the SLA year the work was done in, for the school's customer type
+    (invoices.adhoc_documents.charge_breakdown): one ADHOC line per SLA year worked,
+    quantity = the charged hours. A year with no published rate skips the request,
+    with the reason, until one is published.
+    """
+    rows = db.session.execute(
+        select(AdHocRequest.id, AdHocRequest.reference, AdHocRequest.kind, AdHocRequest.description,
+               AdHocRequest.completed_on, School.id.label("sid"), School.urn, School.name, School.customer_type)
+        .join(School, School.id == AdHocRequest.school_id)
+        .where(AdHocRequest.id.in_(ids), AdHocRequest.status == "completed").order_by(AdHocRequest.id)).all()
+    entries: dict[int, list[WorkEntry]] = defaultdict(list)
+    for e in db.session.execute(select(TimeEntry.request_id, TimeEntry.work_date, TimeEntry.minutes)
+                                .where(TimeEntry.request_id.in_(ids))
+                                .order_by(TimeEntry.request_id, TimeEntry.work_date, TimeEntry.id)):
+        entries[e.request_id].append(WorkEntry(e.work_date, e.minutes))
+    billed = set(db.session.scalars(select(InvoiceLine.billing_key).where(
+        InvoiceLine.billing_key.in_([adhoc_key(i) for i in ids]))))
+    planned = []
+    for r in rows:
+        key = adhoc_key(r.id)
+        if key in billed:
+            report.already_billed += 1
+            continue
+        work = entries.get(r.id, [])
+        name = f"{r.reference} {r.name}"
+        if not work:
+            report.skipped.append((name, "completed with no time booked: nothing to charge"))
+            continue
+        years = {sla_year_of(e.work_date) for e in work}
+        try:
+            parts = charge_breakdown(work, book.rates(years, r.customer_type))
+        except MissingRate as exc:
+            report.skipped.append((name, no_rate_message(exc.sla_year, r.customer_type)))
+            continue
+        draft = DraftInvoice(None, None)
+        for part in parts:
+            if part.hours == 0:
+                continue  # its minutes finished an hour begun (and charged) in the year before
+            price = book.get(part.sla_year, r.customer_type)
+            draft.lines.append(DraftLine(
+                service_code=ADHOC_CODE, description=f"{kind_name(r.kind)}, {r.reference}: {r.description}",
+                explanation=(f"{part.minutes} minutes booked {part.first:%d %b %Y} to {part.last:%d %b %Y}, "
+                             f"charged per hour or part thereof: {part.hours} hour(s) at the {part.label} ad hoc "
+                             f"rate for {customer_types_name(r.customer_type)}"),
+                quantity=Decimal(part.hours), unit_price=part.rate, net=part.net, vat_code=price.vat_code,
+                vat_rate=VAT_RATES[price.vat_code],
+                # The first line carries the request's own key, so the database refuses a second invoice.
+                billing_key=key if not draft.lines else f"{key}:{part.sla_year}"))
+        party = Party(None, r.sid, r.urn, r.name, r.customer_type, "", "completed")
+        completed = f", completed {r.completed_on.day} {r.completed_on:%B %Y}" if r.completed_on else ""
+        planned.append(PlannedInvoice(party, draft, f"Ad hoc work {r.reference}: {kind_name(r.kind)}{completed}",
+                                      adhoc_request_id=r.id, span=(work[0].work_date, work[-1].work_date)))
+    return planned
+
+
+def _claim_adhoc(planned: list[PlannedInvoice]) -> list[PlannedInvoice]:
+    """Move the planned requests completed -> invoiced; keep only those this run claimed.
+
+    The conditional update is the claim: a concurrent run that got there first has
+    already made them invoiced, so they are not returned here and not invoiced twice.
+    """
+    ids = [p.adhoc_request_id for p in planned]
+    if not ids:
+        return []
+    claimed = set(db.session.execute(
+        update(AdHocRequest).where(AdHocRequest.id.in_(ids), AdHocRequest.status == "completed")
+        .values(status="invoiced").returning(AdHocRequest.id),
+        execution_options={"synchronize_session": False}).scalars())
+    kept = [p for p in planned if p.adhoc_request_id in claimed]
+    audit.record_many(db.session, [
+        {"action": "update", "entity_type": "AdHocRequest", "entity_id": str(p.adhoc_request_id),
+         "summary": f"{p.description}: invoiced",
+         "changes": {"status": ["completed", "invoiced"]}} for p in kept])
+    return kept
+
+
 def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date, run_id: int,
           by: str) -> list[str]:
     """Number and insert one batch of invoices with their lines, in bulk."""
@@ -189,10 +291,11 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
     invoice_rows = []
     for number, p in zip(numbers, planned):
         period = p.draft.period
+        start, end = (period.start, period.end) if period else p.span or (None, None)
         invoice_rows.append({
             "number": number, "kind": "invoice", "sla_year": year, "term": term if period is None else period.term,
-            "period_start": period.start if period else None, "period_end": period.end if period else None,
-            "school_id": p.party.school_id, "agreement_id": p.party.agreement_id, "run_id": run_id,
+            "period_start": start, "period_end": end, "school_id": p.party.school_id,
+            "agreement_id": p.party.agreement_id, "adhoc_request_id": p.adhoc_request_id, "run_id": run_id,
             "customer_name": p.party.name, "school_urn": p.party.urn, "customer_type": p.party.customer_type,
             "po_number": p.party.po_number, "description": p.description, "issue_date": issue_date,
             "due_date": due, "net": p.draft.net, "vat": p.draft.vat, "gross": p.draft.gross,
@@ -245,6 +348,17 @@ def run(year: int, term: str, issue_date: date, by: str, *, dry_run: bool = Fals
             db.session.commit()
         if progress:
             progress(len(batch))
+    book = PriceBook()
+    for batch in _batches(_adhoc_ids()):
+        if dry_run:
+            report.invoices.extend(_plan_adhoc(batch, report, book))
+        else:
+            lock_series("invoice", year)
+            planned = _claim_adhoc(_plan_adhoc(batch, report, book))
+            if planned:
+                report.numbers.extend(_save(planned, year, term, issue_date, run_row.id, by))
+                report.invoices.extend(planned)
+            db.session.commit()
     if run_row is not None:
         run_row.finished_at = utcnow()
         run_row.invoices_raised = len(report.invoices)
