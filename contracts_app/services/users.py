@@ -1,6 +1,8 @@
 """Creating users and API tokens, shared by the `users` commands and the admin pages."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
@@ -88,4 +90,9 @@ def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
+    now = utcnow()
+    # Recorded at most every few minutes, so reading the API does not write on every call.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        row.last_used_at = now
+        db.session.commit()
     return row.user

@@ -1,0 +1,159 @@
+"""Agreements: the list by year and status, one agreement, its PDF, and a notice of cancellation."""
+from __future__ import annotations
+
+from flask import Response
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from pricing.sla_year import SlaYear
+
+from ..agreements.lifecycle import TransitionRefused, notice_terms
+from ..agreements.queries import agreement_filter
+from ..extensions import db
+from ..models import Agreement, CancellationNotice, SchoolGroup, school_group_members
+from ..schools.queries import paginate
+from ..services import agreements as service
+from .auth import allow, own_school_ids, school_user
+from .blueprint import bp
+from .errors import ApiError, not_found
+from .schemas import (MAX_ID, AgreementArgs, AgreementDetailSchema, AgreementPageSchema, NoticeRequestSchema,
+                      NoticeResultSchema)
+
+TAGS = ["Agreements"]
+PDF = {"type": "string", "format": "binary"}
+
+
+def _visible(query: Select) -> Select:
+    """A school user sees its schools' (and their groups') issued agreements; staff see all."""
+    ids = own_school_ids()
+    if ids is None:
+        return query
+    groups = select(school_group_members.c.group_id).where(school_group_members.c.school_id.in_(ids or {-1}))
+    # A draft is the council's working copy until it is issued (as on the pages).
+    return query.where(or_(Agreement.school_id.in_(ids or {-1}), Agreement.group_id.in_(groups)),
+                       Agreement.status != "draft")
+
+
+def _agreement(agreement_id: int) -> Agreement:
+    agreement = db.session.scalar(_visible(select(Agreement).where(Agreement.id == agreement_id)))
+    if agreement is None:
+        raise not_found(f"no agreement {agreement_id}")
+    return agreement
+
+
+def notice_dict(notice: CancellationNotice | None) -> dict | None:
+    if notice is None:
+        return None
+    return {"given_by": notice.given_by, "notice_date": notice.notice_date, "requested_date": notice.requested_date,
+            "effective_date": notice.effective_date, "fundamental_breach": notice.fundamental_breach,
+            "reason": notice.reason}
+
+
+def agreement_dict(a: Agreement, detail: bool = False) -> dict:
+    data = {
+        "id": a.id, "sla_year": SlaYear(a.sla_year).label, "year": a.sla_year, "status": a.status,
+        "party_name": a.party_name, "school_urn": a.school.urn if a.school else None,
+        "group_name": a.group.name if a.group else None,
+        "schools": [{"urn": s.urn, "name": s.name} for s in a.schools], "customer_type": a.customer_type,
+        "term_start": a.term_start, "term_end": a.term_end, "annual_total": a.annual_total,
+        "po_number": a.po_number, "issued_at": a.issued_at, "notice": notice_dict(a.notice),
+    }
+    if detail:
+        data.update({
+            "census_label": a.census_label, "pupils": a.pupils,
+            "price_list_version": a.price_list.version if a.price_list else None,
+            "odm_name": a.odm_name, "odm_email": a.odm_email,
+            "lines": [{"service_code": l.service_code, "title": l.title, "list": l.list_name, "quantity": l.quantity,
+                       "start_date": l.start_date, "end_date": l.end_date, "annual_price": l.annual_price,
+                       "explanation": l.explanation, "vat_code": l.vat_code} for l in a.lines],
+            "charges": [{"kind": c.kind, "description": c.description, "amount": c.amount, "vat_code": c.vat_code}
+                        for c in a.charges],
+        })
+    return data
+
+
+@bp.route("/agreements", tags=TAGS)
+@allow("sla", "finance", "school")
+@bp.arguments(AgreementArgs, location="query")
+@bp.response(200, AgreementPageSchema)
+def list_agreements(args):
+    """Agreements of an SLA year
+
+    Filtered by status, customer type or name. A school user sees its own school's
+    (and its group's) issued agreements.
+    """
+    query = agreement_filter(select(Agreement), args["year"], args.get("status", ""),
+                             args.get("customer_type", ""), args.get("q", ""))
+    query = _visible(query).options(selectinload(Agreement.school), selectinload(Agreement.group)
+                                    .selectinload(SchoolGroup.schools), selectinload(Agreement.notices))
+    result = paginate(query.order_by(Agreement.id), args["page"], args["per_page"])
+    return {"items": [agreement_dict(a) for a in result.items], "page": result.page,
+            "per_page": result.per_page, "total": result.total, "pages": result.pages}
+
+
+@bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>", tags=TAGS)
+@allow("sla", "finance", "school")
+@bp.response(200, AgreementDetailSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def get_agreement(agreement_id: int):
+    """One agreement
+
+    Its party, term, status, notice, the services in its three lists (§4.1-4.3) with
+    their prices and explanations, and one-off charges. Another school's agreement is
+    404 to a school user.
+    """
+    return agreement_dict(_agreement(agreement_id), detail=True)
+
+
+@bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>/pdf", tags=TAGS)
+@allow("sla", "finance", "school")
+@bp.response(200, PDF, content_type="application/pdf", description="The filled-in SLA document.")
+@bp.alt_response(404, response="NOT_FOUND")
+def agreement_pdf(agreement_id: int):
+    """The agreement's filled-in SLA document (PDF)
+
+    The same document as the agreement's page offers, rendered with the SLA template
+    version the agreement was issued under.
+    """
+    from ..services import sla_documents  # the documents area's renderer, loaded when first asked for
+
+    agreement = _agreement(agreement_id)
+    data = sla_documents.agreement_pdf(agreement)
+    db.session.commit()  # the default template, if this was the first document anyone needed
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={sla_documents.file_name(agreement)}"})
+
+
+@bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>/notice", methods=["POST"], tags=TAGS)
+@allow("sla", "school")
+@bp.arguments(NoticeRequestSchema)
+@bp.response(201, NoticeResultSchema, description="Notice recorded; the agreement is under notice.")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def give_notice(args, agreement_id: int):
+    """Give notice of cancellation
+
+    §2.4: the agreement is cancelled from the later of the notice date + 90 days and
+    the date the notice asks for (an earlier requested date is refused, 400). A school
+    user gives notice on its own school's agreement; staff may record notice given by
+    the council, or cancellation for fundamental breach (§2.4 c). Only an active
+    agreement takes notice (409 otherwise).
+    """
+    agreement = _agreement(agreement_id)
+    given_by, breach = args["given_by"] or "school", args["fundamental_breach"]
+    if school_user() and (given_by != "school" or breach):
+        raise ApiError(403, "a school gives notice as the school; only the council records its own notice or "
+                            "a fundamental breach")
+    if breach and given_by != "council":
+        raise ApiError(400, "only the council cancels for fundamental breach (§2.4 c): send given_by council",
+                       fields={"given_by": ["must be council for a fundamental breach"]})
+    try:  # bad dates are the client's input (400); the agreement's state is a conflict (409)
+        notice_terms(args["notice_date"], args["requested_date"], given_by=given_by, fundamental_breach=breach)
+    except TransitionRefused as exc:
+        raise ApiError(400, str(exc), fields={"requested_date": [str(exc)]}) from None
+    notice = service.give_notice(agreement, notice_date=args["notice_date"], requested_date=args["requested_date"],
+                                 given_by=given_by, reason=args["reason"], fundamental_breach=breach,
+                                 recorded_by=current_user.email)
+    return {"agreement_id": agreement.id, "status": agreement.status, "effective_date": notice.effective_date,
+            "notice": notice_dict(notice)}

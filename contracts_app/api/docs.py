@@ -1,0 +1,34 @@
+"""The OpenAPI document (/api/v1/openapi.json) and its documentation page (/api/v1/docs).
+
+Both are public, like any published API reference: they describe the API and hold
+no data. The page is rendered on the server from the generated document - no
+Swagger UI or ReDoc from a CDN, no inline scripts or styles - so it works offline
+and under the app's Content-Security-Policy.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, json, render_template
+
+from .blueprint import bp
+
+
+def spec_dict() -> dict:
+    return current_app.extensions["contracts_api"].spec.to_dict()
+
+
+def openapi_json():
+    """The OpenAPI 3 document, generated from the routes and schemas."""
+    return current_app.response_class(json.dumps(spec_dict(), indent=2, sort_keys=False),
+                                      mimetype="application/json")
+
+
+def docs():
+    """The API reference page, built from the same document."""
+    from .reference import reference
+
+    return render_template("api/docs.html", ref=reference(spec_dict()))
+
+
+# Added as plain Flask rules (not flask-smorest's), so they stay out of the document they serve.
+Blueprint.add_url_rule(bp, "/openapi.json", "openapi_json", openapi_json)
+Blueprint.add_url_rule(bp, "/docs", "docs", docs)

@@ -1,0 +1,64 @@
+"""Price lists by SLA year: every version, or the published one, with their rows."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pricing.sla_year import SlaYear
+
+from ..extensions import db
+from ..models import PriceList
+from ..services import price_lists
+from .auth import allow
+from .blueprint import bp
+from .errors import not_found
+from .schemas import PriceListArgs, PriceListSchema, PriceListsSchema, VersionArgs
+
+TAGS = ["Price lists"]
+ENTRY_FIELDS = ("service_code", "title", "customer_type", "model", "amount", "rate", "minimum", "maximum", "bands",
+                "unit", "vat_code")
+
+
+def price_list_dict(price_list: PriceList) -> dict:
+    """The list and its rows in the columns of the price list CSV (DESIGN §4)."""
+    return {"sla_year": SlaYear(price_list.sla_year).label, "year": price_list.sla_year,
+            "version": price_list.version, "status": price_list.status, "census_basis": price_list.census_basis,
+            "published_at": price_list.published_at,
+            "entries": [{f: getattr(e, f) for f in ENTRY_FIELDS} for e in price_list.entries]}
+
+
+@bp.route("/price-lists", tags=TAGS)
+@allow("sla", "finance")
+@bp.arguments(PriceListArgs, location="query")
+@bp.response(200, PriceListsSchema)
+def list_price_lists(args):
+    """Every version of an SLA year's price list
+
+    Newest first: a draft, the published (frozen) version and superseded ones.
+    """
+    lists = db.session.scalars(select(PriceList).where(PriceList.sla_year == args["year"])
+                               .options(selectinload(PriceList.entries)).order_by(PriceList.version.desc()))
+    return {"items": [price_list_dict(p) for p in lists]}
+
+
+@bp.route("/price-lists/<int(min=2000, max=2100):year>", tags=TAGS)
+@allow("sla", "finance")
+@bp.arguments(VersionArgs, location="query")
+@bp.response(200, PriceListSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def get_price_list(args, year: int):
+    """An SLA year's price list
+
+    The published version that new prices come from, or the version asked for.
+    """
+    label = SlaYear(year).label
+    if "version" in args:
+        price_list = db.session.scalar(select(PriceList).where(PriceList.sla_year == year,
+                                                               PriceList.version == args["version"]))
+        if price_list is None:
+            raise not_found(f"no version {args['version']} of the {label} price list")
+    else:
+        price_list = price_lists.published(year)
+        if price_list is None:
+            raise not_found(f"the {label} price list is not published")
+    return price_list_dict(price_list)
