@@ -85,6 +85,21 @@ def _check_periods(periods: Sequence[BillingPeriod]) -> None:
             )
 
 
+def _pence(annual: Decimal) -> int:
+    try:
+        require_pennies(annual, "annual price")
+    except (TypeError, ValueError) as exc:
+        raise AllocationError(str(exc)) from exc
+    return int(annual * 100)
+
+
+def _share_pence(pence: int, months: Fraction) -> int:
+    """round_half_up(pence x months / 12) in whole pence, in integers (halves away from zero)."""
+    numerator, denominator = pence * months.numerator, _MONTHS_IN_YEAR * months.denominator
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return magnitude if numerator >= 0 else -magnitude
+
+
 def allocate_line(
     annual: Decimal, line_start: date, line_end: date, periods: Sequence[BillingPeriod]
 ) -> list[Decimal]:
@@ -99,18 +114,20 @@ def allocate_line(
     Periods the line does not overlap get 0.00.
 
     ``annual`` must be a Decimal with at most two places (the caller rounds the
-    annual price first); ``periods`` must be in order and contiguous.
+    annual price first); ``periods`` must be in order and contiguous. The sums are
+    done in whole pence with integers: exact, and fast enough for a national run.
     """
     _check_periods(periods)
-    total = line_total(annual, line_start, line_end, periods[0].start, periods[-1].end)
-    shares = [exact_share(annual, line_start, line_end, p.start, p.end) for p in periods]
-    overlapping = [i for i, p in enumerate(periods) if overlap(line_start, line_end, p.start, p.end)]
-    amounts = [ZERO for _ in periods]
-    if not overlapping:
-        return amounts
-    # The remainder goes to the last period the line is on, never to one it is not on.
-    last = overlapping[-1]
-    for i in overlapping[:-1]:
-        amounts[i] = round_half_up(shares[i])
-    amounts[last] = total - sum(amounts, ZERO)
-    return amounts
+    _checked_line(line_start, line_end)
+    pence = _pence(annual)
+    in_term = overlap(line_start, line_end, periods[0].start, periods[-1].end)
+    total = _share_pence(pence, months_between(*in_term)) if in_term else 0
+    shares = [overlap(line_start, line_end, p.start, p.end) for p in periods]
+    overlapping = [i for i, shared in enumerate(shares) if shared is not None]
+    amounts = [0] * len(periods)
+    if overlapping:
+        # The remainder goes to the last period the line is on, never to one it is not on.
+        for i in overlapping[:-1]:
+            amounts[i] = _share_pence(pence, months_between(*shares[i]))
+        amounts[overlapping[-1]] = total - sum(amounts)
+    return [Decimal(amount).scaleb(-2) for amount in amounts]

@@ -112,6 +112,7 @@ def _allocate(annual: Decimal, start: date, end: date, periods: tuple[BillingPer
     return tuple(allocate_line(annual, start, end, periods))
 
 
+@lru_cache(maxsize=4096)
 def _months_text(months: Fraction) -> str:
     whole = int(months)
     if months == whole:
@@ -119,8 +120,10 @@ def _months_text(months: Fraction) -> str:
     return f"{round_half_up(months).normalize()} months"
 
 
-def _period_text(period: BillingPeriod) -> str:
-    return f"{period.start.day} {period.start:%b %Y} to {period.end.day} {period.end:%b %Y}"
+@lru_cache(maxsize=4096)
+def _covered_text(start: date, end: date) -> str:
+    """``15 Nov 2025 to 31 Mar 2026: 4.53 months of 12``, shared by every line on those dates."""
+    return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}: {_months_text(_months(start, end))} of 12"
 
 
 def due_invoices(contract: Contract, run_term: str, billed: set[str],
@@ -147,9 +150,7 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
             covered = overlap(start, contract.term_end, period.start, period.end)
             if covered is None:
                 continue
-            months = _months(*covered)
-            explanation = (f"{line.explanation}. {_period_text(BillingPeriod(period.term, *covered))}: "
-                           f"{_months_text(months)} of 12 of {_gbp(line.annual)}")
+            explanation = f"{line.explanation}. {_covered_text(*covered)} of {_gbp(line.annual)}"
             drafts[period.term].lines.append(DraftLine(
                 service_code=line.service_code, description=line.title, explanation=explanation,
                 quantity=Decimal(1), unit_price=amount, net=amount, vat_code=line.vat_code,

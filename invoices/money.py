@@ -7,7 +7,7 @@ Amounts are ``Decimal`` pounds with two places; intermediate pro-rata values are
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 __all__ = ["PENNY", "ZERO", "round_half_up", "to_fraction", "require_pennies", "format_gbp"]
@@ -36,6 +36,11 @@ def round_half_up(value: Exact) -> Decimal:
     Half-up away from zero is symmetric, so a credit note's negative amounts
     round to exactly minus the invoice's amounts.
     """
+    if isinstance(value, Decimal) and value.is_finite():
+        # Fast path: a Decimal rounds exactly by quantize in a context wide enough to hold it.
+        with localcontext() as ctx:
+            ctx.prec = max(60, len(value.as_tuple().digits) + 3)
+            return value.quantize(PENNY, rounding=ROUND_HALF_UP) + ZERO
     exact = to_fraction(value)
     pence_x2 = abs(exact) * 200
     # floor((|x| * 100) + 1/2) == (2|x|*100 + 1) // 2, all in integers
@@ -55,7 +60,7 @@ def require_pennies(value: Decimal, what: str = "amount") -> Decimal:
         raise TypeError(f"{what} must be a Decimal, got {type(value).__name__}")
     if not value.is_finite():
         raise ValueError(f"{what} must be finite, got {value}")
-    if (Fraction(value) * 100).denominator != 1:
+    if value.as_tuple().exponent < -2 and (Fraction(value) * 100).denominator != 1:
         raise ValueError(f"{what} has more than 2 decimal places: {value}")
     return value
 

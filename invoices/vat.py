@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
+from decimal import Decimal, localcontext
 from types import MappingProxyType
 
 from .money import ZERO, require_pennies, round_half_up
@@ -82,8 +81,11 @@ def vat_summary(
     for code in sorted(nets):
         rate = _rate(code, rates)
         net = nets[code]
-        # Fraction keeps the product exact whatever the Decimal context precision.
-        summary.append(VatBreakdown(code, rate, net, round_half_up(Fraction(rate) * Fraction(net))))
+        # A wide local context keeps the product exact before the one rounding.
+        with localcontext() as ctx:
+            ctx.prec = 80
+            exact = rate * net
+        summary.append(VatBreakdown(code, rate, net, round_half_up(exact)))
     return summary
 
 
