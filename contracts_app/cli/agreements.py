@@ -7,12 +7,15 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from tqdm import tqdm
 
 from pricing.sla_year import SlaYear
 
+from ..documents.bulk import default_workers, write_zip
 from ..extensions import db
 from ..models import Agreement, School
 from ..services import agreements as service
+from ..services import sla_documents
 from ..services.errors import ActionRefused
 from . import service_command
 
@@ -103,3 +106,36 @@ def settle_command(today: str | None):
     changed = service.settle(_date(today, "--date") or date.today())
     db.session.commit()
     click.echo(f"{changed} agreement(s) changed status.")
+
+
+@agreements_group.command("pdf")
+@click.argument("urn", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Every issued agreement of the year, into one ZIP.")
+@YEAR
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The PDF to write (a .zip with --all).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for --all (default: one per core).")
+@service_command
+def pdf_command(urn: int | None, every: bool, year: int, output: Path, jobs: int | None):
+    """Write a school's filled-in SLA as a PDF, or every agreement of the year into a ZIP."""
+    if every == (urn is not None):
+        raise ActionRefused("give either a school's URN or --all")
+    if not output.parent.is_dir():
+        raise ActionRefused(f"cannot write {output}: the folder {output.parent} does not exist")
+    label = SlaYear(year).label
+    sla_documents.ensure_default()
+    if urn is not None:
+        agreement = sla_documents.agreement_for_school(urn, year)
+        output.write_bytes(sla_documents.agreement_pdf(agreement))
+        click.echo(f"Wrote the {agreement.name} SLA ({agreement.status.replace('_', ' ')}) to {output}.")
+        return
+    if output.suffix.lower() != ".zip":
+        raise ActionRefused(f"--all writes a ZIP archive: name the output something.zip, not {output.name}")
+    count = sla_documents.issued_count(year)
+    if count == 0:
+        raise ActionRefused(f"there are no issued {label} agreements")
+    workers = min(jobs or default_workers(), count)
+    with tqdm(total=count, unit="agreement", desc=f"SLA documents {label}") as bar:
+        written = write_zip(sla_documents.year_documents(year), output, workers, progress=bar.update)
+    click.echo(f"Wrote {written} {label} SLA document(s) to {output} using {workers} process(es).")

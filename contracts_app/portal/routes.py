@@ -1,6 +1,7 @@
 """The school portal: a school user's own school (or group) only."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, render_template
@@ -10,32 +11,49 @@ from sqlalchemy.orm import selectinload
 
 from ..access import roles_required
 from ..extensions import db
-from ..models import Agreement, School, school_group_members
+from ..models import Agreement, Invoice, School, school_group_members
+from ..services.invoicing import InvoiceFilter, balances_for, list_invoices
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+LIVE = ("active", "notice_given")
+INVOICES_SHOWN = 20
 
 
 def own_agreements(school_ids: set[int]) -> list[Agreement]:
-    """Agreements of the user's schools, and of any group a school belongs to."""
+    """Agreements of the user's schools, and of any group a school belongs to.
+
+    Drafts are the council's working copies: a school sees an agreement once it is issued
+    (a withdrawn draft is "cancelled" but was never issued, so it is left out too).
+    """
     groups = select(school_group_members.c.group_id).where(school_group_members.c.school_id.in_(school_ids))
     return list(db.session.scalars(
         select(Agreement).where(or_(Agreement.school_id.in_(school_ids), Agreement.group_id.in_(groups)),
-                                Agreement.status != "draft")
-        .options(selectinload(Agreement.school), selectinload(Agreement.group))
+                                Agreement.status != "draft",
+                                or_(Agreement.status != "cancelled", Agreement.issued_at.is_not(None)))
+        .options(selectinload(Agreement.school), selectinload(Agreement.group), selectinload(Agreement.notices))
         .order_by(Agreement.sla_year.desc(), Agreement.id)))
+
+
+def owed_by(school_ids: set[int], today: date) -> tuple[Decimal, Decimal]:
+    """What the schools owe on all their invoices (not only those listed), and how much is overdue."""
+    ids = list(db.session.scalars(select(Invoice.id).where(Invoice.school_id.in_(school_ids or {-1}),
+                                                           Invoice.kind == "invoice")))
+    balances = balances_for(ids, today).values()
+    return (sum((b.outstanding for b in balances), Decimal("0.00")),
+            sum((b.outstanding for b in balances if b.overdue), Decimal("0.00")))
 
 
 @bp.route("/")
 @roles_required("school")
 def home():
-    from datetime import date
-
-    from ..services.invoicing import InvoiceFilter, list_invoices
-
     ids = current_user.school_ids()
-    schools = db.session.scalars(select(School).where(School.id.in_(ids)).order_by(School.name)).all()
-    invoices, balances = list_invoices(InvoiceFilter(school_ids=ids), 1, 20, date.today())
-    owed = sum((b.outstanding for b in balances.values()), Decimal("0.00"))
-    overdue = sum((b.outstanding for b in balances.values() if b.overdue), Decimal("0.00"))
-    return render_template("portal/home.html", schools=schools, agreements=own_agreements(ids),
+    schools = db.session.scalars(select(School).where(School.id.in_(ids)).options(selectinload(School.stakeholders))
+                                 .order_by(School.name)).all()
+    agreements = own_agreements(ids)
+    today = date.today()
+    invoices, balances = list_invoices(InvoiceFilter(school_ids=ids), 1, INVOICES_SHOWN, today)
+    owed, overdue = owed_by(ids, today)
+    return render_template("portal/home.html", schools=schools, group=current_user.group,
+                           current=[a for a in agreements if a.status in LIVE],
+                           past=[a for a in agreements if a.status not in LIVE],
                            invoices=invoices, balances=balances, owed=owed, overdue=overdue)

@@ -197,6 +197,10 @@ def issue(agreement: Agreement, by: str) -> Agreement:
     agreement.pupils = check.pupils
     agreement.customer_type = party_customer_type(agreement.school, agreement.group)
     agreement.annual_total = check.total
+    # The SLA document is rendered with the template version current at issue, for good.
+    from .sla_documents import current_template
+
+    agreement.template = current_template()
     agreement.issued_at = utcnow()
     agreement.issued_by = by
     transition(agreement, "active", f"issued by {by} on {price_list.name}")
