@@ -61,6 +61,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "COUNCIL_EMAIL": os.environ.get("COUNCIL_EMAIL", "ictschoolreply@coventry.gov.uk"),
         "COUNCIL_VAT_NUMBER": os.environ.get("COUNCIL_VAT_NUMBER", "GB 123 4567 89"),
         "DEFAULT_ODM": os.environ.get("DEFAULT_ODM", "Operational Delivery Managers (odm@coventry.gov.uk)"),
+        # Contacts printed in the SLA document (§5.1, §11.4-11.5).
+        "INCIDENT_EMAIL": os.environ.get("INCIDENT_EMAIL", "schoolsict@coventry.gov.uk"),
+        "REQUEST_EMAIL": os.environ.get("REQUEST_EMAIL", "schoolsictrequest@coventry.gov.uk"),
+        "SLA_QUERIES_PHONE": os.environ.get("SLA_QUERIES_PHONE", "024 7697 5493"),
+        "SLA_QUERIES_EMAIL": os.environ.get("SLA_QUERIES_EMAIL", "ictschoolreply@coventry.gov.uk"),
+        "ODM_EMAIL": os.environ.get("ODM_EMAIL", "odm@coventry.gov.uk"),
+        "HEAD_OF_SERVICE": os.environ.get("HEAD_OF_SERVICE", "the Head of ICT and Digital"),
+        "HEAD_OF_SERVICE_EMAIL": os.environ.get("HEAD_OF_SERVICE_EMAIL", "ictschoolreply@coventry.gov.uk"),
+        "SCHOOLS_WEBSITE": os.environ.get("SCHOOLS_WEBSITE", "www.coventry.gov.uk/schoolsict"),
         "PAYMENT_TERMS_DAYS": int(os.environ.get("PAYMENT_TERMS_DAYS", "30")),
         "PAYMENT_DETAILS": os.environ.get(
             "PAYMENT_DETAILS",

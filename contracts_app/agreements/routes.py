@@ -31,10 +31,12 @@ def status_name(status: str) -> str:
 
 def _agreement(agreement_id: int) -> Agreement:
     agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None or not any(can_see_school(s.id) for s in agreement.schools):
+    if agreement is None:
         abort(404)
-    if current_user.role == "school" and agreement.status == "draft":
-        abort(404)  # a draft is the council's working copy until it is issued
+    if current_user.role == "school":
+        # A draft (or a draft withdrawn before issue) is the council's working copy, not the school's.
+        if agreement.issued_at is None or not any(can_see_school(s.id) for s in agreement.schools):
+            abort(404)
     return agreement
 
 

@@ -39,8 +39,8 @@ class Council:
     sla_queries_phone: str = "024 7697 5493"
     sla_queries_email: str = "ictschoolreply@coventry.gov.uk"
     odm_email: str = "odm@coventry.gov.uk"
-    head_of_service: str = "Paul Ward"
-    head_of_service_email: str = "paul.ward@coventry.gov.uk"
+    head_of_service: str = "the Head of ICT and Digital"
+    head_of_service_email: str = "ictschoolreply@coventry.gov.uk"
     website: str = "www.coventry.gov.uk/schoolsict"
     default_odm: str = "Operational Delivery Managers (odm@coventry.gov.uk)"
     payment_terms_days: int = 30

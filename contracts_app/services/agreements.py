@@ -209,24 +209,58 @@ def issue(agreement: Agreement, by: str) -> Agreement:
 
 @dataclass
 class IssueReport:
-    issued: list[Agreement] = field(default_factory=list)
-    refused: list[tuple[Agreement, str]] = field(default_factory=list)
+    """What a year's issue did: agreement ids issued, and (id, reason) for those left as drafts."""
+
+    issued_ids: list[int] = field(default_factory=list)
+    refused_ids: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def issued(self) -> list[Agreement]:
+        return _load_agreements(self.issued_ids)
+
+    @property
+    def refused(self) -> list[tuple[Agreement, str]]:
+        loaded = {a.id: a for a in _load_agreements([i for i, _ in self.refused_ids])}
+        return [(loaded[i], reason) for i, reason in self.refused_ids]
+
+
+def _load_agreements(ids: list[int]) -> list[Agreement]:
+    if not ids:
+        return []
+    by_id = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(ids)))}
+    return [by_id[i] for i in ids]
 
 
 def issue_year(year: int, by: str) -> IssueReport:
-    """Issue every draft of the year; one that cannot be issued is reported and left as it was."""
+    """Issue every draft of the year; one that cannot be issued is reported and left as it was.
+
+    Single-school drafts go through the bulk path (services.issuing, same rules, no
+    per-agreement round trips); group agreements, which add up members' pupils, one by one.
+    """
+    from .issuing import issue_school_drafts
+    from .sla_documents import current_template
+
     report = IssueReport()
-    drafts = db.session.scalars(select(Agreement).where(Agreement.sla_year == year, Agreement.status == "draft")
-                                .options(selectinload(Agreement.lines)).order_by(Agreement.id)).all()
-    for agreement in drafts:
+    try:
+        bulk = issue_school_drafts(year, by, current_template().id)
+        report.issued_ids.extend(bulk.issued)
+        report.refused_ids.extend((agreement_id, reason) for agreement_id, _, reason in bulk.refused)
+    except ActionRefused as exc:
+        report.refused_ids.extend((agreement_id, f"{exc.message}") for agreement_id in db.session.scalars(
+            select(Agreement.id).where(Agreement.sla_year == year, Agreement.status == "draft",
+                                       Agreement.school_id.is_not(None))))
+    groups = db.session.scalars(select(Agreement).where(
+        Agreement.sla_year == year, Agreement.status == "draft", Agreement.group_id.is_not(None))
+        .options(selectinload(Agreement.lines)).order_by(Agreement.id)).all()
+    for agreement in groups:
         savepoint = db.session.begin_nested()
         try:
             issue(agreement, by)
             savepoint.commit()
-            report.issued.append(agreement)
+            report.issued_ids.append(agreement.id)
         except ActionRefused as exc:
             savepoint.rollback()
-            report.refused.append((agreement, exc.message))
+            report.refused_ids.append((agreement.id, exc.message))
     db.session.commit()
     return report
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -108,7 +108,8 @@ def world(app, make_school, make_user):
                            amount=Decimal("100.00"), vat_code="S")
     price_list.entries.append(entry)
     agreements = {s.urn: Agreement(sla_year=2026, school=s, status="active", term_start=date(2026, 4, 1),
-                                   term_end=date(2027, 3, 31), customer_type="maintained") for s in (own, other)}
+                                   term_end=date(2027, 3, 31), customer_type="maintained",
+                                   issued_at=datetime.now(timezone.utc)) for s in (own, other)}
     invoices = {s.urn: Invoice(number=f"INV-2026-{s.urn:06d}", kind="invoice", sla_year=2026, term="summer",
                                school=s, customer_name=s.name, school_urn=s.urn, customer_type="maintained",
                                issue_date=date(2026, 4, 10), due_date=date(2026, 5, 10), net=Decimal("100.00"),

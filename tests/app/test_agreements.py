@@ -269,3 +269,25 @@ def test_import_refuses_a_school_whose_agreement_is_issued(world):
     db.session.commit()
     with pytest.raises(ImportRefused, match="already active"):
         service.import_agreements(b"urn,service_code,quantity,status\n103700,AV,1,subscribed\n", 2025, "x.csv")
+
+
+def test_bulk_issue_snapshots_exactly_what_one_at_a_time_does(world, make_school):
+    twin = make_school(urn=103799, name="Allesley Twin School")
+    add_census(twin, "2025-01", 412)
+    lines = [L("ADMIN", "subscribed"), L("SIMS", "subscribed"), L("AV", "subscribed", Decimal(30)),
+             L("DPO", "additional"), L("WEB", "excluded")]
+    one = draft_with(world, lines)
+    service.issue(one, "t")
+    db.session.commit()
+    bulk = draft_with(twin, lines)
+    report = service.issue_year(2025, "t")
+    assert report.issued_ids == [bulk.id]
+    db.session.expire_all()
+
+    def snapshot(agreement):
+        return ([(l.service_code, l.list_name, l.quantity, l.annual_price, l.explanation, l.vat_code)
+                 for l in agreement.lines],
+                (agreement.status, agreement.annual_total, agreement.census_label, agreement.pupils,
+                 agreement.price_list_id, agreement.customer_type, agreement.template_id is not None))
+
+    assert snapshot(bulk) == snapshot(one)
