@@ -221,7 +221,8 @@ def main() -> None:
         documents = None
     if documents is not None:
         for row in documents.run(url, _app):
-            emit(**row)
+            baseline = row.pop("baseline")
+            emit(row.pop("metric"), row.pop("n"), row.pop("seconds"), baseline, **row)
     r = in_child(bench_pages, url)
     for name in ("page_school_list", "page_school_search", "page_agreements_list", "page_invoices_list",
                  "page_invoice"):
