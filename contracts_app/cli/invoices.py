@@ -55,7 +55,7 @@ def run_command(year: int, term: str, issue_date: str, dry_run: bool):
     with tqdm(total=count, unit="agreement", desc=f"{term} run", disable=count < 200) as bar:
         report = invoice_run.run(year, term, when, _actor(), dry_run=dry_run, progress=bar.update)
     verb = "Would raise" if dry_run else "Raised"
-    click.echo(f"{verb} {len(report.invoices)} invoice(s) for {SlaYear(year).label} {term} term, issue date "
+    click.echo(f"{verb} {report.count} invoice(s) for {SlaYear(year).label} {term} term, issue date "
                f"{when.isoformat()}: net £{report.total_net:,.2f}, gross £{report.total_gross:,.2f}.")
     if report.numbers:
         click.echo(f"  numbers {report.numbers[0]} to {report.numbers[-1]}")

@@ -161,7 +161,7 @@ def runs():
     elif form.validate_on_submit():
         try:
             report = invoice_run.run(form.year.data, form.term.data, form.issue_date.data, current_user.email)
-            flash(f"{len(report.invoices)} invoice(s) issued, £{report.total_gross:,.2f} gross"
+            flash(f"{report.count} invoice(s) issued, £{report.total_gross:,.2f} gross"
                   + (f" ({report.numbers[0]} to {report.numbers[-1]})" if report.numbers else
                      ": everything due was already invoiced") + ".", "success")
             return redirect(url_for(".index", year=form.year.data, term=form.term.data))

@@ -258,7 +258,7 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
         if issue_date > today:
             continue
         report = invoice_run.run(year, term, issue_date, "demo")
-        lines.append(f"Invoice run {term}: {len(report.invoices)} invoices, £{report.total_gross:,.2f} gross")
+        lines.append(f"Invoice run {term}: {report.count} invoices, £{report.total_gross:,.2f} gross")
     from ..models import Invoice
 
     paid = 0

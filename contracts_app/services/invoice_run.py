@@ -66,6 +66,12 @@ class PlannedInvoice:
 
 @dataclass
 class RunReport:
+    """What a run raised: running totals, and the first invoices for a preview.
+
+    Only a sample of the planned invoices is kept (KEEP): a national run raises tens of
+    thousands, and their lines are already in the database.
+    """
+
     sla_year: int
     term: str
     issue_date: date
@@ -74,31 +80,37 @@ class RunReport:
     numbers: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     already_billed: int = 0
+    count: int = 0
+    lines_count: int = 0
+    total_net: Decimal = Decimal("0.00")
+    total_gross: Decimal = Decimal("0.00")
+    _by_type: dict = field(default_factory=lambda: defaultdict(lambda: [0, Decimal("0.00"), Decimal("0.00")]))
+    _by_vat: dict = field(default_factory=lambda: defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")]))
 
-    @property
-    def total_net(self) -> Decimal:
-        return sum((p.draft.net for p in self.invoices), Decimal("0.00"))
+    KEEP = 500
 
-    @property
-    def total_gross(self) -> Decimal:
-        return sum((p.draft.gross for p in self.invoices), Decimal("0.00"))
+    def add(self, planned: list[PlannedInvoice]) -> None:
+        for p in planned:
+            net, gross = p.draft.net, p.draft.gross
+            self.count += 1
+            self.lines_count += len(p.draft.lines)
+            self.total_net += net
+            self.total_gross += gross
+            row = self._by_type[p.party.customer_type]
+            row[0] += 1
+            row[1] += net
+            row[2] += gross
+            for b in p.draft.vat_breakdown:
+                self._by_vat[b.code][0] += b.net
+                self._by_vat[b.code][1] += b.vat
+            if len(self.invoices) < self.KEEP:
+                self.invoices.append(p)
 
     def by_customer_type(self) -> dict[str, tuple[int, Decimal, Decimal]]:
-        result: dict[str, list] = defaultdict(lambda: [0, Decimal("0.00"), Decimal("0.00")])
-        for p in self.invoices:
-            row = result[p.party.customer_type]
-            row[0] += 1
-            row[1] += p.draft.net
-            row[2] += p.draft.gross
-        return {k: tuple(v) for k, v in sorted(result.items())}
+        return {k: tuple(v) for k, v in sorted(self._by_type.items())}
 
     def by_vat_code(self) -> dict[str, tuple[Decimal, Decimal]]:
-        result: dict[str, list] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
-        for p in self.invoices:
-            for b in p.draft.vat_breakdown:
-                result[b.code][0] += b.net
-                result[b.code][1] += b.vat
-        return {k: tuple(v) for k, v in sorted(result.items())}
+        return {k: tuple(v) for k, v in sorted(self._by_vat.items())}
 
 
 def _check(year: int, term: str) -> None:
@@ -339,33 +351,33 @@ def run(year: int, term: str, issue_date: date, by: str, *, dry_run: bool = Fals
         db.session.commit()
     for batch in _batches(ids):
         if dry_run:
-            report.invoices.extend(_plan_batch(batch, term, report, label))
+            report.add(_plan_batch(batch, term, report, label))
         else:
             lock_series("invoice", year)  # first, so the billed keys read next are final
             planned = _plan_batch(batch, term, report, label)
             if planned:
                 report.numbers.extend(_save(planned, year, term, issue_date, run_row.id, by))
-                report.invoices.extend(planned)
+                report.add(planned)
             db.session.commit()
         if progress:
             progress(len(batch))
     book = PriceBook()
     for batch in _batches(_adhoc_ids()):
         if dry_run:
-            report.invoices.extend(_plan_adhoc(batch, report, book))
+            report.add(_plan_adhoc(batch, report, book))
         else:
             lock_series("invoice", year)
             planned = _claim_adhoc(_plan_adhoc(batch, report, book))
             if planned:
                 report.numbers.extend(_save(planned, year, term, issue_date, run_row.id, by))
-                report.invoices.extend(planned)
+                report.add(planned)
             db.session.commit()
     if run_row is not None:
         run_row.finished_at = utcnow()
-        run_row.invoices_raised = len(report.invoices)
+        run_row.invoices_raised = report.count
         run_row.total_net, run_row.total_gross = report.total_net, report.total_gross
         audit.record("run", "InvoiceRun", run_row.id, f"{label} {term} run on {issue_date}: "
-                                                       f"{len(report.invoices)} invoice(s) raised, "
+                                                       f"{report.count} invoice(s) raised, "
                                                        f"£{report.total_gross:,.2f} gross")
         db.session.commit()
     return report
