@@ -17,7 +17,7 @@ from ..models import Invoice
 from ..services import invoice_run
 from ..services import invoicing
 from ..services.errors import ActionRefused
-from ..services.invoice_documents import export, invoice_pdf
+from ..services.invoice_documents import export_to, invoice_pdf
 from ..services.invoicing import InvoiceFilter
 from . import service_command
 
@@ -75,9 +75,8 @@ def run_command(year: int, term: str, issue_date: str, dry_run: bool):
 @service_command
 def export_command(year: int, fmt: str, output: Path, term: str):
     """The finance export: one row per invoice line."""
-    data = export(InvoiceFilter(year=year, term=term), fmt)
-    output.write_bytes(data)
-    click.echo(f"Wrote {output} ({len(data):,} bytes).")
+    export_to(InvoiceFilter(year=year, term=term), fmt, output)
+    click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
 
 
 @invoices_group.command("pdf")

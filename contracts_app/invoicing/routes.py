@@ -1,10 +1,12 @@
 """Finance pages: invoice runs, the invoice list and page, payments, credit notes, exports."""
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   stream_with_context, url_for)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,7 +18,7 @@ from ..extensions import db
 from ..models import Invoice, InvoiceRun
 from ..services import invoice_run, invoicing
 from ..services.errors import ActionRefused
-from ..services.invoice_documents import export, invoice_pdf
+from ..services.invoice_documents import export_stream, export_to, invoice_pdf
 from ..services.invoicing import InvoiceFilter
 from .forms import CreditForm, PaymentForm, RunForm
 
@@ -63,10 +65,16 @@ def export_file():
     if fmt not in ("csv", "xlsx"):
         abort(400, description="The export format is csv or xlsx.")
     f = _filter()
-    data = export(f, fmt)
     name = f"invoices-{f.year or 'all'}{'-' + f.term if f.term else ''}.{fmt}"
-    mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    if fmt == "csv":
+        # Streamed: a national export is far bigger than anything worth holding in memory.
+        return Response(stream_with_context(export_stream(f)), mimetype="text/csv", headers=headers)
+    spool = tempfile.TemporaryFile()
+    export_to(f, "xlsx", spool)
+    spool.seek(0)
+    return send_file(spool, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name=name)
 
 
 @bp.route("/<number>")

@@ -240,3 +240,18 @@ def test_status_filters(billed):
     assert numbers("credited") == [maintained.number]
     assert numbers("unpaid") == []
     assert numbers("overdue", today=date(2025, 6, 1)) == []
+
+
+def test_export_command_writes_csv_and_xlsx(billed, app, tmp_path):
+    import pandas as pd
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["invoices", "export", "--year", "2025", "--format", "csv", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "x.csv").read_text().splitlines()
+    assert lines[0] == ",".join(EXPORT_COLUMNS) and len(lines) == 7
+    result = runner.invoke(args=["invoices", "export", "--year", "2025", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_excel(tmp_path / "x.xlsx", dtype=str)) == 6
+    bad = runner.invoke(args=["invoices", "export", "--year", "2025", "--format", "pdf", "-o", str(tmp_path / "x.pdf")])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
