@@ -13,7 +13,7 @@ METRICS = {"schools_import", "agreements_issue", "invoice_run_summer", "invoice_
 
 
 def test_benchmark_runs_small(tmp_path):
-    env = {**os.environ, "BENCH_SCHOOLS": "200", "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+    env = {**os.environ, "BENCH_SCHOOLS": "200", "BENCH_PDFS": "6", "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
            "CONTRACTS_INSTANCE": str(tmp_path / "instance")}
     result = subprocess.run([sys.executable, "-m", "benchmarks"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600)
