@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .money import ZERO, require_pennies, round_half_up
+from .money import require_pennies, round_half_up
 from .proration import months_between, overlap
 from .schedule import BillingPeriod
 

@@ -168,7 +168,7 @@ def estimate(request_id: int):
     if form.validate_on_submit():
         try:
             service.set_estimate(found, form.hours.data, form.sla_year.data, current_user.email)
-            flash(f"Estimate saved. The school can authorise it in the portal, or you can record its written "
+            flash("Estimate saved. The school can authorise it in the portal, or you can record its written "
                   "authorisation.", "success")
             return redirect(url_for(".show", request_id=found.id))
         except ActionRefused as exc:

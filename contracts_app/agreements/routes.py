@@ -13,7 +13,7 @@ from pricing.sla_year import SlaYear
 
 from ..access import can_see_school, roles_required
 from ..extensions import db
-from ..models import Agreement, AgreementLine, AuditEvent, School, SchoolGroup, Service
+from ..models import Agreement, AuditEvent, School, SchoolGroup, Service
 from ..models.catalogue import LIST_NAMES, LISTS
 from ..services import agreements as service
 from ..services.errors import ActionRefused

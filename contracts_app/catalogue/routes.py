@@ -14,7 +14,7 @@ from pricing.sla_year import SlaYear
 
 from ..access import roles_required
 from ..extensions import db
-from ..models import PriceList, PriceListEntry, School, Service
+from ..models import PriceListEntry, School, Service
 from ..models.types import utcnow
 from ..services import price_lists
 from ..services.errors import ActionRefused, ImportRefused

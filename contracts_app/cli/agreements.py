@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import getpass
 from datetime import date
 from pathlib import Path
 
@@ -17,23 +16,14 @@ from ..models import Agreement, School
 from ..services import agreements as service
 from ..services import sla_documents
 from ..services.errors import ActionRefused
+from . import actor as _actor
+from . import parse_date as _date
 from . import service_command
 
 agreements_group = AppGroup("agreements", help="Agreements with schools.")
 YEAR = click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")
 
 
-def _actor() -> str:
-    return f"command line ({getpass.getuser()})"
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
 
 
 @agreements_group.command("import")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import getpass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,20 +18,13 @@ from ..services import invoicing
 from ..services.errors import ActionRefused
 from ..services.invoice_documents import export_to, invoice_pdf
 from ..services.invoicing import InvoiceFilter
+from . import actor as _actor
+from . import parse_date as _date
 from . import service_command
 
 invoices_group = AppGroup("invoices", help="Invoice runs, documents, payments and the finance export.")
 
 
-def _actor() -> str:
-    return f"command line ({getpass.getuser()})"
-
-
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
 
 
 def _invoice(number: str) -> Invoice:

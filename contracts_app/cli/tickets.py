@@ -1,7 +1,7 @@
 """`tickets import` and `tickets report`: the service desk's call log and SLA performance (§5-7, §11.1)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -14,18 +14,11 @@ from ..reports.export import export_csv
 from ..reports.formatting import LONDON, desk_time, kpi_verdict, london, percent, status_text
 from ..reports.pdf import ReportIssuer, render_report_pdf
 from ..services import tickets as service
+from . import parse_date as _date
 from . import service_command
 
 tickets_group = AppGroup("tickets", help="Service desk tickets and SLA performance.")
 
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
 
 
 @tickets_group.command("import")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from invoices.document import DocumentLine, DocumentVat, InvoiceDocument, Issuer
 from invoices.export import ExportRow, export_bytes, iter_csv, write_xlsx

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
-from sqlalchemy import Select, and_, case, event, func, or_, select
+from sqlalchemy import Select, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
-from invoices.due import age_bucket, due_date, is_overdue, outstanding, payment_status
+from invoices.due import age_bucket, is_overdue, outstanding, payment_status
 from invoices.vat import vat_summary
 from pricing.vat import VAT_RATES
 
