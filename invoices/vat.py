@@ -75,8 +75,11 @@ def vat_summary(
             require_pennies(net, f"line net for VAT code {code!r}")
         except (TypeError, ValueError) as exc:
             raise VatError(str(exc)) from exc
-        _rate(code, rates)
-        nets[code] = nets.get(code, ZERO) + net
+        if code in nets:
+            nets[code] += net
+        else:
+            _rate(code, rates)  # once per code: an unknown code is refused before any sum
+            nets[code] = ZERO + net
     summary = []
     for code in sorted(nets):
         rate = _rate(code, rates)
