@@ -51,6 +51,8 @@ class Invoice(db.Model):
         CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind_known"),
         CheckConstraint("term IS NULL OR term IN ('summer', 'autumn')", name="term_known"),
         Index("ix_invoices_year_term", "sla_year", "term"),
+        # The invoice list's order within a year, so a page is read off the index.
+        Index("ix_invoices_year_issue_number", "sla_year", "issue_date", "number"),
         Index("ix_invoices_school_issue", "school_id", "issue_date"),
         Index("ix_invoices_due", "due_date"),
     )
