@@ -106,12 +106,6 @@ def _months(start: date, end: date) -> Fraction:
     return months_between(start, end)
 
 
-@lru_cache(maxsize=65536)
-def _allocate(annual: Decimal, start: date, end: date, periods: tuple[BillingPeriod, ...]) -> tuple[Decimal, ...]:
-    # Flat and banded prices repeat across thousands of agreements in a run.
-    return tuple(allocate_line(annual, start, end, periods))
-
-
 @lru_cache(maxsize=4096)
 def _months_text(months: Fraction) -> str:
     whole = int(months)
@@ -126,6 +120,29 @@ def _covered_text(start: date, end: date) -> str:
     return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}: {_months_text(_months(start, end))} of 12"
 
 
+@lru_cache(maxsize=1024)
+def _periods(customer_type: str, term_start: date, term_end: date) -> tuple[BillingPeriod, ...]:
+    return tuple(billing_periods(customer_type, term_start, term_end))
+
+
+@lru_cache(maxsize=65536)
+def _line_periods(customer_type: str, term_start: date, term_end: date,
+                  start: date) -> tuple[tuple[BillingPeriod, str] | None, ...]:
+    """For a line starting on ``start``: per period, the period and the text of the part it covers."""
+    result = []
+    for period in _periods(customer_type, term_start, term_end):
+        covered = overlap(start, term_end, period.start, period.end)
+        result.append(None if covered is None else (period, _covered_text(*covered)))
+    return tuple(result)
+
+
+@lru_cache(maxsize=131072)
+def _amounts(annual: Decimal, customer_type: str, term_start: date, term_end: date,
+             start: date) -> tuple[Decimal, ...]:
+    # Keyed by plain values: flat and banded prices repeat across thousands of agreements.
+    return tuple(allocate_line(annual, start, term_end, _periods(customer_type, term_start, term_end)))
+
+
 def due_invoices(contract: Contract, run_term: str, billed: set[str],
                  vat_rates: Mapping[str, Decimal] = DEFAULT_VAT_RATES) -> list[DraftInvoice]:
     """The invoices a run raises for one agreement: one per due period with unbilled lines.
@@ -137,24 +154,27 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
     """
     if run_term not in TERMS:
         raise ValueError(f"term must be summer or autumn, not {run_term!r}")
-    periods = billing_periods(contract.customer_type, contract.term_start, contract.term_end)
-    due = [p for p in periods if p.term in DUE_TERMS[run_term]]
-    drafts = {p.term: DraftInvoice(contract.agreement_id, p) for p in due}
+    kind, term_start, term_end = contract.customer_type, contract.term_start, contract.term_end
+    due_terms = DUE_TERMS[run_term]
+    drafts = {p.term: DraftInvoice(contract.agreement_id, p) for p in _periods(kind, term_start, term_end)
+              if p.term in due_terms}
+    one = Decimal(1)
     for line in contract.lines:
-        start = max(line.start or contract.term_start, contract.term_start)
-        amounts = _allocate(line.annual, start, contract.term_end, tuple(periods))
-        for period, amount in zip(periods, amounts):
-            key = line_key(line.line_id, period.term)
-            if period.term not in drafts or key in billed:
+        start = line.start if line.start is not None and line.start > term_start else term_start
+        amounts = _amounts(line.annual, kind, term_start, term_end, start)
+        suffix = None
+        for part, amount in zip(_line_periods(kind, term_start, term_end, start), amounts):
+            if part is None:
                 continue
-            covered = overlap(start, contract.term_end, period.start, period.end)
-            if covered is None:
+            period, covered_text = part
+            draft = drafts.get(period.term)
+            key = f"line:{line.line_id}:{period.term}"
+            if draft is None or key in billed:
                 continue
-            explanation = f"{line.explanation}. {_covered_text(*covered)} of {_gbp(line.annual)}"
-            drafts[period.term].lines.append(DraftLine(
-                service_code=line.service_code, description=line.title, explanation=explanation,
-                quantity=Decimal(1), unit_price=amount, net=amount, vat_code=line.vat_code,
-                vat_rate=vat_rates[line.vat_code], billing_key=key, agreement_line_id=line.line_id))
+            suffix = suffix or f" of {_gbp(line.annual)}"
+            draft.lines.append(DraftLine(
+                line.service_code, line.title, f"{line.explanation}. {covered_text}{suffix}", one, amount, amount,
+                line.vat_code, vat_rates[line.vat_code], key, line.line_id))
     return [d for d in drafts.values() if d.lines]
 
 
