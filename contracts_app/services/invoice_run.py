@@ -132,7 +132,9 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
     from ..models import SchoolGroup
 
     parties, contracts_meta = {}, {}
-    rows = db.session.execute(
+    # Plain rows on the session's connection: the ORM's result layer costs more than the query here.
+    conn = db.session.connection()
+    rows = conn.execute(
         select(Agreement.id, Agreement.customer_type, Agreement.term_start, Agreement.term_end, Agreement.po_number,
                Agreement.status, Agreement.school_id, Agreement.group_id, School.id.label("sid"), School.urn,
                School.name, SchoolGroup.name.label("group_name"), SchoolGroup.lead_school_id)
@@ -154,7 +156,7 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
         else:
             parties[r.id] = Party(r.id, r.sid, r.urn, r.name, r.customer_type, r.po_number, r.status)
     lines: dict[int, list[ContractLine]] = defaultdict(list)
-    for l in db.session.execute(
+    for l in conn.execute(
             select(AgreementLine.id, AgreementLine.agreement_id, AgreementLine.service_code, AgreementLine.title,
                    AgreementLine.annual_price, AgreementLine.explanation, AgreementLine.vat_code,
                    AgreementLine.start_date)
@@ -173,7 +175,7 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
 
 
 def _billed(agreement_ids: list[int]) -> set[str]:
-    keys = set(db.session.scalars(
+    keys = set(db.session.connection().scalars(
         select(InvoiceLine.billing_key).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(Invoice.agreement_id.in_(agreement_ids), InvoiceLine.billing_key.is_not(None))))
     return keys
