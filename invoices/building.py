@@ -178,6 +178,7 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
     return [d for d in drafts.values() if d.lines]
 
 
+@lru_cache(maxsize=65536)
 def _gbp(value: Decimal) -> str:
     return f"£{value:,.2f}"
 

@@ -46,15 +46,17 @@ class ScaledDecimal(TypeDecorator):
             return None
         if isinstance(value, float):
             raise TypeError("money must be a Decimal, never a float")
-        scaled = Decimal(value) * self.factor
-        if scaled != scaled.to_integral_value():
+        # scaleb moves the decimal point exactly (no rounding): a bulk run binds millions of these.
+        scaled = (value if isinstance(value, Decimal) else Decimal(value)).scaleb(self.places)
+        whole = int(scaled)
+        if whole != scaled:
             raise ValueError(f"{value} has more than {self.places} decimal places")
-        return int(scaled)
+        return whole
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return (Decimal(int(value)) / self.factor).quantize(Decimal(1).scaleb(-self.places))
+        return Decimal(int(value)).scaleb(-self.places)
 
 
 def Money() -> ScaledDecimal:  # noqa: N802 - reads like a type in the models
