@@ -19,11 +19,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .adhoc import charged_hours
 from .document import Issuer
+from .pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
 from .money import ZERO, format_gbp, round_half_up
 from .schedule import sla_year_of
 from .vat import VatBreakdown
@@ -206,17 +206,12 @@ _RIGHT = ParagraphStyle("adhoc-right", parent=_BODY, alignment=TA_RIGHT)
 _TITLE = ParagraphStyle("adhoc-title", parent=_STYLES["Title"], fontSize=18, leading=22, alignment=0, spaceAfter=4)
 _H2 = ParagraphStyle("adhoc-h2", parent=_BODY, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8,
                      spaceAfter=3)
-_GRID = colors.HexColor("#c9d1dc")
-_HEAD = colors.HexColor("#e8eef6")
+_GRID, _HEAD = GRID, HEAD
 _WIDTH = A4[0] - 36 * mm
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _day(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
+    return paragraph(text, style)
 
 
 def _minutes(total: int) -> str:
@@ -237,34 +232,6 @@ def _customer(customer_type: str) -> str:
 
 def _customers(customer_type: str) -> str:
     return "maintained schools" if customer_type == "maintained" else "academies and free schools"
-
-
-def _page_numbers(label: str) -> type[Canvas]:
-    """A canvas that writes 'label · Page X of Y' on every page once it knows Y."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont("Helvetica", 8)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.drawString(18 * mm, 10 * mm, label)
-                self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
-                self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def _head(issuer: Issuer, title: str, facts: Sequence[str]) -> Table:
@@ -299,7 +266,7 @@ def _build(story: list[Flowable], title: str, author: str, footer: str) -> bytes
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=18 * mm, title=title, author=author)
-    doc.build(story, canvasmaker=_page_numbers(footer))
+    doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
 
 

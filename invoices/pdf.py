@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 
 from reportlab.lib import colors
@@ -11,17 +10,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from invoices.document import InvoiceDocument, Issuer
+from invoices.pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
 
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
 _SMALL = ParagraphStyle("small", parent=_BODY, fontSize=7.5, leading=9, textColor=colors.HexColor("#444444"))
 _RIGHT = ParagraphStyle("right", parent=_BODY, alignment=TA_RIGHT)
 _TITLE = ParagraphStyle("title", parent=_STYLES["Title"], fontSize=20, leading=24, alignment=0, spaceAfter=4)
-_GRID = colors.HexColor("#c9d1dc")
-_HEAD = colors.HexColor("#e8eef6")
+_GRID, _HEAD = GRID, HEAD
 
 
 def _gbp(value: Decimal) -> str:
@@ -29,44 +27,14 @@ def _gbp(value: Decimal) -> str:
     return f"{sign}£{abs(value):,.2f}"
 
 
-def _day(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _footer(number: str):
-    def draw(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, number)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page} of {doc._page_count}")
-        canvas.restoreState()
-    return draw
-
-
-class _CountingDoc(SimpleDocTemplate):
-    """Builds twice so the footer can say 'Page X of Y'."""
-
-    def build_counted(self, story, on_page):
-        self._page_count = 0
-        probe = io.BytesIO()
-        probe_doc = SimpleDocTemplate(probe, pagesize=self.pagesize, leftMargin=self.leftMargin,
-                                      rightMargin=self.rightMargin, topMargin=self.topMargin,
-                                      bottomMargin=self.bottomMargin)
-        probe_doc._page_count = 0
-        probe_doc.build(list(story), onFirstPage=lambda c, d: None, onLaterPages=lambda c, d: None)
-        self._page_count = probe_doc.page
-        self.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return paragraph(text, style)
 
 
 def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
     """A complete invoice or credit note, fit to send."""
     buffer = io.BytesIO()
-    doc = _CountingDoc(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                        bottomMargin=18 * mm, title=f"{document.title} {document.number}",
                        author=issuer.council)
     width = A4[0] - 36 * mm
@@ -133,5 +101,5 @@ def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
                   _p(f"Please pay {_gbp(document.gross)} by {_day(document.due_date)}. {issuer.payment_details}.")]
     for attachment in document.attachments:
         story += [Spacer(1, 3 * mm), _p(attachment, _SMALL)]
-    doc.build_counted(story, _footer(document.number))
+    doc.build(story, canvasmaker=numbered_canvas(document.number))
     return buffer.getvalue()
