@@ -11,22 +11,23 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from invoices.allocation import allocate_line
 from invoices.money import ZERO, round_half_up
 from invoices.proration import months_between, overlap
 from invoices.schedule import TERMS, BillingPeriod, billing_periods
-from invoices.vat import DEFAULT_VAT_RATES, VatBreakdown, vat_summary
+from invoices.vat import DEFAULT_VAT_RATES, VatBreakdown, breakdown_of_pence, line_pence
 
 # A run for a term bills that term's periods and any earlier one still unbilled (§2.7,
 # DESIGN: "an agreement made or changed after the summer run is invoiced by the autumn run").
 DUE_TERMS = {"summer": ("summer",), "autumn": ("summer", "autumn")}
 
 
-@dataclass(frozen=True)
-class ContractLine:
+class ContractLine(NamedTuple):
     """A subscribed agreement line as invoicing sees it: its issued annual price."""
 
+    # Named tuples rather than frozen dataclasses: a national run makes about a million.
     line_id: int
     service_code: str
     title: str
@@ -45,8 +46,7 @@ class Contract:
     lines: tuple[ContractLine, ...]
 
 
-@dataclass(frozen=True)
-class DraftLine:
+class DraftLine(NamedTuple):
     service_code: str
     description: str
     explanation: str
@@ -67,32 +67,43 @@ class DraftInvoice:
     agreement_id: int | None
     period: BillingPeriod | None
     lines: list[DraftLine] = field(default_factory=list)
-    _breakdown: tuple[int, list[VatBreakdown]] | None = field(default=None, repr=False, compare=False)
+    _totals: tuple[int, Decimal, list[VatBreakdown], Decimal] | None = field(default=None, repr=False,
+                                                                              compare=False)
+
+    def _summed(self) -> tuple[int, Decimal, list[VatBreakdown], Decimal]:
+        # Cached per number of lines: lines are only ever appended while building.
+        if self._totals is None or self._totals[0] != len(self.lines):
+            nets: dict[str, int] = {}
+            rates = dict(DEFAULT_VAT_RATES)
+            for line in self.lines:  # vat_summary's rule, in one pass with the lines' own rates
+                code = line.vat_code
+                if code in nets:
+                    nets[code] += line_pence(code, line.net)
+                else:
+                    nets[code] = line_pence(code, line.net)
+                    rates[code] = line.vat_rate
+            breakdown = breakdown_of_pence(nets, rates)
+            self._totals = (len(self.lines), sum((b.net for b in breakdown), ZERO), breakdown,
+                            sum((b.vat for b in breakdown), ZERO))
+        return self._totals
 
     @property
     def vat_breakdown(self) -> list[VatBreakdown]:
-        # Cached per number of lines: lines are only ever appended while building.
-        if self._breakdown is None or self._breakdown[0] != len(self.lines):
-            self._breakdown = (len(self.lines),
-                               vat_summary(((l.vat_code, l.net) for l in self.lines), _rates(self.lines)))
-        return self._breakdown[1]
+        return self._summed()[2]
 
     @property
     def net(self) -> Decimal:
-        return sum((l.net for l in self.lines), ZERO)
+        return self._summed()[1]
 
     @property
     def vat(self) -> Decimal:
         """EN 16931: per VAT code, rate x the sum of that code's nets, rounded half-up."""
-        return sum((b.vat for b in self.vat_breakdown), ZERO)
+        return self._summed()[3]
 
     @property
     def gross(self) -> Decimal:
-        return self.net + self.vat
-
-
-def _rates(lines: Iterable[DraftLine]) -> Mapping[str, Decimal]:
-    return {**DEFAULT_VAT_RATES, **{l.vat_code: l.vat_rate for l in lines}}
+        totals = self._summed()
+        return totals[1] + totals[3]
 
 
 def line_key(line_id: int, term: str) -> str:
@@ -125,22 +136,24 @@ def _periods(customer_type: str, term_start: date, term_end: date) -> tuple[Bill
     return tuple(billing_periods(customer_type, term_start, term_end))
 
 
-@lru_cache(maxsize=65536)
-def _line_periods(customer_type: str, term_start: date, term_end: date,
-                  start: date) -> tuple[tuple[BillingPeriod, str] | None, ...]:
-    """For a line starting on ``start``: per period, the period and the text of the part it covers."""
-    result = []
-    for period in _periods(customer_type, term_start, term_end):
-        covered = overlap(start, term_end, period.start, period.end)
-        result.append(None if covered is None else (period, _covered_text(*covered)))
-    return tuple(result)
-
-
 @lru_cache(maxsize=131072)
-def _amounts(annual: Decimal, customer_type: str, term_start: date, term_end: date,
-             start: date) -> tuple[Decimal, ...]:
-    # Keyed by plain values: flat and banded prices repeat across thousands of agreements.
-    return tuple(allocate_line(annual, start, term_end, _periods(customer_type, term_start, term_end)))
+def _line_plan(annual: Decimal, customer_type: str, term_start: date, term_end: date,
+               start: date) -> tuple[tuple[str, Decimal, str], ...]:
+    """For a line of ``annual`` starting on ``start``: per period it is on, the period's
+    term, the line's amount and the text of the part it covers.
+
+    Keyed by plain values: flat and banded prices and start dates repeat across
+    thousands of agreements, so a national run works each out once.
+    """
+    periods = _periods(customer_type, term_start, term_end)
+    amounts = allocate_line(annual, start, term_end, periods)
+    of_annual = f" of {_gbp(annual)}"
+    plan = []
+    for period, amount in zip(periods, amounts):
+        covered = overlap(start, term_end, period.start, period.end)
+        if covered is not None:
+            plan.append((period.term, amount, f"{_covered_text(*covered)}{of_annual}"))
+    return tuple(plan)
 
 
 def due_invoices(contract: Contract, run_term: str, billed: set[str],
@@ -159,22 +172,20 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
     drafts = {p.term: DraftInvoice(contract.agreement_id, p) for p in _periods(kind, term_start, term_end)
               if p.term in due_terms}
     one = Decimal(1)
-    for line in contract.lines:
-        start = line.start if line.start is not None and line.start > term_start else term_start
-        amounts = _amounts(line.annual, kind, term_start, term_end, start)
-        suffix = None
-        for part, amount in zip(_line_periods(kind, term_start, term_end, start), amounts):
-            if part is None:
+    # Per line, everything that depends only on plain values comes from _line_plan's cache;
+    # what is left is the line's own key and text (a national run makes about 750,000).
+    appenders = {term: draft.lines.append for term, draft in drafts.items()}
+    for line_id, service_code, title, annual, explanation, vat_code, line_start in contract.lines:
+        start = line_start if line_start is not None and line_start > term_start else term_start
+        rate = vat_rates[vat_code]
+        for term, amount, covered_text in _line_plan(annual, kind, term_start, term_end, start):
+            append = appenders.get(term)
+            if append is None:
                 continue
-            period, covered_text = part
-            draft = drafts.get(period.term)
-            key = f"line:{line.line_id}:{period.term}"
-            if draft is None or key in billed:
-                continue
-            suffix = suffix or f" of {_gbp(line.annual)}"
-            draft.lines.append(DraftLine(
-                line.service_code, line.title, f"{line.explanation}. {covered_text}{suffix}", one, amount, amount,
-                line.vat_code, vat_rates[line.vat_code], key, line.line_id))
+            key = f"line:{line_id}:{term}"
+            if key not in billed:
+                append(DraftLine(service_code, title, f"{explanation}. {covered_text}", one, amount, amount,
+                                 vat_code, rate, key, line_id))
     return [d for d in drafts.values() if d.lines]
 
 

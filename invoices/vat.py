@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from types import MappingProxyType
 
-from .money import ZERO, require_pennies, round_half_up
+from .money import ZERO, require_pennies
 
-__all__ = ["DEFAULT_VAT_RATES", "VatError", "VatBreakdown", "InvoiceTotals", "vat_summary", "invoice_totals"]
+__all__ = ["DEFAULT_VAT_RATES", "VatError", "VatBreakdown", "InvoiceTotals", "vat_summary", "invoice_totals",
+           "line_pence", "breakdown_of_pence"]
 
 # Codes from the price list CSV (DESIGN §4): S standard 20%, Z zero, E exempt, O outside scope.
 DEFAULT_VAT_RATES: Mapping[str, Decimal] = MappingProxyType(
@@ -60,6 +63,33 @@ def _rate(code: str, rates: Mapping[str, Decimal]) -> Decimal:
     return Decimal(rate)
 
 
+def line_pence(code: str, net: Decimal) -> int:
+    """A line net in whole pence; anything else is refused with what is wrong with it."""
+    if type(net) is Decimal and net.is_finite():
+        scaled = net.scaleb(2)  # exact: moves the decimal point, never rounds
+        pence = int(scaled)
+        if pence == scaled:
+            return pence
+    try:
+        require_pennies(net, f"line net for VAT code {code!r}")
+    except (TypeError, ValueError) as exc:
+        raise VatError(str(exc)) from exc
+    return int(Decimal(net).scaleb(2))  # a Decimal subclass, or pennies written with trailing zeros
+
+
+@lru_cache(maxsize=256)
+def _rate_ratio(rate: Decimal) -> tuple[int, int]:
+    return Fraction(rate).as_integer_ratio()
+
+
+def _vat_pence(pence: int, rate: Decimal) -> int:
+    """round_half_up(rate x pence), halves away from zero, in exact integers."""
+    numerator, denominator = _rate_ratio(rate)
+    product = pence * numerator
+    magnitude = (2 * abs(product) + denominator) // (2 * denominator)
+    return magnitude if product >= 0 else -magnitude
+
+
 def vat_summary(
     lines: Iterable[tuple[str, Decimal]], rates: Mapping[str, Decimal] = DEFAULT_VAT_RATES
 ) -> list[VatBreakdown]:
@@ -68,27 +98,26 @@ def vat_summary(
     DESIGN §1 "Invoices" (EN 16931 BT-116/BT-117): vat = round_half_up(rate x
     sum of that code's line nets). Line nets are whole pence and may be negative
     (credit notes). ``rates`` maps code to a rate as a fraction (0.20 for 20%).
+    The sums are done in whole pence with integers: exact at any size.
     """
-    nets: dict[str, Decimal] = {}
+    nets: dict[str, int] = {}
     for code, net in lines:
-        try:
-            require_pennies(net, f"line net for VAT code {code!r}")
-        except (TypeError, ValueError) as exc:
-            raise VatError(str(exc)) from exc
+        pence = line_pence(code, net)
         if code in nets:
-            nets[code] += net
+            nets[code] += pence
         else:
             _rate(code, rates)  # once per code: an unknown code is refused before any sum
-            nets[code] = ZERO + net
+            nets[code] = pence
+    return breakdown_of_pence(nets, rates)
+
+
+def breakdown_of_pence(nets: Mapping[str, int], rates: Mapping[str, Decimal]) -> list[VatBreakdown]:
+    """``vat_summary`` for nets already summed per VAT code in whole pence (``line_pence``)."""
     summary = []
     for code in sorted(nets):
         rate = _rate(code, rates)
         net = nets[code]
-        # A wide local context keeps the product exact before the one rounding.
-        with localcontext() as ctx:
-            ctx.prec = 80
-            exact = rate * net
-        summary.append(VatBreakdown(code, rate, net, round_half_up(exact)))
+        summary.append(VatBreakdown(code, rate, Decimal(net).scaleb(-2), Decimal(_vat_pence(net, rate)).scaleb(-2)))
     return summary
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import insert, select, update
@@ -25,7 +26,7 @@ from invoices.adhoc_documents import MissingRate, WorkEntry, charge_breakdown
 from invoices.building import (Contract, ContractLine, DraftInvoice, DraftLine, OneOffCharge, charges_invoice,
                                due_invoices)
 from invoices.due import due_date
-from invoices.schedule import TERMS, ScheduleError, sla_year_of
+from invoices.schedule import TERMS, BillingPeriod, ScheduleError, sla_year_of
 from pricing.price_list import ADHOC_CODE
 from pricing.sla_year import SlaYear
 from pricing.vat import VAT_RATES
@@ -37,6 +38,7 @@ from ..models import (AdHocRequest, Agreement, AgreementCharge, AgreementLine, I
 from ..models.types import utcnow
 from . import audit, price_lists
 from .adhoc import PriceBook, customer_types_name, no_rate_message
+from .bulk import cyclic_gc_paused
 from .errors import ActionRefused
 from .numbering import ensure_series, lock_series, take_numbers
 
@@ -156,15 +158,15 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
         else:
             parties[r.id] = Party(r.id, r.sid, r.urn, r.name, r.customer_type, r.po_number, r.status)
     lines: dict[int, list[ContractLine]] = defaultdict(list)
-    for l in conn.execute(
-            select(AgreementLine.id, AgreementLine.agreement_id, AgreementLine.service_code, AgreementLine.title,
+    make = ContractLine._make
+    for row in conn.execute(
+            select(AgreementLine.agreement_id, AgreementLine.id, AgreementLine.service_code, AgreementLine.title,
                    AgreementLine.annual_price, AgreementLine.explanation, AgreementLine.vat_code,
                    AgreementLine.start_date)
             .where(AgreementLine.agreement_id.in_(ids), AgreementLine.list_name == "subscribed",
                    AgreementLine.annual_price.is_not(None))
-            .order_by(AgreementLine.agreement_id, AgreementLine.service_code)):
-        lines[l.agreement_id].append(ContractLine(l.id, l.service_code, l.title, l.annual_price, l.explanation,
-                                                  l.vat_code, l.start_date))
+            .order_by(AgreementLine.agreement_id, AgreementLine.service_code)).all():
+        lines[row[0]].append(make(row[1:]))  # the columns after the first are ContractLine's, in order
     contracts = {i: Contract(i, r.customer_type, r.term_start, r.term_end, tuple(lines[i]))
                  for i, r in contracts_meta.items()}
     charges: dict[int, list[OneOffCharge]] = defaultdict(list)
@@ -181,6 +183,12 @@ def _billed(agreement_ids: list[int]) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=256)
+def _period_description(year_label: str, p: BillingPeriod) -> str:
+    # A handful of periods cover every agreement in a run.
+    return f"SLA {year_label}, {p.term} term invoice: {p.start:%d %B %Y} to {p.end:%d %B %Y}"
+
+
 def _plan_batch(ids: list[int], term: str, report: RunReport, year_label: str) -> list[PlannedInvoice]:
     parties, contracts, charges, billed = _load(ids)
     planned = []
@@ -192,9 +200,7 @@ def _plan_batch(ids: list[int], term: str, report: RunReport, year_label: str) -
             report.skipped.append((f"{party.name} {year_label}", str(exc)))
             continue
         for draft in drafts:
-            p = draft.period
-            planned.append(PlannedInvoice(party, draft, f"SLA {year_label}, {p.term} term invoice: "
-                                                        f"{p.start:%d %B %Y} to {p.end:%d %B %Y}"))
+            planned.append(PlannedInvoice(party, draft, _period_description(year_label, draft.period)))
         extra = charges_invoice(agreement_id, charges.get(agreement_id, []), billed, VAT_RATES)
         if extra is not None:
             planned.append(PlannedInvoice(party, extra, f"SLA {year_label}: one-off charges"))
@@ -338,6 +344,12 @@ def run(year: int, term: str, issue_date: date, by: str, *, dry_run: bool = Fals
         progress: Callable[[int], None] | None = None) -> RunReport:
     """Raise (or, with dry_run, preview) the run for an SLA year and term."""
     _check(year, term)
+    with cyclic_gc_paused():
+        return _run(year, term, issue_date, by, dry_run, progress)
+
+
+def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
+         progress: Callable[[int], None] | None) -> RunReport:
     label = SlaYear(year).label
     report = RunReport(year, term, issue_date, dry_run)
     drafts_left = db.session.scalars(select(Agreement).where(Agreement.sla_year == year,
