@@ -123,11 +123,11 @@ def bench_insert_baseline(url: str) -> dict:
         for row in invoice_rows:
             row["number"] += "B"
         with Timer() as baseline:
-            new_ids = []
+            new_ids = {}
             for start in range(0, len(invoice_rows), 500):
-                new_ids += db.session.execute(insert(inv_table).returning(inv_table.c.id, sort_by_parameter_order=True),
-                                              invoice_rows[start:start + 500]).scalars().all()
-            mapping = dict(zip(old_ids, new_ids))
+                new_ids.update(db.session.execute(insert(inv_table).returning(inv_table.c.number, inv_table.c.id),
+                                                  invoice_rows[start:start + 500]).all())
+            mapping = {old: new_ids[row["number"]] for old, row in zip(old_ids, invoice_rows)}
             for row in line_rows:
                 row.pop("id")
                 row["invoice_id"] = mapping[row["invoice_id"]]

@@ -177,10 +177,10 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
 
 
 def _billed(agreement_ids: list[int]) -> set[str]:
-    keys = set(db.session.connection().scalars(
+    rows = db.session.connection().execute(
         select(InvoiceLine.billing_key).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(Invoice.agreement_id.in_(agreement_ids), InvoiceLine.billing_key.is_not(None))))
-    return keys
+        .where(Invoice.agreement_id.in_(agreement_ids), InvoiceLine.billing_key.is_not(None))).all()
+    return {key for (key,) in rows}
 
 
 @lru_cache(maxsize=256)
@@ -322,8 +322,10 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
             "issued_at": now, "issued_by": by})
     # Core inserts on the tables: the ORM's bulk layer costs more than the SQL at this size.
     table = Invoice.__table__
-    ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                             invoice_rows).scalars().all()
+    # RETURNING in parameter order would make SQLite insert row by row; the numbers are unique,
+    # so the new ids are matched to their invoices by number instead.
+    id_of = dict(db.session.execute(insert(table).returning(table.c.number, table.c.id), invoice_rows).all())
+    ids = [id_of[number] for number in numbers]
     line_rows = []
     for invoice_id, p in zip(ids, planned):
         for position, line in enumerate(p.draft.lines, start=1):
