@@ -74,7 +74,7 @@ class DraftInvoice:
         # Cached per number of lines: lines are only ever appended while building.
         if self._totals is None or self._totals[0] != len(self.lines):
             nets: dict[str, int] = {}
-            rates = dict(DEFAULT_VAT_RATES)
+            rates: dict[str, Decimal] = {}
             for line in self.lines:  # vat_summary's rule, in one pass with the lines' own rates
                 code = line.vat_code
                 if code in nets:
@@ -82,10 +82,14 @@ class DraftInvoice:
                 else:
                     nets[code] = line_pence(code, line.net)
                     rates[code] = line.vat_rate
-            breakdown = breakdown_of_pence(nets, rates)
-            self._totals = (len(self.lines), sum((b.net for b in breakdown), ZERO), breakdown,
-                            sum((b.vat for b in breakdown), ZERO))
+            self._total_pence(nets, rates)
         return self._totals
+
+    def _total_pence(self, nets: dict[str, int], rates: Mapping[str, Decimal]) -> None:
+        """Set the totals from the lines' nets summed per VAT code in whole pence."""
+        breakdown = breakdown_of_pence(nets, {**DEFAULT_VAT_RATES, **rates})
+        self._totals = (len(self.lines), sum((b.net for b in breakdown), ZERO), breakdown,
+                        sum((b.vat for b in breakdown), ZERO))
 
     @property
     def vat_breakdown(self) -> list[VatBreakdown]:
@@ -138,9 +142,9 @@ def _periods(customer_type: str, term_start: date, term_end: date) -> tuple[Bill
 
 @lru_cache(maxsize=131072)
 def _line_plan(annual: Decimal, customer_type: str, term_start: date, term_end: date,
-               start: date) -> tuple[tuple[str, Decimal, str], ...]:
+               start: date) -> tuple[tuple[str, Decimal, int, str], ...]:
     """For a line of ``annual`` starting on ``start``: per period it is on, the period's
-    term, the line's amount and the text of the part it covers.
+    term, the line's amount (also in whole pence) and the text of the part it covers.
 
     Keyed by plain values: flat and banded prices and start dates repeat across
     thousands of agreements, so a national run works each out once.
@@ -152,7 +156,7 @@ def _line_plan(annual: Decimal, customer_type: str, term_start: date, term_end: 
     for period, amount in zip(periods, amounts):
         covered = overlap(start, term_end, period.start, period.end)
         if covered is not None:
-            plan.append((period.term, amount, f"{_covered_text(*covered)}{of_annual}"))
+            plan.append((period.term, amount, int(amount.scaleb(2)), f"{_covered_text(*covered)}{of_annual}"))
     return tuple(plan)
 
 
@@ -174,11 +178,13 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
     one = Decimal(1)
     # Per line, everything that depends only on plain values comes from _line_plan's cache;
     # what is left is the line's own key and text (a national run makes about 750,000).
+    # The nets are summed per VAT code in pence on the way, so totalling needs no second pass.
     appenders = {term: draft.lines.append for term, draft in drafts.items()}
+    nets: dict[str, dict[str, int]] = {term: {} for term in drafts}
     for line_id, service_code, title, annual, explanation, vat_code, line_start in contract.lines:
         start = line_start if line_start is not None and line_start > term_start else term_start
         rate = vat_rates[vat_code]
-        for term, amount, covered_text in _line_plan(annual, kind, term_start, term_end, start):
+        for term, amount, pence, covered_text in _line_plan(annual, kind, term_start, term_end, start):
             append = appenders.get(term)
             if append is None:
                 continue
@@ -186,6 +192,11 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
             if key not in billed:
                 append(DraftLine(service_code, title, f"{explanation}. {covered_text}", one, amount, amount,
                                  vat_code, rate, key, line_id))
+                by_code = nets[term]
+                by_code[vat_code] = by_code.get(vat_code, 0) + pence
+    for term, draft in drafts.items():
+        if draft.lines:
+            draft._total_pence(nets[term], {code: vat_rates[code] for code in nets[term]})
     return [d for d in drafts.values() if d.lines]
 
 

@@ -237,12 +237,14 @@ def issue_year(year: int, by: str) -> IssueReport:
     Single-school drafts go through the bulk path (services.issuing, same rules, no
     per-agreement round trips); group agreements, which add up members' pupils, one by one.
     """
+    from .bulk import cyclic_gc_paused
     from .issuing import issue_school_drafts
     from .sla_documents import current_template
 
     report = IssueReport()
     try:
-        bulk = issue_school_drafts(year, by, current_template().id)
+        with cyclic_gc_paused():
+            bulk = issue_school_drafts(year, by, current_template().id)
         report.issued_ids.extend(bulk.issued)
         report.refused_ids.extend((agreement_id, reason) for agreement_id, _, reason in bulk.refused)
     except ActionRefused as exc:

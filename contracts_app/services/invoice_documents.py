@@ -18,6 +18,7 @@ from pricing.sla_year import SlaYear
 from ..extensions import db
 from ..models import Invoice, InvoiceLine
 from .adhoc import invoice_attachments
+from .bulk import cyclic_gc_paused
 from .invoicing import InvoiceFilter, balance, filtered
 
 
@@ -85,15 +86,16 @@ def export(f: InvoiceFilter, fmt: str) -> bytes:
 
 def export_to(f: InvoiceFilter, fmt: str, target) -> None:
     """Write the export to a file path or binary file object without holding it in memory."""
-    rows = export_rows(f)
-    if fmt == "xlsx":
-        write_xlsx(rows, target)
-        return
-    if fmt != "csv":
+    if fmt not in ("csv", "xlsx"):
         raise ValueError(f"the format must be csv or xlsx, not {fmt!r}")
-    with open(target, "wb") if isinstance(target, (str, Path)) else _borrowed(target) as out:
-        for chunk in iter_csv(rows):
-            out.write(chunk)
+    with cyclic_gc_paused():
+        rows = export_rows(f)
+        if fmt == "xlsx":
+            write_xlsx(rows, target)
+            return
+        with open(target, "wb") if isinstance(target, (str, Path)) else _borrowed(target) as out:
+            for chunk in iter_csv(rows):
+                out.write(chunk)
 
 
 class _borrowed:

@@ -359,12 +359,13 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
     for agreement in drafts_left:
         report.skipped.append((agreement.name, "draft: not issued yet, so nothing to invoice"))
     ids = _agreement_ids(year)
-    run_row = None
+    run_row = run_id = None
     if not dry_run:
         ensure_series("invoice", year)
         run_row = InvoiceRun(sla_year=year, term=term, issue_date=issue_date, started_by=by)
         db.session.add(run_row)
         db.session.commit()
+        run_id = run_row.id  # read once: each batch's commit expires run_row
     for batch in _batches(ids):
         if dry_run:
             report.add(_plan_batch(batch, term, report, label))
@@ -372,7 +373,7 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
             lock_series("invoice", year)  # first, so the billed keys read next are final
             planned = _plan_batch(batch, term, report, label)
             if planned:
-                report.numbers.extend(_save(planned, year, term, issue_date, run_row.id, by))
+                report.numbers.extend(_save(planned, year, term, issue_date, run_id, by))
                 report.add(planned)
             db.session.commit()
         if progress:
@@ -385,7 +386,7 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
             lock_series("invoice", year)
             planned = _claim_adhoc(_plan_adhoc(batch, report, book))
             if planned:
-                report.numbers.extend(_save(planned, year, term, issue_date, run_row.id, by))
+                report.numbers.extend(_save(planned, year, term, issue_date, run_id, by))
                 report.add(planned)
             db.session.commit()
     if run_row is not None:

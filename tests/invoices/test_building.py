@@ -69,19 +69,24 @@ def test_unknown_term_is_refused():
 
 pennies = st.integers(min_value=0, max_value=5_000_000).map(lambda p: Decimal(p).scaleb(-2))
 starts = st.dates(min_value=APR, max_value=MAR)
+vat_codes = st.sampled_from("SZEO")
 
 
-@given(st.lists(st.tuples(pennies, starts), min_size=1, max_size=15), st.sampled_from(["maintained", "academy"]))
+@given(st.lists(st.tuples(pennies, starts, vat_codes), min_size=1, max_size=15),
+       st.sampled_from(["maintained", "academy"]))
 def test_a_full_terms_invoices_sum_to_each_lines_charge_to_the_penny(lines, kind):
-    c = contract(kind, *(line(i, annual, start) for i, (annual, start) in enumerate(lines, start=1)))
+    c = contract(kind, *(line(i, annual, start, vat) for i, (annual, start, vat) in enumerate(lines, start=1)))
     summer = due_invoices(c, "summer", set())
     billed = {l.billing_key for d in summer for l in d.lines}
     autumn = due_invoices(c, "autumn", billed)
     charged: dict[int, Decimal] = {}
     for draft in summer + autumn:
+        # The totals summed on the way equal the EN 16931 rule applied to the lines afterwards.
+        expected = invoice_totals([(l.vat_code, l.net) for l in draft.lines])
+        assert (draft.net, draft.vat, draft.gross) == (expected.net, expected.vat, expected.gross)
         for l in draft.lines:
             charged[l.agreement_line_id] = charged.get(l.agreement_line_id, Decimal(0)) + l.net
-    for i, (annual, start) in enumerate(lines, start=1):
+    for i, (annual, start, _) in enumerate(lines, start=1):
         assert charged.get(i, Decimal("0.00")) == line_total(annual, max(start, APR), MAR, APR, MAR)
     # Nothing is billed twice: no key appears on two drafts.
     keys = [l.billing_key for d in summer + autumn for l in d.lines]
