@@ -29,3 +29,7 @@ def test_benchmark_runs_small(tmp_path):
     assert by_metric["agreements_issue"]["n"] == 200
     assert by_metric["invoice_run_summer"]["n"] == 200  # one summer invoice per agreement
     assert by_metric["invoice_run_summer"]["peak_rss_mb"] > 0
+    summer, autumn = by_metric["invoice_run_summer"], by_metric["invoice_run_autumn"]
+    assert summer["repeats"] == 3 and len(summer["ratios"]) == 3
+    # Each run is measured three times and undone between: what is left is one of each.
+    assert by_metric["export_csv"]["n"] == summer["lines"] + autumn["lines"]
