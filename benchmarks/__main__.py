@@ -109,12 +109,12 @@ def bench_insert_baseline(url: str) -> dict:
     from sqlalchemy import func, insert, select
 
     from contracts_app.extensions import db
-    from contracts_app.models import Invoice, InvoiceLine
+    from contracts_app.models import Invoice, InvoiceLine, InvoiceRun
 
     app = _app(url)
     with app.app_context():
         inv_table, line_table = Invoice.__table__, InvoiceLine.__table__
-        run_id = db.session.scalar(select(func.max(Invoice.run_id)))
+        run_id = db.session.scalar(select(func.max(InvoiceRun.id)))
         invoice_rows = [dict(r._mapping) for r in db.session.execute(
             select(inv_table).where(inv_table.c.run_id == run_id).order_by(inv_table.c.id))]
         old_ids = [r.pop("id") for r in invoice_rows]
@@ -150,7 +150,7 @@ def undo_last_run(url: str) -> dict:
 
     app = _app(url)
     with app.app_context():
-        run_id = db.session.scalar(select(func.max(Invoice.run_id)))
+        run_id = db.session.scalar(select(func.max(InvoiceRun.id)))  # the run just measured
         invoices = select(Invoice.id).where(Invoice.run_id == run_id)
         db.session.execute(delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(invoices)))
         db.session.execute(delete(Invoice).where(Invoice.run_id == run_id))

@@ -77,11 +77,8 @@ class DraftInvoice:
             rates: dict[str, Decimal] = {}
             for line in self.lines:  # vat_summary's rule, in one pass with the lines' own rates
                 code = line.vat_code
-                if code in nets:
-                    nets[code] += line_pence(code, line.net)
-                else:
-                    nets[code] = line_pence(code, line.net)
-                    rates[code] = line.vat_rate
+                nets[code] = nets.get(code, 0) + line_pence(code, line.net)
+                rates[code] = line.vat_rate
             self._total_pence(nets, rates)
         return self._totals
 
@@ -183,7 +180,6 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
     nets: dict[str, dict[str, int]] = {term: {} for term in drafts}
     for line_id, service_code, title, annual, explanation, vat_code, line_start in contract.lines:
         start = line_start if line_start is not None and line_start > term_start else term_start
-        rate = vat_rates[vat_code]
         for term, amount, pence, covered_text in _line_plan(annual, kind, term_start, term_end, start):
             append = appenders.get(term)
             if append is None:
@@ -191,7 +187,7 @@ def due_invoices(contract: Contract, run_term: str, billed: set[str],
             key = f"line:{line_id}:{term}"
             if key not in billed:
                 append(DraftLine(service_code, title, f"{explanation}. {covered_text}", one, amount, amount,
-                                 vat_code, rate, key, line_id))
+                                 vat_code, vat_rates[vat_code], key, line_id))
                 by_code = nets[term]
                 by_code[vat_code] = by_code.get(vat_code, 0) + pence
     for term, draft in drafts.items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
@@ -63,10 +63,14 @@ def _rate(code: str, rates: Mapping[str, Decimal]) -> Decimal:
     return Decimal(rate)
 
 
+# Wide enough that scaleb is exact for any Decimal (the default 28 digits would round).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 def line_pence(code: str, net: Decimal) -> int:
     """A line net in whole pence; anything else is refused with what is wrong with it."""
     if type(net) is Decimal and net.is_finite():
-        scaled = net.scaleb(2)  # exact: moves the decimal point, never rounds
+        scaled = net.scaleb(2, _EXACT)  # moves the decimal point; this context never rounds
         pence = int(scaled)
         if pence == scaled:
             return pence
@@ -117,7 +121,8 @@ def breakdown_of_pence(nets: Mapping[str, int], rates: Mapping[str, Decimal]) ->
     for code in sorted(nets):
         rate = _rate(code, rates)
         net = nets[code]
-        summary.append(VatBreakdown(code, rate, Decimal(net).scaleb(-2), Decimal(_vat_pence(net, rate)).scaleb(-2)))
+        summary.append(VatBreakdown(code, rate, Decimal(net).scaleb(-2, _EXACT),
+                                    Decimal(_vat_pence(net, rate)).scaleb(-2, _EXACT)))
     return summary
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
@@ -27,6 +27,10 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+# Wide enough that scaleb is exact for any Decimal (the default 28 digits would round).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 class ScaledDecimal(TypeDecorator):
     """An exact Decimal stored as a scaled integer (pence for money).
 
@@ -46,8 +50,8 @@ class ScaledDecimal(TypeDecorator):
             return None
         if isinstance(value, float):
             raise TypeError("money must be a Decimal, never a float")
-        # scaleb moves the decimal point exactly (no rounding): a bulk run binds millions of these.
-        scaled = (value if isinstance(value, Decimal) else Decimal(value)).scaleb(self.places)
+        # scaleb moves the decimal point, in a context that never rounds: a bulk run binds millions.
+        scaled = (value if isinstance(value, Decimal) else Decimal(value)).scaleb(self.places, _EXACT)
         whole = int(scaled)
         if whole != scaled:
             raise ValueError(f"{value} has more than {self.places} decimal places")

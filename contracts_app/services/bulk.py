@@ -15,7 +15,10 @@ def cyclic_gc_paused() -> Iterator[None]:
     keeps triggering the cyclic collector, whose full passes rescan everything in
     memory - measured at a third of a 25,000-school run. Memory stays flat without it
     (peak RSS is the same, see `make bench`), and the one collection at the end frees
-    any cycles the job did make. Nested use leaves the outer job's setting alone.
+    any cycles the job did make. Nested use leaves the outer job's setting alone. The
+    pause is process-wide: under a threaded server, requests served meanwhile go without
+    the cyclic collector too (reference counting still frees their garbage); gunicorn's
+    default sync worker serves one request at a time.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -68,6 +68,12 @@ def test_refusals():
         vat_summary([("X", D("1.00"))])
     with pytest.raises(VatError, match="2 decimal places"):
         vat_summary([("S", D("1.001"))])
+    # Longer than the default 28-digit context: must not be rounded into whole pence.
+    with pytest.raises(VatError, match="2 decimal places"):
+        vat_summary([("S", D("1.00000000000000000000000000001"))])
+    with pytest.raises(VatError, match="2 decimal places"):
+        vat_summary([("S", D("123456789012345678901234567.891"))])
+    assert vat_summary([("Z", D("123456789012345678901234567.89"))])[0].net == D("123456789012345678901234567.89")
     with pytest.raises(VatError):
         vat_summary([("S", 1.5)])
     with pytest.raises(VatError):
