@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from contracts_app.extensions import db
 from contracts_app.models import CensusFigure, Service
-from contracts_app.services import price_lists
+from contracts_app.services import agreements as agreement_service, price_lists
 
 PRICES_2025 = """service_code,title,customer_type,model,amount,rate,minimum,maximum,bands,unit,vat_code
 ADMIN,Admin network support,maintained,banded,,,,,0-100:1200;101-250:1800;251-:2600,,S
@@ -39,3 +39,15 @@ def add_census(school, label: str, pupils: int) -> None:
 
 def money(text: str) -> Decimal:
     return Decimal(text)
+
+
+def issue_agreement(lines, *, school=None, group=None, year: int = 2025, by: str = "t", po_number: str = "",
+                    **details):
+    """A draft with exactly ``lines`` (no catalogue defaults), issued by ``by`` and committed."""
+    agreement = agreement_service.create_draft(year, school=school, group=group, from_catalogue=False, **details)
+    agreement_service.set_lines(agreement, lines)
+    if po_number:
+        agreement.po_number = po_number
+    agreement_service.issue(agreement, by)
+    db.session.commit()
+    return agreement

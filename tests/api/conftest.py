@@ -14,7 +14,7 @@ from contracts_app.models import Invoice
 from contracts_app.services import agreements as agreement_service
 from contracts_app.services import invoice_run
 from contracts_app.services.users import issue_token
-from tests.agreements_fixtures import add_census, build_priced_world
+from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 
 L = agreement_service.LineInput
 OWN, OTHER = 103700, 140001
@@ -38,12 +38,9 @@ def world(app, make_school, make_user) -> World:
     agreements = {}
     for school in (own, other):
         add_census(school, "2025-01", 412)
-        agreement = agreement_service.create_draft(2025, school=school, from_catalogue=False)
-        agreement_service.set_lines(agreement, [L("SIMS", "subscribed"), L("DPO", "subscribed"),
-                                                L("AV", "subscribed", Decimal(30)), L("WEB", "excluded")])
-        agreement.po_number = f"PO-{school.urn}"
-        agreement_service.issue(agreement, "sla@test.example")
-        db.session.commit()
+        agreement = issue_agreement([L("SIMS", "subscribed"), L("DPO", "subscribed"),
+                                     L("AV", "subscribed", Decimal(30)), L("WEB", "excluded")],
+                                    school=school, by="sla@test.example", po_number=f"PO-{school.urn}")
         agreements[school.urn] = agreement.id
     invoice_run.run(2025, "summer", date(2025, 4, 10), "finance@test.example")
     invoices = {i.school_urn: i.number for i in db.session.scalars(select(Invoice))}

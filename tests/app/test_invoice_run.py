@@ -12,17 +12,13 @@ from contracts_app.models import Invoice, InvoiceLine, Service
 from contracts_app.services import agreements as agreement_service
 from contracts_app.services import invoice_run
 from contracts_app.services.errors import ActionRefused
-from tests.agreements_fixtures import add_census, build_priced_world
+from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 
 L = agreement_service.LineInput
 
 
 def issued(school, lines, year=2025):
-    agreement = agreement_service.create_draft(year, school=school, from_catalogue=False)
-    agreement_service.set_lines(agreement, lines)
-    agreement_service.issue(agreement, "t")
-    db.session.commit()
-    return agreement
+    return issue_agreement(lines, school=school, year=year)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from contracts_app.services.errors import ActionRefused
 from contracts_app.services.invoice_documents import export, invoice_pdf
 from contracts_app.services.invoicing import InvoiceFilter
 from invoices.export import EXPORT_COLUMNS
-from tests.agreements_fixtures import add_census, build_priced_world
+from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 
 L = agreement_service.LineInput
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +36,8 @@ def billed(app, make_school):
     academy = make_school(urn=140001, name="Cardinal Academy", establishment_type="Academy converter")
     for school in (maintained, academy):
         add_census(school, "2025-01", 412)
-        agreement = agreement_service.create_draft(2025, school=school, from_catalogue=False)
-        agreement_service.set_lines(agreement, [L("SIMS", "subscribed"), L("DPO", "subscribed"),
-                                                L("AV", "subscribed", Decimal(30))])
-        agreement.po_number = f"PO-{school.urn}"
-        agreement_service.issue(agreement, "t")
-        db.session.commit()
+        issue_agreement([L("SIMS", "subscribed"), L("DPO", "subscribed"), L("AV", "subscribed", Decimal(30))],
+                        school=school, po_number=f"PO-{school.urn}")
     invoice_run.run(2025, "summer", date(2025, 4, 10), "finance@test")
     return {i.school_urn: i for i in db.session.scalars(select(Invoice))}
 
@@ -171,10 +167,7 @@ def test_interrupted_run_completes_without_gaps_or_duplicates(app, make_school, 
     for n in range(5):
         school = make_school(urn=103700 + n)
         add_census(school, "2025-01", 100 + n)
-        agreement = agreement_service.create_draft(2025, school=school, from_catalogue=False)
-        agreement_service.set_lines(agreement, [L("SIMS", "subscribed")])
-        agreement_service.issue(agreement, "t")
-        db.session.commit()
+        issue_agreement([L("SIMS", "subscribed")], school=school)
     monkeypatch.setattr(invoice_run, "BATCH", 2)
     calls = []
 
@@ -197,10 +190,7 @@ def test_two_processes_running_the_same_run_bill_each_once(app, make_school, dat
     for n in range(40):
         school = make_school(urn=110000 + n)
         add_census(school, "2025-01", 100 + n)
-        agreement = agreement_service.create_draft(2025, school=school, from_catalogue=False)
-        agreement_service.set_lines(agreement, [L("SIMS", "subscribed"), L("AV", "subscribed", Decimal(3))])
-        agreement_service.issue(agreement, "t")
-        db.session.commit()
+        issue_agreement([L("SIMS", "subscribed"), L("AV", "subscribed", Decimal(3))], school=school)
     db.session.remove()
     env = {**os.environ, "DATABASE_URL": database_url, "CONTRACTS_ENV": "testing"}
     script = ("from contracts_app.services import invoice_run; invoice_run.BATCH = 5\n"

@@ -9,17 +9,14 @@ import pytest
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, InvoiceLine, SchoolGroup
 from contracts_app.services import agreements as agreement_service
-from tests.agreements_fixtures import add_census, build_priced_world
+from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 
 L = agreement_service.LineInput
 
 
 def issued(school=None, group=None, year=2025):
-    agreement = agreement_service.create_draft(year, school=school, group=group, from_catalogue=False)
-    agreement_service.set_lines(agreement, [L("SIMS", "subscribed"), L("DPO", "additional")])
-    agreement_service.issue(agreement, "sla@test")
-    db.session.commit()
-    return agreement
+    return issue_agreement([L("SIMS", "subscribed"), L("DPO", "additional")], school=school, group=group,
+                           year=year, by="sla@test")
 
 
 def invoice(school, number: str, gross: str) -> Invoice:

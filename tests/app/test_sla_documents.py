@@ -15,7 +15,7 @@ from contracts_app.services import agreements as agreement_service
 from contracts_app.services import sla_documents
 from contracts_app.services.errors import ActionRefused, ImportRefused
 from servicedesk import SLA_2022_23
-from tests.agreements_fixtures import add_census, build_priced_world
+from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 from tests.documents.samples import DEFAULT, SEED, needs_seed
 
 L = agreement_service.LineInput
@@ -24,13 +24,9 @@ LINES = [L("ADMIN", "subscribed"), L("SIMS", "subscribed"), L("AV", "subscribed"
 
 
 def issue(school, lines=LINES, year=2025, **details) -> Agreement:
-    agreement = agreement_service.create_draft(year, school=school, from_catalogue=False,
-                                               odm_name=details.pop("odm_name", "Priya Sharma"),
-                                               odm_email=details.pop("odm_email", "priya@council.example"))
-    agreement_service.set_lines(agreement, lines)
-    agreement_service.issue(agreement, "sla@test")
-    db.session.commit()
-    return agreement
+    return issue_agreement(lines, school=school, year=year, by="sla@test",
+                           odm_name=details.pop("odm_name", "Priya Sharma"),
+                           odm_email=details.pop("odm_email", "priya@council.example"))
 
 
 @pytest.fixture
