@@ -89,7 +89,7 @@ def bench_agreements_issue(url: str) -> dict:
 
 
 def bench_invoice_run(url: str, term: str, issue_date: date) -> dict:
-    from contracts_app.services import invoice_run
+    from contracts_app.services.invoicing import runs as invoice_run
 
     app = _app(url)
     with app.app_context(), Timer() as t:
@@ -177,8 +177,8 @@ def bench_invoice_runs(url: str, term: str, issue_date: date, repeats: int) -> d
 
 def bench_export(url: str) -> dict:
 
-    from contracts_app.services.invoice_documents import export_to
-    from contracts_app.services.invoicing import InvoiceFilter
+    from contracts_app.services.invoicing.documents import export_to
+    from contracts_app.services.invoicing.balances import InvoiceFilter
 
     app = _app(url)
     path = Path(tempfile.mkdtemp()) / "export.csv"

@@ -19,13 +19,13 @@ YEAR = 2025
 def _documents(url: str, app_factory, count: int):
     app = app_factory(url)
     with app.app_context():
-        from contracts_app.services.sla_documents import year_documents
+        from contracts_app.services.documents import year_documents
 
         return list(itertools.islice(year_documents(YEAR), count))
 
 
 def _has_page_refs(flowable) -> bool:
-    from contracts_app.documents import pdf
+    from documents import pdf
 
     rows = getattr(flowable, "_cellvalues", None) or []
     return any(isinstance(cell, pdf._PageRef) for row in rows for cell in row)
@@ -47,7 +47,7 @@ def _bare(story) -> None:
 
 
 def bench_single(url: str, app_factory, samples: int = 10) -> dict:
-    from contracts_app.documents.pdf import _story, render_pdf
+    from documents.pdf import _story, render_pdf
 
     documents = _documents(url, app_factory, samples)
     render_pdf(documents[0][1])  # warm fonts and caches for both sides
@@ -62,7 +62,7 @@ def bench_single(url: str, app_factory, samples: int = 10) -> dict:
 
 
 def bench_zip(url: str, app_factory, count: int, workers: int) -> dict:
-    from contracts_app.documents.bulk import write_zip
+    from documents.bulk import write_zip
 
     documents = _documents(url, app_factory, count)
     target = Path(tempfile.mkdtemp()) / "all.zip"

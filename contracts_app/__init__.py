@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
 
-from .config import load_config
-from .extensions import csrf, db, login_manager, migrate
+from contracts_app.config import load_config
+from contracts_app.extensions import csrf, db, login_manager, migrate
+from pricing.sla_year import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
 
 
@@ -31,15 +30,16 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
 
-    from . import models  # noqa: F401 - register the tables
-    from .services import audit, invoicing
+    from contracts_app import models  # noqa: F401 - register the tables
+    from contracts_app.services import audit
+    from contracts_app.services.invoicing import balances as invoicing
 
     audit.install(Session)
     invoicing.install(Session)
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .models import User
+        from contracts_app.models import User
 
         user = db.session.get(User, int(user_id))
         return user if user and user.active else None
@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     _register_template_helpers(app)
 
-    from .cli import register_commands
+    from contracts_app.cli import register_commands
 
     register_commands(app)
 
@@ -83,19 +83,19 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .adhoc.routes import bp as adhoc_bp
-    from .admin.routes import bp as admin_bp
-    from .api import init_api
-    from .documents.routes import bp as documents_bp
-    from .reports.routes import bp as reports_bp
-    from .agreements.routes import bp as agreements_bp
-    from .auth.routes import bp as auth_bp
-    from .catalogue.routes import bp as catalogue_bp
-    from .invoicing.routes import bp as invoicing_bp
-    from .main.routes import bp as main_bp
-    from .portal.routes import bp as portal_bp
-    from .schools.census import bp as census_bp
-    from .schools.routes import bp as schools_bp
+    from contracts_app.web.adhoc.routes import bp as adhoc_bp
+    from contracts_app.web.admin.routes import bp as admin_bp
+    from contracts_app.api import init_api
+    from contracts_app.web.documents.routes import bp as documents_bp
+    from contracts_app.web.reports.routes import bp as reports_bp
+    from contracts_app.web.agreements.routes import bp as agreements_bp
+    from contracts_app.web.auth.routes import bp as auth_bp
+    from contracts_app.web.catalogue.routes import bp as catalogue_bp
+    from contracts_app.web.invoicing.routes import bp as invoicing_bp
+    from contracts_app.web.main.routes import bp as main_bp
+    from contracts_app.web.portal.routes import bp as portal_bp
+    from contracts_app.web.census.routes import bp as census_bp
+    from contracts_app.web.schools.routes import bp as schools_bp
 
     for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
                reports_bp, documents_bp, admin_bp, portal_bp):

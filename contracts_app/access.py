@@ -6,8 +6,10 @@ from typing import Callable
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import ColumnElement, and_, or_, select
 
-from .extensions import login_manager
+from contracts_app.extensions import login_manager
+from contracts_app.models import Agreement, school_group_members
 
 STAFF = ("sla", "finance")
 
@@ -45,3 +47,38 @@ def school_or_404(school):
 
 def is_staff_editor(*roles: str) -> bool:
     return current_user.is_authenticated and current_user.role in ("admin", *roles)
+
+
+# -- agreements: the one rule of which agreements a school user may see ---------------
+
+def may_see_agreement(agreement: Agreement, school_ids: set[int] | None) -> bool:
+    """A school user sees the issued agreements of its schools and of their groups.
+
+    A draft (or a draft withdrawn before it was issued) is the council's working copy,
+    never the school's. ``school_ids`` None means staff, who see every agreement.
+    """
+    if school_ids is None:
+        return True
+    return agreement.issued_at is not None and any(s.id in school_ids for s in agreement.schools)
+
+
+def agreements_seen_by(school_ids: set[int] | None) -> ColumnElement[bool]:
+    """The same rule as `may_see_agreement`, as a filter for agreement queries."""
+    if school_ids is None:
+        return and_(True)
+    ids = school_ids or {-1}
+    groups = select(school_group_members.c.group_id).where(school_group_members.c.school_id.in_(ids))
+    return and_(Agreement.issued_at.is_not(None),
+                or_(Agreement.school_id.in_(ids), Agreement.group_id.in_(groups)))
+
+
+def viewer_school_ids() -> set[int] | None:
+    """The signed-in user's schools when a school user, None for staff."""
+    return current_user.school_ids() if current_user.role == "school" else None
+
+
+def agreement_or_404(agreement: Agreement | None) -> Agreement:
+    """The agreement, or 404 for one the signed-in user may not see (nothing is said about it)."""
+    if agreement is None or not may_see_agreement(agreement, viewer_school_ids()):
+        abort(404)
+    return agreement

@@ -1,10 +1,10 @@
 """Pure-Python invoicing rules: schedules, pro rata, rounding, VAT, numbering,
 credit notes, ad hoc charges and due dates. No Flask or SQLAlchemy here."""
 
-from .adhoc import TimeEntryRefused, adhoc_charge, charged_hours
-from .allocation import AllocationError, allocate_line, exact_share, line_total, prorated_amount
-from .credit import CreditRefused, CreditRequest, check_credit, full_credit
-from .due import (
+from invoices.adhoc import TimeEntryRefused, adhoc_charge, charged_hours
+from invoices.allocation import AllocationError, allocate_line, exact_share, line_total, prorated_amount
+from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
+from invoices.due import (
     AGE_BUCKETS,
     DEFAULT_PAYMENT_TERMS_DAYS,
     PAYMENT_STATUSES,
@@ -14,10 +14,10 @@ from .due import (
     outstanding,
     payment_status,
 )
-from .money import PENNY, format_gbp, require_pennies, round_half_up
-from .numbering import KINDS, PREFIXES, NumberError, format_number, parse_number
-from .proration import months_between, overlap
-from .schedule import (
+from invoices.money import PENNY, format_gbp, require_pennies, round_half_up
+from invoices.numbering import KINDS, PREFIXES, NumberError, format_number, parse_number
+from invoices.proration import months_between, overlap
+from invoices.schedule import (
     CUSTOMER_TYPES,
     TERMS,
     BillingPeriod,
@@ -25,15 +25,14 @@ from .schedule import (
     billing_periods,
     period_for,
     schedule_description,
-    sla_year_of,
 )
-from .vat import DEFAULT_VAT_RATES, InvoiceTotals, VatBreakdown, VatError, invoice_totals, vat_summary
+from invoices.vat import VAT_RATES, InvoiceTotals, VatBreakdown, VatError, invoice_totals, vat_summary
 
 __all__ = [
     "AGE_BUCKETS",
     "CUSTOMER_TYPES",
     "DEFAULT_PAYMENT_TERMS_DAYS",
-    "DEFAULT_VAT_RATES",
+    "VAT_RATES",
     "KINDS",
     "PAYMENT_STATUSES",
     "PENNY",
@@ -73,6 +72,5 @@ __all__ = [
     "require_pennies",
     "round_half_up",
     "schedule_description",
-    "sla_year_of",
     "vat_summary",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from .money import round_half_up
+from invoices.money import round_half_up
 
 __all__ = ["TimeEntryRefused", "charged_hours", "adhoc_charge"]
 

@@ -21,14 +21,14 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .adhoc import charged_hours
-from .document import Issuer
-from .pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
-from .money import ZERO, format_gbp, round_half_up
-from .schedule import sla_year_of
-from .vat import VatBreakdown
+from invoices.adhoc import charged_hours
+from invoices.document import Issuer
+from invoices.pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
+from invoices.money import ZERO, format_gbp, round_half_up
+from pricing.sla_year import SlaYear
+from invoices.vat import VatBreakdown
 
-__all__ = ["WorkEntry", "ChargePart", "MissingRate", "charge_breakdown", "estimated_charge", "sla_year_label",
+__all__ = ["WorkEntry", "ChargePart", "MissingRate", "charge_breakdown", "estimated_charge",
            "EstimateDocument", "ReworkReport", "render_estimate_pdf", "render_rework_report_pdf", "report_summary"]
 
 
@@ -58,7 +58,7 @@ class ChargePart:
 
     @property
     def label(self) -> str:
-        return sla_year_label(self.sla_year)
+        return SlaYear(self.sla_year).label
 
 
 class MissingRate(ValueError):
@@ -66,12 +66,7 @@ class MissingRate(ValueError):
 
     def __init__(self, sla_year: int):
         self.sla_year = sla_year
-        super().__init__(f"no ad hoc rate for {sla_year_label(sla_year)}")
-
-
-def sla_year_label(start_year: int) -> str:
-    """``2025`` -> ``2025-26``."""
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
+        super().__init__(f"no ad hoc rate for {SlaYear(sla_year).label}")
 
 
 def charge_breakdown(entries: Iterable[WorkEntry], rates: Mapping[int, Decimal]) -> list[ChargePart]:
@@ -90,7 +85,7 @@ def charge_breakdown(entries: Iterable[WorkEntry], rates: Mapping[int, Decimal])
     charged_hours([e.minutes for e in ordered])  # refuses zero, negative and non-whole minutes
     by_year: dict[int, list[WorkEntry]] = {}
     for entry in ordered:
-        by_year.setdefault(sla_year_of(entry.work_date), []).append(entry)
+        by_year.setdefault(SlaYear.containing(entry.work_date).start_year, []).append(entry)
     parts = []
     before = 0
     for year in sorted(by_year):

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .money import require_pennies, round_half_up
-from .proration import months_between, overlap
-from .schedule import BillingPeriod
+from invoices.money import require_pennies, round_half_up
+from invoices.proration import months_between, overlap
+from invoices.schedule import BillingPeriod
 
 __all__ = ["AllocationError", "exact_share", "prorated_amount", "line_total", "allocate_line"]
 

@@ -17,7 +17,8 @@ from invoices.allocation import allocate_line
 from invoices.money import ZERO, round_half_up
 from invoices.proration import months_between, overlap
 from invoices.schedule import TERMS, BillingPeriod, billing_periods
-from invoices.vat import DEFAULT_VAT_RATES, VatBreakdown, breakdown_of_pence, line_pence
+from invoices.vat import VatBreakdown, breakdown_of_pence, line_pence
+from pricing.vat import VAT_RATES
 
 # A run for a term bills that term's periods and any earlier one still unbilled (§2.7,
 # DESIGN: "an agreement made or changed after the summer run is invoiced by the autumn run").
@@ -84,7 +85,7 @@ class DraftInvoice:
 
     def _total_pence(self, nets: dict[str, int], rates: Mapping[str, Decimal]) -> None:
         """Set the totals from the lines' nets summed per VAT code in whole pence."""
-        breakdown = breakdown_of_pence(nets, {**DEFAULT_VAT_RATES, **rates})
+        breakdown = breakdown_of_pence(nets, {**VAT_RATES, **rates})
         self._totals = (len(self.lines), sum((b.net for b in breakdown), ZERO), breakdown,
                         sum((b.vat for b in breakdown), ZERO))
 
@@ -158,7 +159,7 @@ def _line_plan(annual: Decimal, customer_type: str, term_start: date, term_end: 
 
 
 def due_invoices(contract: Contract, run_term: str, billed: set[str],
-                 vat_rates: Mapping[str, Decimal] = DEFAULT_VAT_RATES) -> list[DraftInvoice]:
+                 vat_rates: Mapping[str, Decimal] = VAT_RATES) -> list[DraftInvoice]:
     """The invoices a run raises for one agreement: one per due period with unbilled lines.
 
     §2.7: maintained schools get one summer invoice for the whole term (lines starting
@@ -210,7 +211,7 @@ class OneOffCharge:
 
 
 def charges_invoice(agreement_id: int, charges: Sequence[OneOffCharge], billed: set[str],
-                    vat_rates: Mapping[str, Decimal] = DEFAULT_VAT_RATES) -> DraftInvoice | None:
+                    vat_rates: Mapping[str, Decimal] = VAT_RATES) -> DraftInvoice | None:
     """One invoice for an agreement's unbilled one-off charges (e.g. §2.5 e cancellation charges)."""
     draft = DraftInvoice(agreement_id, None)
     for charge in charges:

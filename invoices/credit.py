@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .money import ZERO, format_gbp
+from invoices.money import ZERO, format_gbp
 
 __all__ = ["CreditRequest", "CreditRefused", "check_credit", "full_credit"]
 

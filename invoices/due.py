@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .money import ZERO
+from invoices.money import ZERO
 
 __all__ = [
     "DEFAULT_PAYMENT_TERMS_DAYS",

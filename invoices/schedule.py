@@ -12,14 +12,14 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .proration import overlap
+from invoices.proration import overlap
+from pricing.sla_year import SlaYear
 
 __all__ = [
     "TERMS",
     "CUSTOMER_TYPES",
     "BillingPeriod",
     "ScheduleError",
-    "sla_year_of",
     "billing_periods",
     "period_for",
     "schedule_description",
@@ -42,12 +42,6 @@ class BillingPeriod:
     term: str
     start: date
     end: date
-
-
-def sla_year_of(day: date) -> int:
-    """Return the SLA year holding ``day``, named by its start year (2025 = 2025-26)."""
-    # The SLA year runs 1 April - 31 March, so Jan-Mar belong to the previous year's.
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _academy_windows(sla_year: int) -> list[tuple[str, date, date]]:
@@ -83,8 +77,8 @@ def billing_periods(customer_type: str, term_start: date, term_end: date) -> lis
     _check(customer_type, term_start, term_end)
     if customer_type == "maintained":
         return [BillingPeriod("summer", term_start, term_end)]
-    sla_year = sla_year_of(term_start)
-    if sla_year_of(term_end) != sla_year:
+    sla_year = SlaYear.containing(term_start).start_year
+    if SlaYear.containing(term_end).start_year != sla_year:
         raise ScheduleError(
             f"an academy agreement term must lie within one SLA year (1 April - 31 March); "
             f"{term_start} - {term_end} crosses into the next"

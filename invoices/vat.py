@@ -11,23 +11,12 @@ from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from types import MappingProxyType
 
-from .money import ZERO, require_pennies
+from invoices.money import ZERO, require_pennies
+from pricing.vat import VAT_RATES  # the rates are the price list's codes, written once
 
-__all__ = ["DEFAULT_VAT_RATES", "VatError", "VatBreakdown", "InvoiceTotals", "vat_summary", "invoice_totals",
+__all__ = ["VatError", "VatBreakdown", "InvoiceTotals", "vat_summary", "invoice_totals",
            "line_pence", "breakdown_of_pence"]
-
-# Codes from the price list CSV (DESIGN §4): S standard 20%, Z zero, E exempt, O outside scope.
-DEFAULT_VAT_RATES: Mapping[str, Decimal] = MappingProxyType(
-    {
-        "S": Decimal("0.20"),
-        "Z": Decimal("0.00"),
-        "E": Decimal("0.00"),
-        "O": Decimal("0.00"),
-    }
-)
-
 
 class VatError(ValueError):
     """A line whose VAT cannot be worked out (unknown code, bad amount or rate)."""
@@ -95,7 +84,7 @@ def _vat_pence(pence: int, rate: Decimal) -> int:
 
 
 def vat_summary(
-    lines: Iterable[tuple[str, Decimal]], rates: Mapping[str, Decimal] = DEFAULT_VAT_RATES
+    lines: Iterable[tuple[str, Decimal]], rates: Mapping[str, Decimal] = VAT_RATES
 ) -> list[VatBreakdown]:
     """Per VAT code, the sum of line nets and its VAT, sorted by code.
 
@@ -127,7 +116,7 @@ def breakdown_of_pence(nets: Mapping[str, int], rates: Mapping[str, Decimal]) ->
 
 
 def invoice_totals(
-    lines: Iterable[tuple[str, Decimal]], rates: Mapping[str, Decimal] = DEFAULT_VAT_RATES
+    lines: Iterable[tuple[str, Decimal]], rates: Mapping[str, Decimal] = VAT_RATES
 ) -> InvoiceTotals:
     """An invoice's net, VAT (per code by the EN 16931 rule, then summed) and gross.
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
 from pricing.errors import PriceRuleError
 
+# The council's clock: dates people see (issued on, notice given, KPI days) are London dates.
+LONDON = ZoneInfo("Europe/London")
 _LABEL = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
 
 from pricing.errors import PriceRuleError
 
-VAT_RATES: dict[str, Decimal] = {
+# The one table of VAT rates, for prices and invoices alike (read-only: a rate changes by release).
+VAT_RATES: Mapping[str, Decimal] = MappingProxyType({
     "S": Decimal("0.20"),
     "Z": Decimal("0"),
     "E": Decimal("0"),
     "O": Decimal("0"),
-}
+})
 
 VAT_DESCRIPTIONS: dict[str, str] = {
     "S": "standard rate (20%)",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from ..extensions import csrf
-from .schemas import ErrorSchema, Money, Rate
+from contracts_app.extensions import csrf
+from contracts_app.api.schemas import ErrorSchema, Money, Rate
 
 API_VERSION = "1.0"
 DESCRIPTION = """\
@@ -42,9 +42,9 @@ class ContractsApi(Api):
 
 def init_api(app: Flask) -> None:
     """Register the API on the app: routes, security scheme, JSON errors, CSRF exemption."""
-    from . import agreements, docs, invoices, prices, schools  # noqa: F401 - register the routes
-    from .blueprint import bp
-    from .errors import install_routing_errors
+    from contracts_app.api import agreements, docs, invoices, prices, schools  # noqa: F401 - register the routes
+    from contracts_app.api.blueprint import bp
+    from contracts_app.api.errors import install_routing_errors
 
     api = ContractsApi(app, spec_kwargs={
         "title": "School SLA contracts API", "version": API_VERSION, "openapi_version": "3.0.3",

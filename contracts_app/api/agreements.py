@@ -3,22 +3,29 @@ from __future__ import annotations
 
 from flask import Response
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from pricing.sla_year import SlaYear
 
-from ..agreements.lifecycle import TransitionRefused, notice_terms
-from ..agreements.queries import agreement_filter
-from ..extensions import db
-from ..models import Agreement, CancellationNotice, SchoolGroup, school_group_members
-from ..schools.queries import paginate
-from ..services import agreements as service
-from .auth import allow, own_school_ids, school_user
-from .blueprint import bp
-from .errors import ApiError, not_found
-from .schemas import (MAX_ID, AgreementArgs, AgreementDetailSchema, AgreementPageSchema, NoticeRequestSchema,
-                      NoticeResultSchema)
+from agreements.lifecycle import TransitionRefused, notice_terms
+from contracts_app.services.agreement_list import agreement_filter
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, CancellationNotice, SchoolGroup
+from contracts_app.services.queries import paginate
+from contracts_app.services import agreements as service
+from contracts_app.access import agreements_seen_by
+from contracts_app.api.auth import allow, own_school_ids, school_user
+from contracts_app.api.blueprint import bp
+from contracts_app.api.errors import ApiError, not_found
+from contracts_app.api.schemas import (
+    MAX_ID,
+    AgreementArgs,
+    AgreementDetailSchema,
+    AgreementPageSchema,
+    NoticeRequestSchema,
+    NoticeResultSchema,
+)
 
 TAGS = ["Agreements"]
 PDF = {"type": "string", "format": "binary"}
@@ -27,12 +34,7 @@ PDF = {"type": "string", "format": "binary"}
 def _visible(query: Select) -> Select:
     """A school user sees its schools' (and their groups') issued agreements; staff see all."""
     ids = own_school_ids()
-    if ids is None:
-        return query
-    groups = select(school_group_members.c.group_id).where(school_group_members.c.school_id.in_(ids or {-1}))
-    # A draft is the council's working copy until it is issued (as on the pages).
-    return query.where(or_(Agreement.school_id.in_(ids or {-1}), Agreement.group_id.in_(groups)),
-                       Agreement.status != "draft")
+    return query if ids is None else query.where(agreements_seen_by(ids))
 
 
 def _agreement(agreement_id: int) -> Agreement:
@@ -116,7 +118,7 @@ def agreement_pdf(agreement_id: int):
     The same document as the agreement's page offers, rendered with the SLA template
     version the agreement was issued under.
     """
-    from ..services import sla_documents  # the documents area's renderer, loaded when first asked for
+    from contracts_app.services import documents as sla_documents  # the documents area's renderer, loaded when first asked for
 
     agreement = _agreement(agreement_id)
     data = sla_documents.agreement_pdf(agreement)

@@ -13,11 +13,11 @@ from typing import Callable
 from flask import g, request
 from flask_login import current_user
 
-from ..extensions import login_manager
-from ..models import User
-from ..services.users import user_for_token
-from .blueprint import bp
-from .errors import ApiError
+from contracts_app.extensions import login_manager
+from contracts_app.models import User
+from contracts_app.services.users import user_for_token
+from contracts_app.api.blueprint import bp
+from contracts_app.api.errors import ApiError
 
 PUBLIC_ENDPOINTS = {"api.openapi_json", "api.docs"}
 ROLE_NAMES = {"admin": "admin", "sla": "SLA team", "finance": "finance", "school": "school"}

@@ -10,7 +10,7 @@ import flask_smorest
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
-from . import errors
+from contracts_app.api import errors
 
 
 class ApiParser(FlaskParser):

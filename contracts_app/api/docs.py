@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, json, render_template
 
-from .blueprint import bp
+from contracts_app.api.blueprint import bp
 
 
 def spec_dict() -> dict:
@@ -24,7 +24,7 @@ def openapi_json():
 
 def docs():
     """The API reference page, built from the same document."""
-    from .reference import reference
+    from contracts_app.api.reference import reference
 
     return render_template("api/docs.html", ref=reference(spec_dict()))
 

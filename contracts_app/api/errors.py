@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 
-from ..extensions import db
-from ..services.errors import ActionRefused
+from contracts_app.extensions import db
+from pricing.errors import ActionRefused
 
 PREFIX = "/api/v1"
 

@@ -11,16 +11,22 @@ from sqlalchemy.orm import selectinload
 
 from pricing.sla_year import SlaYear
 
-from ..extensions import db
-from ..models import Invoice, School
-from ..schools.queries import paginate
-from ..services import invoicing
-from ..services.invoice_documents import invoice_pdf
-from ..services.invoicing import Balance, InvoiceFilter
-from .auth import allow, own_school_ids
-from .blueprint import bp
-from .errors import ApiError, not_found
-from .schemas import InvoiceArgs, InvoiceDetailSchema, InvoicePageSchema, PaymentRequestSchema, PaymentResultSchema
+from contracts_app.extensions import db
+from contracts_app.models import Invoice, School
+from contracts_app.services.queries import paginate
+from contracts_app.services.invoicing import balances as invoicing
+from contracts_app.services.invoicing.documents import invoice_pdf
+from contracts_app.services.invoicing.balances import Balance, InvoiceFilter
+from contracts_app.api.auth import allow, own_school_ids
+from contracts_app.api.blueprint import bp
+from contracts_app.api.errors import ApiError, not_found
+from contracts_app.api.schemas import (
+    InvoiceArgs,
+    InvoiceDetailSchema,
+    InvoicePageSchema,
+    PaymentRequestSchema,
+    PaymentResultSchema,
+)
 
 TAGS = ["Invoices"]
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")

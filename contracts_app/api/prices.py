@@ -6,13 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from pricing.sla_year import SlaYear
 
-from ..extensions import db
-from ..models import PriceList
-from ..services import price_lists
-from .auth import allow
-from .blueprint import bp
-from .errors import not_found
-from .schemas import PriceListArgs, PriceListSchema, PriceListsSchema, VersionArgs
+from contracts_app.extensions import db
+from contracts_app.models import PriceList
+from contracts_app.services import price_lists
+from contracts_app.api.auth import allow
+from contracts_app.api.blueprint import bp
+from contracts_app.api.errors import not_found
+from contracts_app.api.schemas import PriceListArgs, PriceListSchema, PriceListsSchema, VersionArgs
 
 TAGS = ["Price lists"]
 ENTRY_FIELDS = ("service_code", "title", "customer_type", "model", "amount", "rate", "minimum", "maximum", "bands",

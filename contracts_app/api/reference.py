@@ -106,7 +106,7 @@ def describe(schema: dict) -> tuple[str, str | None]:
 
 def notes(schema: dict, description: str = "") -> str:
     """The constraints a client must meet, in words."""
-    from .schemas import Text
+    from contracts_app.api.schemas import Text
 
     parts = [(description or schema.get("description", "")).rstrip(".")]
     if "enum" in schema:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..models import STATUSES
+from contracts_app.models import STATUSES
 
 CENT = Decimal("0.01")
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"

@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import School
-from ..schools.queries import paginate, school_filter
-from .auth import allow, own_school_ids
-from .blueprint import bp
-from .errors import not_found
-from .schemas import MAX_ID, SchoolArgs, SchoolDetailSchema, SchoolPageSchema, page_dict
+from contracts_app.extensions import db
+from contracts_app.models import School
+from contracts_app.services.queries import paginate, school_filter
+from contracts_app.api.auth import allow, own_school_ids
+from contracts_app.api.blueprint import bp
+from contracts_app.api.errors import not_found
+from contracts_app.api.schemas import MAX_ID, SchoolArgs, SchoolDetailSchema, SchoolPageSchema, page_dict
 
 TAGS = ["Schools"]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..adhoc.lifecycle import STATUS_NAMES, kind_name, status_name
-from ..services import adhoc as service
-from ..services.errors import ActionRefused
-from . import service_command
+from adhoc.lifecycle import STATUS_NAMES, kind_name, status_name
+from contracts_app.services import adhoc as service
+from pricing.errors import ActionRefused
+from contracts_app.cli.common import service_command
 
 adhoc_group = AppGroup("adhoc", help="Ad hoc work charged by the hour.")
 

@@ -10,15 +10,15 @@ from tqdm import tqdm
 
 from pricing.sla_year import SlaYear
 
-from ..documents.bulk import default_workers, write_zip
-from ..extensions import db
-from ..models import Agreement, School
-from ..services import agreements as service
-from ..services import sla_documents
-from ..services.errors import ActionRefused
-from . import actor as _actor
-from . import parse_date as _date
-from . import service_command
+from documents.bulk import default_workers, write_zip
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, School
+from contracts_app.services import agreements as service
+from contracts_app.services import documents as sla_documents
+from pricing.errors import ActionRefused
+from contracts_app.cli.common import actor as _actor
+from contracts_app.cli.common import parse_date as _date
+from contracts_app.cli.common import service_command
 
 agreements_group = AppGroup("agreements", help="Agreements with schools.")
 YEAR = click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")

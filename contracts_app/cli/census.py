@@ -5,11 +5,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..services.census import census_for, schools_missing
-from ..services.census import import_census
-from ..services import price_lists
-from . import service_command
-from .prices import sla_year
+from contracts_app.services.census import census_for, schools_missing
+from contracts_app.services.census import import_census
+from contracts_app.services import price_lists
+from contracts_app.cli.common import service_command
+from contracts_app.cli.prices import sla_year
 
 census_group = AppGroup("census", help="School census figures.")
 

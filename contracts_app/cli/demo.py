@@ -6,8 +6,8 @@ import click
 
 from pricing.sla_year import SlaYear
 
-from ..services.demo import database_is_empty, load_demo
-from . import service_command
+from contracts_app.services.demo.council import database_is_empty, load_demo
+from contracts_app.cli.common import service_command
 
 
 @click.command("demo")

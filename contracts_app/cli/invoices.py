@@ -11,16 +11,16 @@ from tqdm import tqdm
 
 from pricing.sla_year import SlaYear
 
-from ..extensions import db
-from ..models import Invoice
-from ..services import invoice_run
-from ..services import invoicing
-from ..services.errors import ActionRefused
-from ..services.invoice_documents import export_to, invoice_pdf
-from ..services.invoicing import InvoiceFilter
-from . import actor as _actor
-from . import parse_date as _date
-from . import service_command
+from contracts_app.extensions import db
+from contracts_app.models import Invoice
+from contracts_app.services.invoicing import runs as invoice_run
+from contracts_app.services.invoicing import balances as invoicing
+from pricing.errors import ActionRefused
+from contracts_app.services.invoicing.documents import export_to, invoice_pdf
+from contracts_app.services.invoicing.balances import InvoiceFilter
+from contracts_app.cli.common import actor as _actor
+from contracts_app.cli.common import parse_date as _date
+from contracts_app.cli.common import service_command
 
 invoices_group = AppGroup("invoices", help="Invoice runs, documents, payments and the finance export.")
 

@@ -7,8 +7,8 @@ from flask.cli import AppGroup
 
 from pricing.sla_year import SlaYear
 
-from ..services import price_lists
-from . import service_command
+from contracts_app.services import price_lists
+from contracts_app.cli.common import service_command
 
 prices_group = AppGroup("prices", help="Yearly price lists.")
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..services.schools_import import import_schools
-from . import service_command
+from contracts_app.services.schools_import import import_schools
+from contracts_app.cli.common import service_command
 
 schools_group = AppGroup("schools", help="The school register.")
 

@@ -5,17 +5,18 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from pricing.sla_year import SlaYear
 
-from ..reports.export import export_csv
-from ..reports.formatting import LONDON, desk_time, kpi_verdict, london, percent, status_text
-from ..reports.pdf import ReportIssuer, render_report_pdf
-from ..services import tickets as service
-from . import parse_date as _date
-from . import service_command
+from servicedesk.export import export_csv
+from pricing.sla_year import LONDON
+from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
+from contracts_app.services.council import report_issuer
+from servicedesk.report_pdf import render_report_pdf
+from contracts_app.services import servicedesk as service
+from contracts_app.cli.common import parse_date as _date
+from contracts_app.cli.common import service_command
 
 tickets_group = AppGroup("tickets", help="Service desk tickets and SLA performance.")
 
@@ -88,6 +89,6 @@ def report_command(urn: int | None, start: str | None, end: str | None, csv_file
         csv_file.write_bytes(export_csv(report.tickets))
         click.echo(f"Wrote {len(report.tickets)} ticket(s) to {csv_file}.")
     if pdf_file is not None:
-        pdf_file.write_bytes(render_report_pdf(report, ReportIssuer.from_config(current_app.config)))
+        pdf_file.write_bytes(render_report_pdf(report, report_issuer()))
         click.echo(f"Wrote the PDF report to {pdf_file}.")
 

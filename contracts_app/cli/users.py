@@ -5,9 +5,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..models import ROLES
-from ..services import users as user_service
-from . import service_command
+from contracts_app.models import ROLES
+from contracts_app.services import users as user_service
+from contracts_app.cli.common import service_command
 
 users_group = AppGroup("users", help="Create users and API tokens.")
 

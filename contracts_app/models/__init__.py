@@ -1,13 +1,26 @@
 """All models, imported in one place so Alembic sees the whole schema."""
-from .adhoc import REQUEST_KINDS, REQUEST_STATUSES, AdHocRequest, TimeEntry
-from .agreement import STATUSES, Agreement, AgreementCharge, AgreementLine, CancellationNotice
-from .audit import AuditEvent
-from .sla_template import SlaTemplate
-from .ticket import TICKET_TYPES, Ticket, TicketSuspension
-from .invoice import KINDS, Invoice, InvoiceLine, InvoiceRun, NumberSeries, Payment
-from .catalogue import LIST_NAMES, LISTS, PriceList, PriceListEntry, Service
-from .school import CUSTOMER_TYPES, CensusFigure, KeyStakeholder, School, SchoolGroup, school_group_members
-from .user import ROLES, ApiToken, User
+from contracts_app.models.adhoc import REQUEST_KINDS, REQUEST_STATUSES, AdHocRequest, TimeEntry
+from contracts_app.models.agreement import (
+    STATUSES,
+    Agreement,
+    AgreementCharge,
+    AgreementLine,
+    CancellationNotice,
+)
+from contracts_app.models.audit import AuditEvent
+from contracts_app.models.sla_template import SlaTemplate
+from contracts_app.models.ticket import TICKET_TYPES, Ticket, TicketSuspension
+from contracts_app.models.invoice import KINDS, Invoice, InvoiceLine, InvoiceRun, NumberSeries, Payment
+from contracts_app.models.catalogue import LIST_NAMES, LISTS, PriceList, PriceListEntry, Service
+from contracts_app.models.school import (
+    CUSTOMER_TYPES,
+    CensusFigure,
+    KeyStakeholder,
+    School,
+    SchoolGroup,
+    school_group_members,
+)
+from contracts_app.models.user import ROLES, ApiToken, User
 
 __all__ = [
     "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket",

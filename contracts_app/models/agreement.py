@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import Money, ScaledDecimal, UTCDateTime, utcnow
+from contracts_app.extensions import db
+from contracts_app.models.types import Money, ScaledDecimal, UTCDateTime, utcnow
 
 STATUSES = ("draft", "active", "notice_given", "ended", "cancelled")
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import Money, Rate, UTCDateTime, utcnow
+from contracts_app.extensions import db
+from contracts_app.models.types import Money, Rate, UTCDateTime, utcnow
 
 LISTS = ("subscribed", "additional", "excluded")
 LIST_NAMES = {

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from contracts_app.extensions import db
+from contracts_app.models.types import UTCDateTime, utcnow
 
 CUSTOMER_TYPES = ("maintained", "academy")
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from contracts_app.extensions import db
+from contracts_app.models.types import UTCDateTime, utcnow
 
 
 class SlaTemplate(db.Model):

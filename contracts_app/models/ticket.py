@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from contracts_app.extensions import db
+from contracts_app.models.types import UTCDateTime, utcnow
 
 TICKET_TYPES = ("incident", "service_request", "project")
 

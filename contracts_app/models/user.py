@@ -10,8 +10,8 @@ from sqlalchemy import ForeignKey, String, CheckConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from contracts_app.extensions import db
+from contracts_app.models.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "sla", "finance", "school")
 ROLE_NAMES = {

@@ -1,7 +1,7 @@
 """Ad hoc work: requests, estimates, the school's authorisation, time, completion (SLA §2.6, §7.2-7.4, §9.4-9.5).
 
 Views and commands call these functions: they load, check the rules in
-contracts_app.adhoc.lifecycle and invoices.adhoc_documents, and save in one
+adhoc.lifecycle and invoices.adhoc_documents, and save in one
 transaction. Invoicing completed requests is part of the invoice run
 (services.invoice_run).
 """
@@ -16,25 +16,51 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from invoices.adhoc_documents import (ChargePart, EstimateDocument, MissingRate, ReworkReport, WorkEntry,
-                                      charge_breakdown, render_estimate_pdf, render_rework_report_pdf,
-                                      report_summary)
-from invoices.schedule import sla_year_of
+from invoices.adhoc_documents import (
+    ChargePart,
+    EstimateDocument,
+    MissingRate,
+    ReworkReport,
+    WorkEntry,
+    charge_breakdown,
+    render_estimate_pdf,
+    render_rework_report_pdf,
+    report_summary,
+)
 from invoices.vat import vat_summary
 from pricing.price_list import ADHOC_CODE
 from pricing.sla_year import SlaYear
 from pricing.vat import VAT_RATES
 
-from ..adhoc.lifecycle import (KIND_SECTIONS, AdhocRuleBroken, check_authorisation, check_bookable,
-                               check_completion, check_decline, check_estimate, check_kind, check_minutes,
-                               check_new_request, check_transition, check_work_date, kind_name)
-from ..extensions import db
-from ..models import AdHocRequest, Invoice, School, TimeEntry
-from ..models.types import utcnow
-from ..schools.queries import Page, paginate
-from . import audit, price_lists
-from .csv_files import FIRST_DATA_ROW, cells, parse_whole_number, read_table, require_columns
-from .errors import ActionRefused, ImportRefused, Problem
+from adhoc.lifecycle import (
+    KIND_SECTIONS,
+    AdhocRuleBroken,
+    check_authorisation,
+    check_bookable,
+    check_completion,
+    check_decline,
+    check_estimate,
+    check_kind,
+    check_minutes,
+    check_new_request,
+    check_transition,
+    check_work_date,
+    kind_name,
+)
+from contracts_app.extensions import db
+from contracts_app.models import AdHocRequest, Invoice, School, TimeEntry
+from contracts_app.models.types import utcnow
+from contracts_app.services.council import invoice_issuer
+from contracts_app.services.queries import Page, paginate
+from contracts_app.services import audit, price_lists
+from contracts_app.services.imports import (
+    FIRST_DATA_ROW,
+    cells,
+    parse_whole_number,
+    read_table,
+    require_columns,
+)
+from pricing.errors import ActionRefused, ImportRefused, Problem
 
 IMPORT_COLUMNS = ("urn", "reference", "kind", "date", "minutes", "description")
 IMPORTED_BY = "service desk time log"
@@ -104,7 +130,7 @@ def no_rate_message(year: int, customer_type: str) -> str:
 
 def _check_rate(book: PriceBook, work_date: date, customer_type: str) -> None:
     """A date in a year with no published ad hoc rate is refused: its time could never be charged (§2.6)."""
-    year = sla_year_of(work_date)
+    year = SlaYear.containing(work_date).start_year
     if book.get(year, customer_type) is None:
         raise AdhocRuleBroken(f"{work_date:%d %B %Y}: {no_rate_message(year, customer_type)}")
 
@@ -305,7 +331,7 @@ def charge(request: AdHocRequest, book: PriceBook | None = None) -> Charge:
     entries = work_entries(request)
     book = book or PriceBook()
     customer_type = request.school.customer_type
-    rates = book.rates({sla_year_of(e.work_date) for e in entries}, customer_type)
+    rates = book.rates({SlaYear.containing(e.work_date).start_year for e in entries}, customer_type)
     minutes = sum(e.minutes for e in entries)
     try:
         return Charge(minutes, charge_breakdown(entries, rates))
@@ -357,12 +383,6 @@ def portal_requests(school_ids: set[int]) -> list[AdHocRequest]:
 
 # -- documents --------------------------------------------------------------------------------
 
-def _issuer():
-    from .invoice_documents import issuer
-
-    return issuer()
-
-
 def answer_text(request: AdHocRequest) -> str:
     if request.authorised_on is not None:
         how = "in the school portal" if request.authorised_via == "portal" else "in writing"
@@ -390,7 +410,7 @@ def estimate_document(request: AdHocRequest) -> EstimateDocument | None:
 
 def estimate_pdf(request: AdHocRequest) -> bytes | None:
     document = estimate_document(request)
-    return None if document is None else render_estimate_pdf(document, _issuer())
+    return None if document is None else render_estimate_pdf(document, invoice_issuer())
 
 
 def _invoiced_charge(request: AdHocRequest, invoice: Invoice) -> Charge:
@@ -400,7 +420,7 @@ def _invoiced_charge(request: AdHocRequest, invoice: Invoice) -> Charge:
     (services.invoice_run), so the lines give those years' rates.
     """
     entries = work_entries(request)
-    years = {sla_year_of(e.work_date) for e in entries}
+    years = {SlaYear.containing(e.work_date).start_year for e in entries}
     hours_only = charge_breakdown(entries, {year: Decimal(0) for year in years})
     charged_years = [part.sla_year for part in hours_only if part.hours]
     rates = {year: line.unit_price for year, line in zip(charged_years, invoice.lines)}
@@ -439,7 +459,7 @@ def rework_report(request: AdHocRequest, invoice: Invoice | None = None) -> Rewo
 
 def report_pdf(request: AdHocRequest) -> bytes | None:
     report = rework_report(request)
-    return None if report is None else render_rework_report_pdf(report, _issuer())
+    return None if report is None else render_rework_report_pdf(report, invoice_issuer())
 
 
 def invoice_attachments(invoice: Invoice) -> tuple[str, ...]:

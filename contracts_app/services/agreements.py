@@ -12,16 +12,22 @@ from sqlalchemy.orm import selectinload
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
 
-from ..agreements.lifecycle import TransitionRefused, check_transition, notice_terms, status_on
-from ..extensions import db
-from ..models import (Agreement, AgreementCharge, AgreementLine, CancellationNotice, CensusFigure, PriceList,
-                      School, SchoolGroup, Service)
-from ..models.catalogue import LISTS
-from ..models.types import utcnow
-from . import audit, price_lists
-from .census import census_for
-from .errors import ActionRefused
-from .price_check import LineProblem, PriceCheck, price_school
+from agreements.lifecycle import TransitionRefused, check_transition, notice_terms, status_on
+from contracts_app.extensions import db
+from contracts_app.models import (
+    Agreement,
+    AgreementCharge,
+    AgreementLine,
+    CancellationNotice,
+    School,
+    SchoolGroup,
+    Service,
+)
+from contracts_app.models.catalogue import LISTS
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit, price_lists
+from pricing.errors import ActionRefused
+from contracts_app.services.price_check import price_agreement, price_school
 
 LIVE = ("draft", "active", "notice_given")
 
@@ -134,37 +140,10 @@ def set_lines(agreement: Agreement, items: list[LineInput]) -> None:
     refresh_draft_total(agreement)
 
 
-def _pupils(agreement: Agreement, census) -> tuple[School, int | None, list[School]]:
-    """The school priced, its pupils and the members lacking a figure; a group's pupils are
-    its members' added up."""
-    members = agreement.schools
-    figures = dict(db.session.execute(select(CensusFigure.school_id, CensusFigure.pupils).where(
-        CensusFigure.school_id.in_([m.id for m in members]), CensusFigure.census == census.label)).all())
-    lacking = [m for m in members if m.id not in figures]
-    priced = agreement.school or agreement.group.lead_school or members[0]
-    return priced, (None if lacking else sum(figures.values())), lacking
-
-
-def price(agreement: Agreement, price_list: PriceList | None = None) -> PriceCheck | None:
-    """Price the subscribed lines live (drafts) through the shared price check."""
-    price_list = price_list or agreement.price_list or price_lists.published(agreement.sla_year)
-    if price_list is None:
-        return None
-    census = census_for(price_list.sla_year, price_list.census_basis)
-    school, pupils, lacking = _pupils(agreement, census)
-    items = [(line.service_code, line.quantity) for line in agreement.lines_in("subscribed")]
-    check = price_school(school, price_list, items, pupils_override=pupils, look_up_pupils=False)
-    if agreement.group is not None and lacking:
-        names = ", ".join(f"{m.name} (URN {m.urn})" for m in lacking)
-        check.problems = [LineProblem(p.service_code, f"no {census.description} census figure for {names}")
-                          if "census" in p.reason else p for p in check.problems]
-    return check
-
-
 def refresh_draft_total(agreement: Agreement) -> None:
     if agreement.status != "draft":
         return
-    check = price(agreement)
+    check = price_agreement(agreement)
     agreement.annual_total = check.total if check is not None and check.complete else None
 
 
@@ -182,7 +161,7 @@ def issue(agreement: Agreement, by: str) -> Agreement:
                             "published")
     if not agreement.lines_in("subscribed"):
         raise ActionRefused(f"{agreement.name}: no subscribed services")
-    check = price(agreement, price_list)
+    check = price_agreement(agreement, price_list)
     if not check.complete:
         raise ActionRefused(f"{agreement.name}: " + "; ".join(p.reason for p in check.problems))
     priced = {line.service_code: line for line in check.lines}
@@ -198,7 +177,7 @@ def issue(agreement: Agreement, by: str) -> Agreement:
     agreement.customer_type = party_customer_type(agreement.school, agreement.group)
     agreement.annual_total = check.total
     # The SLA document is rendered with the template version current at issue, for good.
-    from .sla_documents import current_template
+    from contracts_app.services.documents import current_template
 
     agreement.template = current_template()
     agreement.issued_at = utcnow()
@@ -237,9 +216,9 @@ def issue_year(year: int, by: str) -> IssueReport:
     Single-school drafts go through the bulk path (services.issuing, same rules, no
     per-agreement round trips); group agreements, which add up members' pupils, one by one.
     """
-    from .bulk import cyclic_gc_paused
-    from .issuing import issue_school_drafts
-    from .sla_documents import current_template
+    from pricing.bulk import cyclic_gc_paused
+    from contracts_app.services.issuing import issue_school_drafts
+    from contracts_app.services.documents import current_template
 
     report = IssueReport()
     try:
@@ -286,8 +265,8 @@ def import_agreements(data, year: int, source: str = "agreements file") -> Agree
     subscribed line, a start date that is not a date or is outside the term, a school
     whose agreement is already issued. Nothing is written if any row is wrong.
     """
-    from .csv_files import FIRST_DATA_ROW, cells, read_table, require_columns
-    from .errors import ImportRefused, Problem
+    from contracts_app.services.imports import FIRST_DATA_ROW, cells, read_table, require_columns
+    from pricing.errors import ImportRefused, Problem
 
     sla_year = SlaYear(year)
     frame = read_table(data, source)

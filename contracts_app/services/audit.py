@@ -17,9 +17,9 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import AuditEvent
-from ..models.types import utcnow
+from contracts_app.extensions import db
+from contracts_app.models import AuditEvent
+from contracts_app.models.types import utcnow
 
 _cli_actor: ContextVar[str] = ContextVar("audit_cli_actor", default="system")
 SKIPPED_FIELDS = {"updated_at", "created_at", "name_lower", "postcode_compact", "password_hash"}

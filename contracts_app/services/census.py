@@ -10,11 +10,17 @@ from pricing.census import CensusRef, census_for_year, parse_census_label
 from pricing.errors import PriceRuleError
 from pricing.sla_year import SlaYear
 
-from ..extensions import db
-from ..models import CensusFigure, School
-from . import audit
-from .csv_files import FIRST_DATA_ROW, cells, parse_whole_number, read_table, require_columns
-from .errors import ActionRefused, ImportRefused, Problem
+from contracts_app.extensions import db
+from contracts_app.models import CensusFigure, School
+from contracts_app.services import audit
+from contracts_app.services.imports import (
+    FIRST_DATA_ROW,
+    cells,
+    parse_whole_number,
+    read_table,
+    require_columns,
+)
+from pricing.errors import ActionRefused, ImportRefused, Problem
 
 COLUMNS = ("urn", "census", "pupils")
 # No school has this many pupils; a bigger figure is a typo (and would not fit the column).

@@ -20,12 +20,12 @@ from pricing.models import PricingContext
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
 
-from ..extensions import db
-from ..models import Agreement, AgreementLine, CensusFigure, School
-from ..models.types import utcnow
-from . import audit, price_lists
-from .census import census_for
-from .errors import ActionRefused
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, AgreementLine, CensusFigure, School
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit, price_lists
+from contracts_app.services.census import census_for
+from pricing.errors import ActionRefused
 
 BATCH = 1000
 

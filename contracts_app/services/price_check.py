@@ -13,9 +13,13 @@ from pricing.errors import MissingCensus, PricingError
 from pricing.models import PricingContext
 from pricing.money import round_money
 
-from ..models import PriceList, School
-from .census import census_for, pupils_for
-from .price_lists import rows_by_key
+from sqlalchemy import select
+
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, CensusFigure, PriceList, School
+from contracts_app.services import price_lists
+from contracts_app.services.census import census_for, pupils_for
+from contracts_app.services.price_lists import rows_by_key
 
 
 @dataclass(frozen=True)
@@ -68,4 +72,33 @@ def price_school(school: School, price_list: PriceList, items: list[tuple[str, D
                                                     f"for the {census.description} census"))
         except PricingError as exc:
             check.problems.append(LineProblem(code, str(exc)))
+    return check
+
+
+# -- agreements -------------------------------------------------------------------------
+
+def _pupils(agreement: Agreement, census) -> tuple[School, int | None, list[School]]:
+    """The school priced, its pupils and the members lacking a figure; a group's pupils are
+    its members' added up."""
+    members = agreement.schools
+    figures = dict(db.session.execute(select(CensusFigure.school_id, CensusFigure.pupils).where(
+        CensusFigure.school_id.in_([m.id for m in members]), CensusFigure.census == census.label)).all())
+    lacking = [m for m in members if m.id not in figures]
+    priced = agreement.school or agreement.group.lead_school or members[0]
+    return priced, (None if lacking else sum(figures.values())), lacking
+
+
+def price_agreement(agreement: Agreement, price_list: PriceList | None = None) -> PriceCheck | None:
+    """Price the subscribed lines live (drafts) through the shared price check."""
+    price_list = price_list or agreement.price_list or price_lists.published(agreement.sla_year)
+    if price_list is None:
+        return None
+    census = census_for(price_list.sla_year, price_list.census_basis)
+    school, pupils, lacking = _pupils(agreement, census)
+    items = [(line.service_code, line.quantity) for line in agreement.lines_in("subscribed")]
+    check = price_school(school, price_list, items, pupils_override=pupils, look_up_pupils=False)
+    if agreement.group is not None and lacking:
+        names = ", ".join(f"{m.name} (URN {m.urn})" for m in lacking)
+        check.problems = [LineProblem(p.service_code, f"no {census.description} census figure for {names}")
+                          if "census" in p.reason else p for p in check.problems]
     return check

@@ -10,15 +10,21 @@ from sqlalchemy import func, select
 from pricing.errors import PricingError, PriceRuleError
 from pricing.models import build_model
 from pricing.money import format_gbp, to_decimal
-from pricing.price_list import ADHOC_CODE, PriceRow, REQUIRED_COLUMNS, expand_customer_types, validate_price_list
+from pricing.price_list import (
+    ADHOC_CODE,
+    PriceRow,
+    REQUIRED_COLUMNS,
+    expand_customer_types,
+    validate_price_list,
+)
 from pricing.sla_year import SlaYear
 
-from ..extensions import db
-from ..models import PriceList, PriceListEntry, Service
-from ..models.types import utcnow
-from . import audit
-from .csv_files import read_table
-from .errors import ActionRefused, ImportRefused, Problem
+from contracts_app.extensions import db
+from contracts_app.models import PriceList, PriceListEntry, Service
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit
+from contracts_app.services.imports import read_table
+from pricing.errors import ActionRefused, ImportRefused, Problem
 
 # The database keeps rates to 4 decimal places and money to 2 (models.types).
 PLACES = {"amount": 2, "minimum": 2, "maximum": 2, "rate": 4}

@@ -9,11 +9,17 @@ from sqlalchemy import insert, select, update
 
 from pricing.customer_type import derive_customer_type
 
-from ..extensions import db
-from ..models import School
-from . import audit
-from .csv_files import FIRST_DATA_ROW, cells, parse_whole_number, read_table, require_columns
-from .errors import ImportRefused, Problem
+from contracts_app.extensions import db
+from contracts_app.models import School
+from contracts_app.services import audit
+from contracts_app.services.imports import (
+    FIRST_DATA_ROW,
+    cells,
+    parse_whole_number,
+    read_table,
+    require_columns,
+)
+from pricing.errors import ImportRefused, Problem
 
 REQUIRED = ("URN", "EstablishmentName", "TypeOfEstablishment (name)", "LA (code)", "LA (name)")
 # GIAS column -> our field, for the optional ones we keep.

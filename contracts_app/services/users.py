@@ -6,11 +6,11 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import ROLES, ApiToken, School, SchoolGroup, User
-from ..models.types import utcnow
-from . import audit
-from .errors import ActionRefused
+from contracts_app.extensions import db
+from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, User
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit
+from pricing.errors import ActionRefused
 
 MIN_PASSWORD = 10
 

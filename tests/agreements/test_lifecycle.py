@@ -7,8 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts_app.agreements.lifecycle import (STATUS_NAMES, TRANSITIONS, TransitionRefused, check_transition,
-                                                notice_terms, status_on)
+from agreements.lifecycle import (
+    STATUS_NAMES,
+    TRANSITIONS,
+    TransitionRefused,
+    check_transition,
+    notice_terms,
+    status_on,
+)
 
 ALLOWED = {("draft", "active"), ("draft", "cancelled"), ("active", "notice_given"), ("active", "ended"),
            ("active", "cancelled"), ("notice_given", "cancelled"), ("notice_given", "active"),

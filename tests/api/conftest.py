@@ -12,7 +12,7 @@ from sqlalchemy import select
 from contracts_app.extensions import db
 from contracts_app.models import Invoice
 from contracts_app.services import agreements as agreement_service
-from contracts_app.services import invoice_run
+from contracts_app.services.invoicing import runs as invoice_run
 from contracts_app.services.users import issue_token
 from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, Payment
-from contracts_app.services import invoicing
-from contracts_app.services.invoice_documents import export
-from contracts_app.services.invoicing import InvoiceFilter
+from contracts_app.services.invoicing import balances as invoicing
+from contracts_app.services.invoicing.documents import export
+from contracts_app.services.invoicing.balances import InvoiceFilter
 from invoices.export import EXPORT_COLUMNS
 from tests.api.conftest import OTHER, OWN, assert_error
 

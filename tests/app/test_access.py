@@ -9,7 +9,15 @@ from decimal import Decimal
 import pytest
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, Invoice, InvoiceLine, KeyStakeholder, PriceList, PriceListEntry, Service
+from contracts_app.models import (
+    Agreement,
+    Invoice,
+    InvoiceLine,
+    KeyStakeholder,
+    PriceList,
+    PriceListEntry,
+    Service,
+)
 
 ROLES = ("admin", "sla", "finance", "school")
 ANY = set(ROLES)

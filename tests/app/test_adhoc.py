@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from contracts_app.adhoc import lifecycle
+from adhoc import lifecycle
 from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, AuditEvent, TimeEntry
 from contracts_app.services import adhoc as service
-from contracts_app.services.errors import ActionRefused
+from pricing.errors import ActionRefused
 from tests.agreements_fixtures import build_priced_world
 
 JUNE = date(2025, 6, 2)  # in SLA year 2025-26, whose list build_priced_world publishes

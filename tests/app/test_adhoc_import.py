@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import TimeEntry
 from contracts_app.services import adhoc as service
-from contracts_app.services.errors import ImportRefused
+from pricing.errors import ImportRefused
 from tests.app.test_adhoc import JUNE, authorised, new_request, world  # noqa: F401 - fixture
 
 HEADER = "urn,reference,kind,date,minutes,description\n"

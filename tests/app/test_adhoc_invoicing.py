@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, AuditEvent, Invoice, InvoiceLine
 from contracts_app.services import adhoc as service
-from contracts_app.services import invoice_run, price_lists
-from contracts_app.services.invoice_documents import export, invoice_pdf
-from contracts_app.services.invoicing import InvoiceFilter
+from contracts_app.services.invoicing import runs as invoice_run
+from contracts_app.services import price_lists
+from contracts_app.services.invoicing.documents import export, invoice_pdf
+from contracts_app.services.invoicing.balances import InvoiceFilter
 from tests.agreements_fixtures import PRICES_2025
 from tests.app.test_adhoc import JUNE, authorised, world  # noqa: F401 - fixture
 

@@ -12,7 +12,8 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementLine, AuditEvent, SchoolGroup
 from contracts_app.services import agreements as service
 from contracts_app.services import price_lists
-from contracts_app.services.errors import ActionRefused, ImportRefused
+from contracts_app.services.price_check import price_agreement
+from pricing.errors import ActionRefused, ImportRefused
 from tests.agreements_fixtures import PRICES_2026, add_census, build_priced_world
 
 L = service.LineInput
@@ -190,7 +191,7 @@ def test_rollover_reprices_and_skips_cancelled_and_notice(world, make_school):
     assert new.sla_year == 2026 and new.status == "draft"
     assert {(l.service_code, l.list_name, l.quantity) for l in new.lines} == {
         ("SIMS", "subscribed", Decimal(5) / 5), ("AV", "subscribed", Decimal(5)), ("WEB", "excluded", Decimal(1))}
-    check = service.price(new)
+    check = price_agreement(new)
     assert next(l for l in check.lines if l.service_code == "SIMS").explanation == \
         "430 pupils (January 2026 census) x £3.30 = £1,419.00"
     again = service.rollover(2025)

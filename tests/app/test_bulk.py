@@ -3,7 +3,7 @@ import gc
 
 import pytest
 
-from contracts_app.services.bulk import cyclic_gc_paused
+from pricing.bulk import cyclic_gc_paused
 
 
 def test_collector_is_paused_inside_and_back_after():

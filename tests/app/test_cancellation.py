@@ -10,7 +10,7 @@ from sqlalchemy import select
 from contracts_app.extensions import db
 from contracts_app.models import AgreementCharge, CancellationNotice
 from contracts_app.services import agreements as service
-from contracts_app.services.errors import ActionRefused
+from pricing.errors import ActionRefused
 from tests.agreements_fixtures import add_census, build_priced_world
 
 L = service.LineInput

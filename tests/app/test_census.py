@@ -15,7 +15,7 @@ from contracts_app.extensions import db
 from contracts_app.models import AuditEvent, CensusFigure, School
 from contracts_app.services import census as census_service
 from contracts_app.services import price_lists
-from contracts_app.services.errors import ActionRefused
+from pricing.errors import ActionRefused
 from contracts_app.services.price_check import price_school
 
 DATA = Path(__file__).resolve().parent.parent / "data"

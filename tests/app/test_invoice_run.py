@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, InvoiceLine, Service
 from contracts_app.services import agreements as agreement_service
-from contracts_app.services import invoice_run
-from contracts_app.services.errors import ActionRefused
+from contracts_app.services.invoicing import runs as invoice_run
+from pricing.errors import ActionRefused
 from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 
 L = agreement_service.LineInput

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, InvoiceLine, Payment
 from contracts_app.services import agreements as agreement_service
-from contracts_app.services import invoice_run, invoicing
-from contracts_app.services.errors import ActionRefused
-from contracts_app.services.invoice_documents import export, invoice_pdf
-from contracts_app.services.invoicing import InvoiceFilter
+from contracts_app.services.invoicing import runs as invoice_run, balances as invoicing
+from pricing.errors import ActionRefused
+from contracts_app.services.invoicing.documents import export, invoice_pdf
+from contracts_app.services.invoicing.balances import InvoiceFilter
 from invoices.export import EXPORT_COLUMNS
 from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 
@@ -193,7 +193,7 @@ def test_two_processes_running_the_same_run_bill_each_once(app, make_school, dat
         issue_agreement([L("SIMS", "subscribed"), L("AV", "subscribed", Decimal(3))], school=school)
     db.session.remove()
     env = {**os.environ, "DATABASE_URL": database_url, "CONTRACTS_ENV": "testing"}
-    script = ("from contracts_app.services import invoice_run; invoice_run.BATCH = 5\n"
+    script = ("from contracts_app.services.invoicing import runs as invoice_run; invoice_run.BATCH = 5\n"
               "from contracts_app import create_app\n"
               "app = create_app()\n"
               "import sys\n"
@@ -213,7 +213,7 @@ def test_two_processes_running_the_same_run_bill_each_once(app, make_school, dat
 
 
 def test_status_filters(billed):
-    from contracts_app.services.invoicing import list_invoices
+    from contracts_app.services.invoicing.balances import list_invoices
 
     maintained, academy = billed[103700], billed[140001]
 

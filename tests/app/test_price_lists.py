@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import AuditEvent, PriceList, PriceListEntry, Service
 from contracts_app.services import price_lists
-from contracts_app.services.errors import ActionRefused
+from pricing.errors import ActionRefused
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PRICES_2025 = DATA / "prices_2025.csv"

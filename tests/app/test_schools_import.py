@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from contracts_app.extensions import db
 from contracts_app.models import AuditEvent, School
-from contracts_app.services.errors import ImportRefused
+from pricing.errors import ImportRefused
 from contracts_app.services.schools_import import import_schools
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, KeyStakeholder, SlaTemplate
 from contracts_app.services import agreements as agreement_service
-from contracts_app.services import sla_documents
-from contracts_app.services.errors import ActionRefused, ImportRefused
+from contracts_app.services import documents as sla_documents
+from pricing.errors import ActionRefused, ImportRefused
 from servicedesk import SLA_2022_23
 from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
 from tests.documents.samples import DEFAULT, SEED, needs_seed

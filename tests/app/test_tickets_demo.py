@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from contracts_app.extensions import db
 from contracts_app.models import Ticket, TicketSuspension
-from contracts_app.services import demo_tickets
-from contracts_app.services.tickets import Period, default_period, service_report
+from contracts_app.services.demo import servicedesk as demo_tickets
+from contracts_app.services.servicedesk import Period, default_period, service_report
 
 
 def test_demo_tickets_load_once(app, make_school):

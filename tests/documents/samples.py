@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from contracts_app.documents.filling import AgreementFacts, Contact, Council, ServiceLine
-from contracts_app.documents.template import read_template
+from documents.filling import AgreementFacts, Contact, Council, ServiceLine
+from documents.template import read_template
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT = REPO / "contracts_app" / "sla_templates" / "default.md"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import zipfile
 
-from contracts_app.documents.bulk import pdf_name, slug, write_zip
-from contracts_app.documents.filling import fill
+from documents.bulk import pdf_name, slug, write_zip
+from documents.filling import fill
 from tests.documents.samples import COUNCIL, default_template, facts
 
 

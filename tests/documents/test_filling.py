@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from contracts_app.documents.filling import Contact, ServiceLine, fill
-from contracts_app.documents.model import BulletList, Paragraph, Table
-from contracts_app.documents.template import read_template
+from documents.filling import Contact, ServiceLine, fill
+from documents.model import BulletList, Paragraph, Table
+from documents.template import read_template
 from tests.documents.samples import COUNCIL, SEED, default_template, facts, needs_seed
 
 

@@ -1,8 +1,8 @@
 """The HTML view: the same content as the PDF, every text escaped."""
 from __future__ import annotations
 
-from contracts_app.documents.filling import fill
-from contracts_app.documents.html import render_html
+from documents.filling import fill
+from documents.html import render_html
 from tests.documents.samples import COUNCIL, default_template, facts
 
 

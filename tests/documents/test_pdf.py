@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from contracts_app.documents.filling import fill
-from contracts_app.documents.pdf import render_pdf
-from contracts_app.documents.template import read_template
+from documents.filling import fill
+from documents.pdf import render_pdf
+from documents.template import read_template
 from tests.documents.samples import COUNCIL, DEFAULT, SEED, default_template, facts, needs_seed, pdf_text
 
 

@@ -5,9 +5,15 @@ from datetime import date
 
 import pytest
 
-from contracts_app.documents.model import BulletList, Paragraph, Slot, Table
-from contracts_app.documents.template import (BLOCK_PLACEHOLDERS, REQUIRED_SECTIONS, TemplateRefused, placeholders_in,
-                                              read_template, to_markdown)
+from documents.model import BulletList, Paragraph, Slot, Table
+from documents.template import (
+    BLOCK_PLACEHOLDERS,
+    REQUIRED_SECTIONS,
+    TemplateRefused,
+    placeholders_in,
+    read_template,
+    to_markdown,
+)
 from tests.documents.samples import DEFAULT, SEED, needs_seed
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from playwright.sync_api import expect
 from pypdf import PdfReader

@@ -10,9 +10,17 @@ from hypothesis import given, settings, strategies as st
 from pypdf import PdfReader
 
 from invoices.adhoc import TimeEntryRefused, charged_hours
-from invoices.adhoc_documents import (EstimateDocument, MissingRate, ReworkReport, WorkEntry, charge_breakdown,
-                                      estimated_charge, render_estimate_pdf, render_rework_report_pdf,
-                                      report_summary)
+from invoices.adhoc_documents import (
+    EstimateDocument,
+    MissingRate,
+    ReworkReport,
+    WorkEntry,
+    charge_breakdown,
+    estimated_charge,
+    render_estimate_pdf,
+    render_rework_report_pdf,
+    report_summary,
+)
 from invoices.document import Issuer
 from invoices.vat import vat_summary
 

@@ -6,8 +6,16 @@ import pytest
 from hypothesis import given, strategies as st
 
 from invoices.allocation import line_total
-from invoices.building import (Contract, ContractLine, DraftInvoice, DraftLine, charges_invoice, due_invoices,
-                               line_key, OneOffCharge)
+from invoices.building import (
+    Contract,
+    ContractLine,
+    DraftInvoice,
+    DraftLine,
+    charges_invoice,
+    due_invoices,
+    line_key,
+    OneOffCharge,
+)
 from invoices.vat import VatError, invoice_totals
 
 APR, MAR = date(2025, 4, 1), date(2026, 3, 31)

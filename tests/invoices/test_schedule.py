@@ -11,7 +11,6 @@ from invoices.schedule import (
     billing_periods,
     period_for,
     schedule_description,
-    sla_year_of,
 )
 
 YEAR_START = date(2025, 4, 1)
@@ -112,14 +111,6 @@ def test_schedule_description():
     assert len(maintained) == 1 and maintained[0].startswith("Summer term invoice")
     with pytest.raises(ScheduleError):
         schedule_description("other")
-
-
-@pytest.mark.parametrize(
-    "day, year",
-    [(date(2025, 4, 1), 2025), (date(2026, 3, 31), 2025), (date(2026, 1, 1), 2025), (date(2025, 3, 31), 2024)],
-)
-def test_sla_year_of(day, year):
-    assert sla_year_of(day) == year
 
 
 sla_year_days = st.dates(min_value=date(2024, 4, 1), max_value=date(2025, 3, 31))

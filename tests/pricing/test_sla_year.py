@@ -63,3 +63,11 @@ def test_every_date_is_in_exactly_its_year(day):
     assert not (year.previous().start <= day <= year.previous().end)
     assert (year.end - year.start).days in (364, 365)
     assert SlaYear.from_label(year.label) == year
+
+
+@pytest.mark.parametrize(
+    "day, year",
+    [(date(2025, 4, 1), 2025), (date(2026, 3, 31), 2025), (date(2026, 1, 1), 2025), (date(2025, 3, 31), 2024)],
+)
+def test_the_year_a_day_falls_in(day, year):
+    assert SlaYear.containing(day).start_year == year

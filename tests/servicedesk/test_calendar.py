@@ -6,7 +6,7 @@ import pytest
 
 from servicedesk import DeskHours, ServiceDeskCalendar
 
-from .helpers import CAL, LONDON, at
+from tests.servicedesk.helpers import CAL, LONDON, at
 
 H = timedelta(hours=1)
 

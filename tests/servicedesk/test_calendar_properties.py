@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from servicedesk import SLA_2022_23, deadline, measure
 
-from .helpers import CAL, LONDON
+from tests.servicedesk.helpers import CAL, LONDON
 
 ZONES = st.sampled_from([LONDON, timezone.utc, ZoneInfo("America/New_York"), timezone(timedelta(hours=5, minutes=30))])
 MOMENTS = st.datetimes(min_value=datetime(2022, 1, 1), max_value=datetime(2028, 12, 31, 23, 59), timezones=ZONES)

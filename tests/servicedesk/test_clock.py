@@ -5,7 +5,7 @@ import pytest
 
 from servicedesk import AGREED, SLA_2022_23, Suspension, measure, merge_suspensions
 
-from .helpers import CAL, at
+from tests.servicedesk.helpers import CAL, at
 
 H = timedelta(hours=1)
 S = timedelta(seconds=1)

@@ -6,7 +6,7 @@ import pytest
 
 from servicedesk import SLA_2022_23, ReportRow, Tally, measure, sla_report
 
-from .helpers import CAL, at
+from tests.servicedesk.helpers import CAL, at
 
 NOW = at(2024, 3, 15, 12)
 MONDAY = at(2024, 3, 4, 9)

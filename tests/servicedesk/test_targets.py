@@ -16,7 +16,7 @@ from servicedesk import (
     target_table_from_dict,
 )
 
-from .helpers import CAL, at
+from tests.servicedesk.helpers import CAL, at
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Access to the SLA template pages and to an agreement's filled-in document."""
 from __future__ import annotations
 
-from contracts_app.services import sla_documents
+from contracts_app.services import documents as sla_documents
 
 EDITORS = {"admin", "sla"}
 READERS = {"admin", "sla", "finance", "school"}

@@ -1,0 +1,1 @@
+"""The demo council, one module per area."""

@@ -1,0 +1,377 @@
+"""SLA templates and the filled-in agreement documents: load -> documents (pure) -> save.
+
+Templates are versioned data (``SlaTemplate``): imported from Markdown or started from
+the current version as a draft, edited, then published. An agreement records the
+version current when it was issued and is always rendered with it; a draft renders
+with the current version. The published default template (``sla_templates/default.md``)
+is created the first time one is needed.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import false, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from pricing.sla_year import SlaYear
+from servicedesk import SLA_2022_23
+
+from documents.bulk import pdf_name
+from documents.filling import AgreementFacts, Contact, ServiceLine, day_words, fill
+from documents.html import render_html
+from documents.model import ControlRow, FilledDocument, Template
+from documents.pdf import render_pdf
+from documents.template import TemplateRefused, parse_template, read_template, to_markdown
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, AgreementLine, School, SchoolGroup, Service, SlaTemplate
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit
+from contracts_app.services.council import document_council
+from contracts_app.services.price_check import price_agreement
+from pricing.errors import ActionRefused, ImportRefused, Problem
+from pricing.sla_year import LONDON
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "sla_templates" / "default.md"
+DEFAULT_BY = "system (default template)"
+BATCH = 200
+
+@dataclass
+class TemplateResult:
+    """A template saved as a draft, with notes on what reading it changed or added."""
+
+    template: SlaTemplate
+    notes: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _parsed(markdown: str) -> Template:
+    # Stored templates were checked when saved; parsing is cached per text, since a
+    # published version never changes and bulk rendering reuses one version throughout.
+    return parse_template(markdown)
+
+
+def parsed(template: SlaTemplate) -> Template:
+    """The stored template, parsed."""
+    return _parsed(template.markdown)
+
+
+# -- versions -------------------------------------------------------------------------
+
+def versions() -> list[SlaTemplate]:
+    """Every version, newest first."""
+    return list(db.session.scalars(select(SlaTemplate).order_by(SlaTemplate.id.desc())))
+
+
+def current() -> SlaTemplate | None:
+    """The version new agreements are issued under: the one published last."""
+    return db.session.scalar(select(SlaTemplate).where(SlaTemplate.status == "published")
+                             .order_by(SlaTemplate.published_at.desc(), SlaTemplate.id.desc()).limit(1))
+
+
+def _record(template: Template, markdown: str, *, status: str, by: str, targets: dict | None) -> SlaTemplate:
+    latest = template.latest
+    return SlaTemplate(version=latest.version, title=template.title, released_on=latest.released_on,
+                       change_notice=latest.change_notice, pages_affected=latest.pages_affected,
+                       remarks=latest.remarks, status=status, markdown=markdown, targets=targets,
+                       created_by=by, published_at=utcnow() if status == "published" else None)
+
+
+def current_template() -> SlaTemplate:
+    """The current published version, creating the default one on first need.
+
+    Flushes but does not commit: ``agreements.issue`` calls it inside the caller's
+    transaction (and ``issue_year``'s savepoints). Two processes creating the default
+    at once meet the unique version; the loser uses the winner's.
+    """
+    found = current()
+    if found is not None:
+        return found
+    check = read_template(DEFAULT_TEMPLATE.read_text(encoding="utf-8"), DEFAULT_TEMPLATE.name)
+    record = _record(check.template, to_markdown(check.template), status="published", by=DEFAULT_BY,
+                     targets=SLA_2022_23.to_dict())
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError:
+        # Someone else created it, or a draft already uses the default's version number.
+        found = current()
+        if found is not None:
+            return found
+        raise ActionRefused(f"no SLA template is published and version {check.template.latest.version} of the "
+                            "default template is taken by a draft: publish a template first") from None
+    return record
+
+
+def ensure_default() -> SlaTemplate:
+    """The current version, committed (pages and commands that need one before anything else)."""
+    template = current_template()
+    db.session.commit()
+    return template
+
+
+def _decode(data: bytes | str, source: str) -> str:
+    if isinstance(data, str):
+        return data
+    if b"\x00" in data:
+        raise ImportRefused(Problem(None, None, f"{source} is not a Markdown text file"), source)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused(Problem(None, None, f"{source} is not UTF-8 or Windows-1252 text"), source)
+
+
+def _check(text: str, source: str):
+    try:
+        return read_template(text, source)
+    except TemplateRefused as exc:
+        raise ImportRefused([Problem(None, None, p) for p in exc.problems], source) from None
+
+
+def _version_free(version: str, source: str, keep: SlaTemplate | None = None) -> None:
+    taken = db.session.scalar(select(SlaTemplate).where(SlaTemplate.version == version))
+    if taken is not None and taken is not keep:
+        raise ImportRefused(Problem(None, None, f"version {version} already exists ({taken.status}): add a row for "
+                                                "the new version at the end of the document control table"), source)
+
+
+def import_template(data: bytes | str, source: str, by: str) -> TemplateResult:
+    """A Markdown file (our format or the customer's own SLA) -> a new draft version.
+
+    Refused whole, with every problem named, if it is not a template, uses an
+    unknown placeholder, or its version (the last document-control row) exists.
+    """
+    base = current_template()  # the default comes first, so its version number is never taken
+    check = _check(_decode(data, source), source)
+    _version_free(check.template.latest.version, source)
+    record = _record(check.template, to_markdown(check.template), status="draft", by=by, targets=base.targets)
+    db.session.add(record)
+    db.session.flush()
+    audit.record("import", "SlaTemplate", record.id, f"{record.name} imported from {source} as a draft")
+    db.session.commit()
+    return TemplateResult(record, check.notes)
+
+
+def save_draft(template: SlaTemplate, markdown: str) -> TemplateResult:
+    """Replace a draft's text; its version, title and release details come from the text."""
+    if template.status != "draft":
+        raise ActionRefused(f"{template.name} is published and frozen: start a new version to change it")
+    check = _check(markdown, f"{template.name} as edited")
+    _version_free(check.template.latest.version, f"{template.name} as edited", keep=template)
+    fresh = _record(check.template, to_markdown(check.template), status="draft", by=template.created_by,
+                    targets=template.targets)
+    for name in ("version", "title", "released_on", "change_notice", "pages_affected", "remarks", "markdown"):
+        setattr(template, name, getattr(fresh, name))
+    db.session.commit()
+    return TemplateResult(template, check.notes)
+
+
+def publish(template: SlaTemplate, by: str) -> SlaTemplate:
+    """Draft -> published: agreements issued from now on are issued under it."""
+    if template.status != "draft":
+        raise ActionRefused(f"{template.name} is already published")
+    _check(template.markdown, template.name)  # stored drafts were checked; this is belt and braces
+    template.status = "published"
+    template.published_at = utcnow()
+    db.session.flush()
+    audit.record("publish", "SlaTemplate", template.id, f"{template.name} published by {by}")
+    db.session.commit()
+    return template
+
+
+def discard(template: SlaTemplate) -> None:
+    """Delete a draft nobody has used."""
+    if template.status != "draft":
+        raise ActionRefused(f"{template.name} is published: a published version is kept for the agreements "
+                            "issued under it")
+    db.session.delete(template)
+    db.session.commit()
+
+
+def _next_version(version: str, taken: set[str]) -> str:
+    match = re.fullmatch(r"(.*?)(\d+)", version)
+    candidate = version
+    while candidate in taken:
+        if match:
+            candidate = f"{match.group(1)}{int(match.group(2)) + 1}"
+            match = re.fullmatch(r"(.*?)(\d+)", candidate)
+        else:
+            candidate = f"{version}.1"
+            match = re.fullmatch(r"(.*?)(\d+)", candidate)
+    return candidate
+
+
+def new_version(by: str, today: date | None = None) -> SlaTemplate:
+    """A draft copy of the current version, with a new document-control row to fill in."""
+    base = current_template()
+    taken = set(db.session.scalars(select(SlaTemplate.version)))
+    version = _next_version(base.version, taken)
+    when = today or date.today()
+    template = parsed(base)
+    template = replace(template, control=template.control + (
+        ControlRow(version, day_words(when), when, "Changes for review", "", ""),))
+    record = _record(template, to_markdown(template), status="draft", by=by, targets=base.targets)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def usage() -> dict[int, int]:
+    """How many agreements each version is recorded on."""
+    return dict(db.session.execute(select(Agreement.template_id, func.count()).where(
+        Agreement.template_id.is_not(None)).group_by(Agreement.template_id)).all())
+
+
+# -- one agreement's document -------------------------------------------------------------
+
+def template_for(agreement: Agreement) -> tuple[SlaTemplate, tuple[str, ...]]:
+    """The version an agreement renders with, and a note when it is not its own."""
+    if agreement.status != "draft" and agreement.template is not None:
+        return agreement.template, ()
+    template = current_template()
+    if agreement.status == "draft":
+        return template, ()
+    return template, (f"No SLA template version was recorded when this agreement was issued: the document uses "
+                      f"the current version, {template.version}.",)
+
+
+def _status_text(agreement: Agreement) -> str:
+    notice = agreement.notice
+    if agreement.status == "notice_given" and notice is not None:
+        return f"Notice given: cancelled with effect from {day_words(notice.effective_date)}"
+    return {"cancelled": "Cancelled", "ended": "Ended", "draft": "Draft: not yet issued"}.get(agreement.status, "")
+
+
+def facts_for(agreement: Agreement, notes: tuple[str, ...] = ()) -> AgreementFacts:
+    """Everything the document says about the agreement, read from the database."""
+    draft = agreement.status == "draft"
+    live: dict = {}
+    problems: tuple[str, ...] = ()
+    total = agreement.annual_total
+    if draft:
+        check = price_agreement(agreement)
+        if check is None:
+            problems = (f"The {SlaYear(agreement.sla_year).label} price list is not published: the charges are "
+                        "to be confirmed.",)
+            total = None
+        else:
+            live = {line.service_code: line for line in check.lines}
+            problems = tuple(f"{p.service_code}: {p.reason}; its charge is to be confirmed." for p in check.problems)
+            total = check.total if check.complete else None
+
+    def line(row: AgreementLine) -> ServiceLine:
+        priced = live.get(row.service_code)
+        service = row.service
+        return ServiceLine(
+            code=row.service_code, title=row.title, quantity=row.quantity, unit=service.unit if service else "",
+            start_date=row.start_date, end_date=row.end_date,
+            annual_price=priced.annual if priced else row.annual_price,
+            explanation=priced.explanation if priced else row.explanation,
+            vat_code=priced.vat_code if priced else row.vat_code,
+            description=service.description if service else "")
+
+    schools = agreement.schools
+    contacts = tuple(Contact(c.name, c.role, c.email, c.phone, school.name)
+                     for school in schools for c in school.stakeholders)
+    return AgreementFacts(
+        party_name=agreement.party_name, schools=tuple((s.name, s.urn) for s in schools),
+        customer_type=agreement.customer_type, sla_year_label=SlaYear(agreement.sla_year).label,
+        term_start=agreement.term_start, term_end=agreement.term_end, group=agreement.group is not None,
+        subscribed=tuple(line(l) for l in agreement.lines_in("subscribed")),
+        additional=tuple(line(l) for l in agreement.lines_in("additional")),
+        excluded=tuple(line(l) for l in agreement.lines_in("excluded")),
+        annual_total=total, draft=draft, pricing_problems=problems, odm_name=agreement.odm_name or "",
+        odm_email=agreement.odm_email or "", po_number=agreement.po_number or "", stakeholders=contacts,
+        issued_on=agreement.issued_at.astimezone(LONDON).date() if agreement.issued_at else None,
+        status_text=_status_text(agreement), notes=notes)
+
+
+def document_for(agreement: Agreement) -> FilledDocument:
+    """The agreement's SLA document, filled in with the version it was issued under."""
+    template, notes = template_for(agreement)
+    return fill(parsed(template), facts_for(agreement, notes), document_council())
+
+
+def file_name(agreement: Agreement) -> str:
+    """``sla-2025-26-103700-allesley-primary-school.pdf``: the same in downloads and ZIPs."""
+    return pdf_name(SlaYear(agreement.sla_year).label, agreement.party_name,
+                    urn=agreement.school.urn if agreement.school else None, group_id=agreement.group_id)
+
+
+def agreement_pdf(agreement: Agreement) -> bytes:
+    return render_pdf(document_for(agreement))
+
+
+def agreement_html(agreement: Agreement) -> str:
+    return render_html(document_for(agreement))
+
+
+def preview(template: SlaTemplate) -> FilledDocument:
+    """The template filled in for a made-up school, to check it before publishing."""
+    year = SlaYear.containing(date.today())
+    services = db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)).all()
+
+    def lines(list_name: str) -> tuple[ServiceLine, ...]:
+        return tuple(ServiceLine(s.code, s.title, unit=s.unit, description=s.description)
+                     for s in services if s.default_list == list_name)
+
+    facts = AgreementFacts(
+        party_name="Example Primary School", schools=(("Example Primary School", 100000),),
+        customer_type="maintained", sla_year_label=year.label, term_start=year.start, term_end=year.end,
+        subscribed=lines("subscribed"), additional=lines("additional"), excluded=lines("excluded"), draft=True,
+        odm_name="Alex Example", odm_email="odm@example.org", status_text="Preview with a made-up school",
+        stakeholders=(Contact("Sam Example", "Headteacher", "head@example.org", "01234 567890"),))
+    return fill(parsed(template), facts, document_council())
+
+
+# -- finding agreements --------------------------------------------------------------------
+
+def agreement_for_school(urn: int, year: int) -> Agreement:
+    """The school's agreement for the year (its own, else its group's); the live one first."""
+    school = db.session.scalar(select(School).where(School.urn == urn))
+    if school is None:
+        raise ActionRefused(f"no school with URN {urn}")
+    group_ids = [g.id for g in school.groups]
+    party = or_(Agreement.school_id == school.id, Agreement.group_id.in_(group_ids) if group_ids else false())
+    found = db.session.scalars(select(Agreement).where(Agreement.sla_year == year, party)
+                               .order_by((Agreement.status == "cancelled").asc(), Agreement.id.desc())).first()
+    if found is None:
+        raise ActionRefused(f"{school.name} (URN {urn}) has no {SlaYear(year).label} agreement")
+    return found
+
+
+def issued_count(year: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Agreement).where(
+        Agreement.sla_year == year, Agreement.issued_at.is_not(None))) or 0
+
+
+def year_documents(year: int) -> Iterator[tuple[str, FilledDocument]]:
+    """(file name, document) for every issued agreement of the year, in a fixed order.
+
+    Loaded in batches with everything a document needs, so there is no query per
+    agreement; drafts are the council's working copies and are left out.
+    """
+    ids = list(db.session.scalars(select(Agreement.id).where(Agreement.sla_year == year,
+                                                             Agreement.issued_at.is_not(None))
+                                  .order_by(Agreement.id)))
+    the_council = document_council()
+    for start in range(0, len(ids), BATCH):
+        batch = db.session.scalars(select(Agreement).where(Agreement.id.in_(ids[start:start + BATCH]))
+                                   .order_by(Agreement.id).options(
+            selectinload(Agreement.lines).selectinload(AgreementLine.service),
+            selectinload(Agreement.school).selectinload(School.stakeholders),
+            selectinload(Agreement.school).selectinload(School.groups),
+            selectinload(Agreement.group).selectinload(SchoolGroup.schools).selectinload(School.stakeholders),
+            selectinload(Agreement.template), selectinload(Agreement.notices))).all()
+        for agreement in batch:
+            template, notes = template_for(agreement)
+            yield file_name(agreement), fill(parsed(template), facts_for(agreement, notes), the_council)
+        # Nothing else holds the batch: the session's weak identity map lets it go, so memory
+        # stays flat over tens of thousands of agreements.

@@ -1,0 +1,1 @@
+"""Invoicing: runs, balances and payments, documents and exports, the number series."""

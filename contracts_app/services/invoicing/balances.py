@@ -1,0 +1,278 @@
+"""Invoices after they are issued: balances, payments, credit notes, lists and aged debt."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, event, func, or_, select
+from sqlalchemy.orm import Session
+
+from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
+from invoices.due import age_bucket, is_overdue, outstanding, payment_status
+from invoices.vat import vat_summary
+from pricing.vat import VAT_RATES
+
+from contracts_app.extensions import db
+from contracts_app.models import Invoice, InvoiceLine, Payment
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit
+from pricing.errors import ActionRefused
+from contracts_app.services.invoicing.numbering import ensure_series, take_numbers
+
+ZERO = Decimal("0.00")
+STATUSES = ("unpaid", "part_paid", "paid", "credited", "overdue")
+
+
+# -- immutability --------------------------------------------------------------------------
+
+def _refuse_changes_to_issued(session: Session, flush_context, instances) -> None:
+    """An issued invoice or credit note never changes: corrections are credit notes."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, (Invoice, InvoiceLine)) and session.is_modified(obj, include_collections=False) \
+                or isinstance(obj, (Invoice, InvoiceLine)) and obj in session.deleted:
+            raise ActionRefused("an issued invoice never changes; issue a credit note to correct it")
+
+
+def install(session_factory) -> None:
+    if not event.contains(session_factory, "before_flush", _refuse_changes_to_issued):
+        event.listen(session_factory, "before_flush", _refuse_changes_to_issued)
+
+
+# -- balances -------------------------------------------------------------------------------
+
+def _paid_subquery():
+    return (select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("paid"))
+            .group_by(Payment.invoice_id).subquery())
+
+
+def _credited_subquery():
+    credit = Invoice.__table__.alias("credit")
+    return (select(credit.c.credited_invoice_id.label("invoice_id"), (-func.sum(credit.c.gross)).label("credited"))
+            .where(credit.c.kind == "credit_note").group_by(credit.c.credited_invoice_id).subquery())
+
+
+@dataclass(frozen=True)
+class Balance:
+    gross: Decimal
+    paid: Decimal
+    credited: Decimal
+    due: date
+    today: date
+    kind: str
+
+    @property
+    def outstanding(self) -> Decimal:
+        return ZERO if self.kind == "credit_note" else outstanding(self.gross, self.paid, self.credited)
+
+    @property
+    def status(self) -> str:
+        if self.kind == "credit_note":
+            return "credit_note"
+        return payment_status(self.gross, self.paid, self.credited)
+
+    @property
+    def overdue(self) -> bool:
+        return self.kind == "invoice" and is_overdue(self.due, self.today, self.outstanding)
+
+    @property
+    def age(self) -> str:
+        return age_bucket(self.due, self.today)
+
+
+def balance(invoice: Invoice, today: date | None = None) -> Balance:
+    paid = sum((p.amount for p in invoice.payments), ZERO)
+    credited = -sum((c.gross for c in invoice.credit_notes), ZERO)
+    return Balance(invoice.gross, paid, credited, invoice.due_date, today or date.today(), invoice.kind)
+
+
+# -- lists ----------------------------------------------------------------------------------
+
+@dataclass
+class InvoiceFilter:
+    year: int | None = None
+    term: str = ""
+    status: str = ""
+    customer_type: str = ""
+    q: str = ""
+    kind: str = ""
+    school_ids: set[int] | None = None  # a school user's own schools
+
+
+def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
+    """Apply the list filters. The payment and credit totals are joined only when the
+    status filter needs them: on 50,000 invoices the aggregates cost more than the page."""
+    if f.year:
+        query = query.where(Invoice.sla_year == f.year)
+    if f.term:
+        query = query.where(Invoice.term == f.term)
+    if f.kind:
+        query = query.where(Invoice.kind == f.kind)
+    if f.customer_type:
+        query = query.where(Invoice.customer_type == f.customer_type)
+    if f.school_ids is not None:
+        query = query.where(Invoice.school_id.in_(f.school_ids or {-1}))
+    q = f.q.strip()
+    if q:
+        conditions = [func.lower(Invoice.customer_name).contains(q.lower()), Invoice.number == q.upper()]
+        if q.isdigit():
+            conditions.append(Invoice.school_urn == int(q))
+        query = query.where(or_(*conditions))
+    if f.status not in STATUSES:
+        return query
+    paid, credited = _paid_subquery(), _credited_subquery()
+    query = query.outerjoin(paid, paid.c.invoice_id == Invoice.id).outerjoin(credited, credited.c.invoice_id == Invoice.id)
+    left = Invoice.gross - func.coalesce(paid.c.paid, 0) - func.coalesce(credited.c.credited, 0)
+    paid_any = func.coalesce(paid.c.paid, 0)
+    query = query.where(Invoice.kind == "invoice")
+    if f.status == "paid":
+        return query.where(left <= 0, paid_any > 0)
+    if f.status == "credited":
+        return query.where(left <= 0, paid_any == 0)
+    if f.status == "unpaid":
+        return query.where(left > 0, paid_any == 0)
+    if f.status == "part_paid":
+        return query.where(left > 0, paid_any > 0)
+    return query.where(left > 0, Invoice.due_date < today)  # overdue
+
+
+def list_invoices(f: InvoiceFilter, page: int, per_page: int, today: date | None = None):
+    from contracts_app.services.queries import paginate
+
+    today = today or date.today()
+    query = filtered(select(Invoice), f, today).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
+    result = paginate(query, page, per_page)
+    balances = balances_for([i.id for i in result.items], today)
+    return result, balances
+
+
+def balances_for(ids: list[int], today: date) -> dict[int, Balance]:
+    if not ids:
+        return {}
+    paid, credited = _paid_subquery(), _credited_subquery()
+    rows = db.session.execute(
+        select(Invoice.id, Invoice.gross, Invoice.due_date, Invoice.kind, paid.c.paid, credited.c.credited)
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id).outerjoin(credited, credited.c.invoice_id == Invoice.id)
+        .where(Invoice.id.in_(ids)))
+    return {r.id: Balance(r.gross, _money(r.paid), _money(r.credited), r.due_date, today, r.kind) for r in rows}
+
+
+def _money(value) -> Decimal:
+    """Aggregates keep the money column's type, so they arrive in pounds; None is nothing."""
+    return ZERO if value is None else Decimal(value)
+
+
+def totals(f: InvoiceFilter, today: date | None = None) -> tuple[int, Decimal]:
+    query = filtered(select(func.count(), func.coalesce(func.sum(Invoice.gross), 0)).select_from(Invoice), f,
+                     today or date.today())
+    count, gross = db.session.execute(query).one()
+    return count, _money(gross)
+
+
+# -- payments -------------------------------------------------------------------------------
+
+def record_payment(invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: str) -> Payment:
+    """Record money received against an invoice; never more than is owed."""
+    if invoice.kind != "invoice":
+        raise ActionRefused(f"{invoice.number} is a credit note; payments are recorded against invoices")
+    if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ActionRefused(f"the payment must be a positive amount in pounds and pence, not {amount}")
+    state = balance(invoice)
+    if state.status == "credited" or (state.credited >= invoice.gross and invoice.gross > 0):
+        raise ActionRefused(f"{invoice.number} has been cancelled by credit note; it takes no payments")
+    if amount > state.outstanding:
+        raise ActionRefused(f"£{amount:,.2f} is more than the £{state.outstanding:,.2f} still owed on "
+                            f"{invoice.number}")
+    payment = Payment(invoice=invoice, amount=amount, paid_on=paid_on, reference=reference.strip(),
+                      recorded_by=by)
+    db.session.add(payment)
+    db.session.commit()
+    return payment
+
+
+# -- credit notes ---------------------------------------------------------------------------
+
+def credited_by_line(invoice: Invoice) -> dict[int, Decimal]:
+    """What each of the invoice's lines has had credited so far (positive amounts)."""
+    rows = db.session.execute(
+        select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.net))
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(Invoice.credited_invoice_id == invoice.id, InvoiceLine.credited_line_id.is_not(None))
+        .group_by(InvoiceLine.credited_line_id))
+    return {line_id: -_money(total) for line_id, total in rows}
+
+
+def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
+                      amounts: dict[int, Decimal] | None = None) -> Invoice:
+    """A credit note against an invoice: the whole of what is left, or chosen lines' amounts.
+
+    It never exceeds what is left to credit on any line (invoices.credit).
+    """
+    if invoice.kind != "invoice":
+        raise ActionRefused(f"{invoice.number} is a credit note; credit the invoice itself")
+    if not reason.strip():
+        raise ActionRefused("give the reason for the credit note")
+    lines = {line.id: line.net for line in invoice.lines}
+    already = credited_by_line(invoice)
+    try:
+        if amounts is None:
+            requests = full_credit(lines, already)
+            if not requests:
+                raise ActionRefused(f"{invoice.number} has been credited in full already")
+        else:
+            requests = [CreditRequest(line_id, amount) for line_id, amount in amounts.items() if amount]
+        check_credit(lines, already, requests)
+    except CreditRefused as exc:
+        position = {l.id: l.position for l in invoice.lines}.get(exc.line_id, exc.line_id)
+        raise ActionRefused(f"line {position}: {exc.reason}" if exc.line_id is not None else exc.reason) from None
+    by_id = {line.id: line for line in invoice.lines}
+    ensure_series("credit_note", invoice.sla_year)
+    number = take_numbers("credit_note", invoice.sla_year, 1)[0]
+    note_lines = []
+    for position, request in enumerate(requests, start=1):
+        original = by_id[request.line_id]
+        note_lines.append(InvoiceLine(
+            position=position, service_code=original.service_code, description=original.description,
+            explanation=f"Credit against {invoice.number} line {original.position}: {reason.strip()}",
+            quantity=Decimal(1), unit_price=-request.amount, net=-request.amount, vat_code=original.vat_code,
+            vat_rate=original.vat_rate, credited_line_id=original.id))
+    breakdown = vat_summary(((l.vat_code, l.net) for l in note_lines),
+                            {**VAT_RATES, **{l.vat_code: l.vat_rate for l in note_lines}})
+    net = sum((l.net for l in note_lines), ZERO)
+    vat = sum((b.vat for b in breakdown), ZERO)
+    note = Invoice(number=number, kind="credit_note", sla_year=invoice.sla_year, term=invoice.term,
+                   period_start=invoice.period_start, period_end=invoice.period_end, school_id=invoice.school_id,
+                   agreement_id=invoice.agreement_id, credited_invoice=invoice, customer_name=invoice.customer_name,
+                   school_urn=invoice.school_urn, customer_type=invoice.customer_type, po_number=invoice.po_number,
+                   description=f"Credit note against {invoice.number}: {reason.strip()}", issue_date=issue_date,
+                   due_date=issue_date, net=net, vat=vat, gross=net + vat, issued_at=utcnow(), issued_by=by,
+                   lines=note_lines)
+    db.session.add(note)
+    db.session.flush()
+    audit.record("issue", "Invoice", note.id, f"{number} credits £{-note.gross:,.2f} of {invoice.number}: "
+                                              f"{reason.strip()}")
+    db.session.commit()
+    return note
+
+
+# -- aged debt ------------------------------------------------------------------------------
+
+def aged_debt(today: date | None = None, year: int | None = None) -> list[dict]:
+    """Outstanding invoices by customer, in age buckets past their due dates."""
+    today = today or date.today()
+    f = InvoiceFilter(year=year, kind="invoice")
+    query = filtered(select(Invoice.id), f, today)
+    ids = list(db.session.scalars(query))
+    rows: dict[tuple[int, str], dict] = {}
+    invoices = {i.id: i for i in db.session.scalars(select(Invoice).where(Invoice.id.in_(ids)))} if ids else {}
+    for invoice_id, state in balances_for(ids, today).items():
+        if state.outstanding <= 0:
+            continue
+        invoice = invoices[invoice_id]
+        key = (invoice.school_urn, invoice.customer_name)
+        row = rows.setdefault(key, {"urn": invoice.school_urn, "name": invoice.customer_name,
+                                    "customer_type": invoice.customer_type, "total": ZERO,
+                                    **{bucket: ZERO for bucket in ("current", "1-30", "31-60", "61-90", "90+")}})
+        row[state.age] += state.outstanding
+        row["total"] += state.outstanding
+    return sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))

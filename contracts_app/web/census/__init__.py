@@ -1,0 +1,1 @@
+"""Census figures: imports, the missing-figure report and overrides."""

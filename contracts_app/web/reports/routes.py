@@ -1,0 +1,224 @@
+"""SLA performance reports from the service desk's ticket log (§5-7, §11.1).
+
+Staff see every school's report and the whole service's; a school user sees its own
+school's (another school's is "not found"), with a PDF to download. The chart is an SVG
+of its own, shown through an <img>, because the pages' CSP forbids inline styles.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import select
+
+from pricing.sla_year import SlaYear
+
+from contracts_app.access import roles_required, school_or_404
+from contracts_app.extensions import db
+from contracts_app.models import School
+from contracts_app.services.queries import Page
+from contracts_app.services import servicedesk as service
+from pricing.errors import ActionRefused, ImportRefused
+from servicedesk.chart import kpi_chart_svg
+from servicedesk.export import export_csv
+from pricing.sla_year import LONDON
+from servicedesk.formatting import desk_time, kpi_verdict, percent, status_text
+from contracts_app.web.reports.forms import PeriodForm, TicketImportForm
+from contracts_app.services.council import report_issuer
+from servicedesk.report_pdf import render_report_pdf
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+STAFF = ("sla", "finance")
+# The most breached tickets listed on the whole-service page; the CSV has them all.
+BREACHES_LISTED = 100
+# The chart's own policy: pygal's SVG styles itself inline and its script must never run.
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+bp.add_app_template_filter(desk_time, "desk_time")
+bp.add_app_template_filter(percent, "kpi_percent")
+bp.add_app_template_filter(kpi_verdict, "kpi_verdict")
+bp.add_app_template_filter(status_text, "clock_status")
+
+
+def _today() -> date:
+    """Today on the desk's clock, which is what 'today' means in a report."""
+    return datetime.now(LONDON).date()
+
+
+def _school(urn: int) -> School:
+    """The school named in the URL; another school's is 404 to a school user."""
+    return school_or_404(db.session.scalar(select(School).where(School.urn == urn)))
+
+
+def _period() -> tuple[PeriodForm, service.Period | None]:
+    """The period asked for (default: the SLA year so far), or None with the form's errors."""
+    form = PeriodForm(formdata=request.args)
+    if not form.validate():
+        return form, None
+    end = form.end.data or _today()
+    start = form.start.data or SlaYear.containing(end).start
+    try:
+        period = service.Period(start, end)
+    except ActionRefused as exc:  # only a start after today, with no end given, gets here
+        form.start.errors = [*form.start.errors, f"{exc.message[0].upper()}{exc.message[1:]}."]
+        return form, None
+    form.start.data, form.end.data = period.start, period.end  # so the inputs show the defaults used
+    return form, period
+
+
+def _period_or_400() -> service.Period:
+    """For the chart, PDF and CSV: a bad period is a 400 naming the field, not a page."""
+    form, period = _period()
+    if period is None:
+        abort(400, description="The report period is not valid. " + " ".join(form.messages))
+    return period
+
+
+def _period_args(period: service.Period) -> dict[str, str]:
+    """The period as query arguments, so the chart, PDF and CSV links match the page."""
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def _quick_periods(today: date) -> list[tuple[str, dict[str, str]]]:
+    """Links for the periods people usually ask for."""
+    this_month = today.replace(day=1)
+    last_month_end = this_month - timedelta(days=1)
+    year = SlaYear.containing(today)
+    previous = SlaYear(year.start_year - 1)
+    periods = [("This month", service.Period(this_month, today)),
+               ("Last month", service.Period(last_month_end.replace(day=1), last_month_end)),
+               (f"SLA year {year.label} so far", service.Period(year.start, today)),
+               (f"SLA year {previous.label}", service.Period(previous.start, previous.end))]
+    return [(label, _period_args(p)) for label, p in periods]
+
+
+def _svg(data: bytes) -> Response:
+    """An SVG response allowed its own inline styles (and nothing else)."""
+    response = Response(data, mimetype="image/svg+xml")
+    # Set here, so the app's after_request (setdefault) keeps it instead of the page policy.
+    response.headers["Content-Security-Policy"] = CHART_CSP
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    """A file the browser saves rather than shows."""
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    """The whole service: KPI table, chart, each school's figures (worst first), breaches."""
+    form, period = _period()
+    report = page = None
+    if period is not None:
+        report = service.service_report(period)
+        per_page = current_app.config["PAGE_SIZE"]
+        number = max(1, request.args.get("page", 1, type=int))
+        total = len(report.schools)
+        number = min(number, max(1, -(-total // per_page)))
+        page = Page(list(report.schools[(number - 1) * per_page:number * per_page]), total, number, per_page)
+    return render_template("reports/index.html", form=form, period=period, report=report, schools=page,
+                           breaches_listed=BREACHES_LISTED, quick=_quick_periods(_today()),
+                           args=_period_args(period) if period else {}), (200 if period else 400)
+
+
+@bp.route("/chart.svg")
+@roles_required(*STAFF)
+def service_chart():
+    """The whole service's monthly KPI chart (SVG, for the page's <img>)."""
+    period = _period_or_400()
+    report = service.service_report(period)
+    return _svg(kpi_chart_svg(report.months, report.kpi_percent,
+                              "All schools: incidents and service requests within SLA"))
+
+
+@bp.route("/tickets.csv")
+@roles_required(*STAFF)
+def service_csv():
+    """Every ticket of every school logged in the period, with its clock."""
+    period = _period_or_400()
+    report = service.service_report(period)
+    return _download(export_csv(report.tickets), "text/csv", f"sla-tickets-all-schools-{period.slug}.csv")
+
+
+@bp.route("/schools/<int:urn>")
+@roles_required(*STAFF, "school")
+def school(urn: int):
+    """One school's report: the KPI table, chart, breached and open tickets, every ticket."""
+    school = _school(urn)
+    form, period = _period()
+    report = service.school_report(school, period) if period else None
+    return (render_template("reports/school.html", school=school, form=form, period=period, report=report,
+                           quick=_quick_periods(_today()), args=_period_args(period) if period else {}),
+                           (200 if period else 400))
+
+
+@bp.route("/schools/<int:urn>/chart.svg")
+@roles_required(*STAFF, "school")
+def school_chart(urn: int):
+    """One school's monthly KPI chart (SVG, for the page's <img>)."""
+    school = _school(urn)
+    report = service.school_report(school, _period_or_400())
+    return _svg(kpi_chart_svg(report.months, report.kpi_percent,
+                              f"{school.name}: incidents and service requests within SLA"))
+
+
+@bp.route("/schools/<int:urn>/report.pdf")
+@roles_required(*STAFF, "school")
+def school_pdf(urn: int):
+    """One school's report as a PDF to download (§11.1 "SLA reports are available on request")."""
+    school = _school(urn)
+    period = _period_or_400()
+    report = service.school_report(school, period)
+    return _download(render_report_pdf(report, report_issuer()), "application/pdf",
+                     f"sla-report-{school.urn}-{period.slug}.pdf")
+
+
+@bp.route("/schools/<int:urn>/tickets.csv")
+@roles_required(*STAFF, "school")
+def school_csv(urn: int):
+    """One school's tickets logged in the period, with their clocks."""
+    school = _school(urn)
+    period = _period_or_400()
+    report = service.school_report(school, period)
+    return _download(export_csv(report.tickets), "text/csv", f"sla-tickets-{school.urn}-{period.slug}.csv")
+
+
+@bp.route("/mine")
+@roles_required("school")
+def portal():
+    """A school user's own report; a user of a group chooses one of its schools."""
+    if current_user.role != "school":
+        return redirect(url_for(".index"))  # an admin has no school of its own
+    schools = db.session.scalars(select(School).where(School.id.in_(current_user.school_ids()))
+                                 .order_by(School.name)).all()
+    if len(schools) == 1:
+        return redirect(url_for(".school", urn=schools[0].urn, **request.args))
+    return render_template("reports/portal.html", schools=schools)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required("sla")
+def import_tickets():
+    """Upload the call logging system's ticket log (the same import as `tickets import`)."""
+    form = TicketImportForm()
+    problems = result = None
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = service.import_tickets(upload.read(), upload.filename or "upload")
+            flash(f"Tickets imported: {result.summary()}.", "success")
+            return redirect(url_for(".import_tickets"))
+        except ImportRefused as exc:
+            db.session.rollback()
+            problems, status = exc, 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("reports/import.html", form=form, problems=problems, count=service.ticket_count(),
+                           columns=service.COLUMNS + service.OPTIONAL_COLUMNS), status

@@ -1,0 +1,102 @@
+"""Every agreement of a year into one ZIP, rendered on all cores.
+
+The parent process prepares each ``FilledDocument`` (plain data) and the workers only
+render: ``render_pdf`` needs no database, no app and no request. Results are written
+in the order the documents were given, under names fixed by the caller, so the same
+agreements always give the same archive listing.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import unicodedata
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+
+from documents.model import FilledDocument
+from documents.pdf import render_pdf
+
+__all__ = ["slug", "pdf_name", "render_all", "write_zip", "default_workers"]
+
+
+def slug(text: str) -> str:
+    """``St Mary's Catholic Primary`` -> ``st-marys-catholic-primary`` (ASCII, for file names)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"['’`]", "", plain.lower())
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "agreement"
+
+
+def pdf_name(sla_year_label: str, party_name: str, urn: int | None = None, group_id: int | None = None) -> str:
+    """The agreement's file name: ``sla-2025-26-103700-allesley-primary-school.pdf``;
+    a group's agreement is named by the group (``sla-2025-26-group-3-three-spires.pdf``)."""
+    key = str(urn) if urn is not None else f"group-{group_id}"
+    return f"sla-{sla_year_label}-{key}-{slug(party_name)}.pdf"
+
+
+def default_workers() -> int:
+    """One worker per core: rendering is CPU-bound."""
+    return max(1, os.cpu_count() or 1)
+
+
+def render_all(documents: Iterable[tuple[str, FilledDocument]], workers: int,
+               executor: Executor | None = None) -> Iterator[tuple[str, bytes]]:
+    """Render (name, document) pairs in worker processes; yield (name, pdf) in the given order.
+
+    At most a few documents per worker are in flight, so memory stays flat however
+    many agreements there are.
+    """
+    if workers <= 1 and executor is None:
+        for name, document in documents:
+            yield name, render_pdf(document)
+        return
+    # "spawn": the parent holds database connections and threads that a fork would copy.
+    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[tuple[str, Future]] = deque()
+    try:
+        for name, document in documents:
+            pending.append((name, pool.submit(render_pdf, document)))
+            if len(pending) >= workers * 4:
+                done_name, future = pending.popleft()
+                yield done_name, future.result()
+        while pending:
+            done_name, future = pending.popleft()
+            yield done_name, future.result()
+    finally:
+        for _, future in pending:
+            future.cancel()
+        if executor is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def write_zip(documents: Iterable[tuple[str, FilledDocument]], path: Path, workers: int,
+              progress: Callable[[int], object] | None = None) -> int:
+    """Write every document's PDF into the ZIP at ``path``; returns how many.
+
+    The archive is written beside ``path`` and moved into place only when complete,
+    so a failure never leaves half a ZIP under the wanted name.
+    """
+    partial = path.with_name(path.name + ".partial")
+    count = 0
+    seen: set[str] = set()
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, pdf in render_all(documents, workers):
+                if name in seen:
+                    raise ValueError(f"two documents are both named {name}")
+                seen.add(name)
+                # A fixed timestamp: the same agreements give the same archive.
+                info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, pdf)
+                count += 1
+                if progress is not None:
+                    progress(1)
+        partial.replace(path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return count

@@ -1,0 +1,53 @@
+"""The ticket CSV export: one row per ticket with its target and clock. No Flask here.
+
+Times are ISO 8601 on the desk's clock (Europe/London, with the offset); durations are
+service desk hours with two decimals, so a spreadsheet can add them up.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from contracts_app.services.servicedesk import MeasuredTicket
+from pricing.sla_year import LONDON
+from servicedesk.formatting import hours
+
+EXPORT_COLUMNS = (
+    "reference", "school_urn", "school_name", "type", "priority", "summary", "logged_at", "resolved_at",
+    "clock_started_at", "target", "target_table", "target_hours", "elapsed_hours", "third_party_hours",
+    "deadline", "outcome", "time_left_hours",
+)
+# A cell starting with one of these is a formula to a spreadsheet; the call log's free text must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _moment(value) -> str:
+    return "" if value is None else value.astimezone(LONDON).isoformat(timespec="minutes")
+
+
+def export_row(t: MeasuredTicket) -> dict[str, str]:
+    """One ticket as export cells."""
+    c = t.clock
+    return {
+        "reference": _text(t.reference), "school_urn": str(t.school_urn), "school_name": _text(t.school_name),
+        "type": t.type, "priority": "" if t.priority is None else str(t.priority), "summary": _text(t.summary),
+        "logged_at": _moment(c.logged_at), "resolved_at": _moment(c.resolved_at),
+        "clock_started_at": _moment(c.started_at), "target": c.target.label, "target_table": t.targets,
+        "target_hours": hours(c.allowance), "elapsed_hours": hours(c.elapsed),
+        "third_party_hours": hours(c.suspended), "deadline": _moment(c.deadline), "outcome": t.outcome,
+        "time_left_hours": hours(c.remaining),
+    }
+
+
+def export_csv(tickets: Iterable[MeasuredTicket]) -> bytes:
+    """UTF-8 CSV of the tickets, in the columns of EXPORT_COLUMNS."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(export_row(t) for t in tickets)
+    return out.getvalue().encode("utf-8")
