@@ -45,14 +45,17 @@ class AdhocRuleBroken(ValueError):
 
 
 def kind_name(kind: str) -> str:
+    """A kind of request in words, e.g. "Project service request"."""
     return KIND_NAMES.get(kind, kind)
 
 
 def status_name(status: str) -> str:
+    """A request's status in words, e.g. "Estimate sent"."""
     return STATUS_NAMES.get(status, status)
 
 
 def check_kind(kind: str) -> None:
+    """Refuse a kind of work the SLA does not charge ad hoc (§2.6, §7.3, §9.5)."""
     if kind not in KIND_NAMES:
         raise AdhocRuleBroken(f"kind {kind!r} is not one of {', '.join(KIND_NAMES)}")
 

@@ -1,7 +1,6 @@
 """Pure-Python invoicing rules: schedules, pro rata, rounding, VAT, numbering,
 credit notes, ad hoc charges and due dates. No Flask or SQLAlchemy here."""
 
-from invoices.adhoc import TimeEntryRefused, adhoc_charge, charged_hours
 from invoices.allocation import AllocationError, allocate_line, exact_share, line_total, prorated_amount
 from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
 from invoices.due import (
@@ -45,14 +44,11 @@ __all__ = [
     "InvoiceTotals",
     "NumberError",
     "ScheduleError",
-    "TimeEntryRefused",
     "VatBreakdown",
     "VatError",
-    "adhoc_charge",
     "age_bucket",
     "allocate_line",
     "billing_periods",
-    "charged_hours",
     "check_credit",
     "due_date",
     "exact_share",

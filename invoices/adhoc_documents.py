@@ -1,13 +1,13 @@
-"""Ad hoc work on paper: the charge breakdown, the estimate (§7.3) and the rework report (§9.5).
+"""Ad hoc work on paper: the estimate (§7.3) and the rework report (§9.5).
 
-Plain data in, PDF bytes out (reportlab), like invoices.pdf. The breakdown of charges
-is computed here once and used both by the invoice run (its ADHOC lines) and by the
-§9.5 report, so what the report explains is exactly what the invoice charges.
+Plain data in, PDF bytes out (reportlab), like invoices.pdf. The figures come from
+adhoc.charging, the one §2.6 rule the invoice run also charges by, so what the
+report explains is exactly what the invoice charges.
 """
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,100 +21,14 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from invoices.adhoc import charged_hours
+from adhoc.charging import ChargePart, WorkEntry, customer_types_name, estimated_charge
 from invoices.document import Issuer
-from invoices.pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
 from invoices.money import ZERO, format_gbp, round_half_up
-from pricing.sla_year import SlaYear
+from invoices.pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
 from invoices.vat import VatBreakdown
 
-__all__ = ["WorkEntry", "ChargePart", "MissingRate", "charge_breakdown", "estimated_charge",
-           "EstimateDocument", "ReworkReport", "render_estimate_pdf", "render_rework_report_pdf", "report_summary"]
+__all__ = ["EstimateDocument", "ReworkReport", "render_estimate_pdf", "render_rework_report_pdf", "report_summary"]
 
-
-# -- the charge -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class WorkEntry:
-    """One time entry as the documents show it."""
-
-    work_date: date
-    minutes: int
-    who: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ChargePart:
-    """The part of one request's charge that falls in one SLA year, at that year's rate."""
-
-    sla_year: int
-    first: date
-    last: date
-    minutes: int
-    hours: int
-    rate: Decimal
-    net: Decimal
-
-    @property
-    def label(self) -> str:
-        return SlaYear(self.sla_year).label
-
-
-class MissingRate(ValueError):
-    """Work was done in an SLA year with no ad hoc rate given."""
-
-    def __init__(self, sla_year: int):
-        self.sla_year = sla_year
-        super().__init__(f"no ad hoc rate for {SlaYear(sla_year).label}")
-
-
-def charge_breakdown(entries: Iterable[WorkEntry], rates: Mapping[int, Decimal]) -> list[ChargePart]:
-    """How one request's time is charged, one part per SLA year the work was done in.
-
-    SLA §2.6: work is charged "per hour or part thereof" at the published ad hoc rate,
-    so the minutes booked to the request are summed and rounded up to whole hours once
-    (``charged_hours``: 70 -> 2, 30 + 45 -> 2). Each hour is charged at the rate of the
-    SLA year the work was done in: counting the minutes in date order, an hour belongs
-    to the year in which it was begun. So the parts' hours always add up to the
-    request's charged hours, and a year whose minutes only finish an hour begun in the
-    year before has 0 hours. ``rates`` maps an SLA year's start year to its hourly rate;
-    a year without one raises ``MissingRate``.
-    """
-    ordered = sorted(entries, key=lambda e: e.work_date)
-    charged_hours([e.minutes for e in ordered])  # refuses zero, negative and non-whole minutes
-    by_year: dict[int, list[WorkEntry]] = {}
-    for entry in ordered:
-        by_year.setdefault(SlaYear.containing(entry.work_date).start_year, []).append(entry)
-    parts = []
-    before = 0
-    for year in sorted(by_year):
-        if year not in rates:
-            raise MissingRate(year)
-        year_entries = by_year[year]
-        minutes = sum(e.minutes for e in year_entries)
-        hours = charged_hours([before + minutes]) - charged_hours([before] if before else [])
-        before += minutes
-        rate = rates[year]
-        parts.append(ChargePart(year, year_entries[0].work_date, year_entries[-1].work_date, minutes, hours, rate,
-                                round_half_up(Fraction(rate) * hours)))
-    return parts
-
-
-def estimated_charge(hours: Decimal, rate: Decimal) -> tuple[int, Decimal]:
-    """An estimate's charge: its hours rounded up to whole hours, times the rate (§2.6, §7.3).
-
-    Work is charged per hour or part thereof, so an estimate of 2.5 hours is charged,
-    if the work takes that long, as 3.
-    """
-    if not isinstance(hours, Decimal) or not hours.is_finite() or hours < 0:
-        raise ValueError(f"estimated hours must be a non-negative Decimal, not {hours!r}")
-    exact = Fraction(hours)
-    whole = -(-exact.numerator // exact.denominator)
-    return whole, round_half_up(Fraction(rate) * whole)
-
-
-# -- the documents ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class EstimateDocument:
@@ -140,18 +54,22 @@ class EstimateDocument:
 
     @property
     def charged_hours(self) -> int:
+        """The estimate's hours as charged: per hour or part thereof (§2.6)."""
         return estimated_charge(self.hours, self.rate)[0]
 
     @property
     def net(self) -> Decimal:
+        """The estimated charge before VAT."""
         return estimated_charge(self.hours, self.rate)[1]
 
     @property
     def vat(self) -> Decimal:
+        """VAT on the estimated charge, rounded half-up to the penny."""
         return round_half_up(Fraction(self.vat_rate) * Fraction(self.net))
 
     @property
     def gross(self) -> Decimal:
+        """The estimated total with VAT."""
         return self.net + self.vat
 
 
@@ -175,22 +93,27 @@ class ReworkReport:
 
     @property
     def minutes(self) -> int:
+        """All the time booked, in minutes."""
         return sum(e.minutes for e in self.entries)
 
     @property
     def hours(self) -> int:
+        """The whole hours charged, over every SLA year."""
         return sum(p.hours for p in self.parts)
 
     @property
     def net(self) -> Decimal:
+        """The charge before VAT."""
         return sum((p.net for p in self.parts), ZERO)
 
     @property
     def vat_total(self) -> Decimal:
+        """VAT over every code."""
         return sum((b.vat for b in self.vat), ZERO)
 
     @property
     def gross(self) -> Decimal:
+        """The total with VAT."""
         return self.net + self.vat_total
 
 
@@ -223,10 +146,6 @@ def _hours(value: int | Decimal) -> str:
 
 def _customer(customer_type: str) -> str:
     return "maintained school" if customer_type == "maintained" else "academy / free school"
-
-
-def _customers(customer_type: str) -> str:
-    return "maintained schools" if customer_type == "maintained" else "academies and free schools"
 
 
 def _head(issuer: Issuer, title: str, facts: Sequence[str]) -> Table:
@@ -343,7 +262,7 @@ def render_rework_report_pdf(report: ReworkReport, issuer: Issuer) -> bytes:
     story += [_grid(rows, (0.3, 0.16, 0.16, 0.2, 0.18), bold_last=True), Spacer(1, 3 * mm),
               _p("Charged per hour or part thereof at the published ad hoc rate (SLA §2.6): the time booked to the "
                  "request is rounded up to whole hours, each at the ad hoc rate for "
-                 f"{_customers(r.customer_type)} of the SLA year in which it was worked.", _SMALL)]
+                 f"{customer_types_name(r.customer_type)} of the SLA year in which it was worked.", _SMALL)]
     return _build(story, f"Rework report {r.reference}", issuer.council, f"Rework report {r.reference}")
 
 

@@ -7,15 +7,17 @@ import click
 from flask.cli import AppGroup
 
 from adhoc.lifecycle import STATUS_NAMES, kind_name, status_name
-from contracts_app.services import adhoc as service
-from pricing.errors import ActionRefused
 from contracts_app.cli.common import service_command
+from contracts_app.models import AdHocRequest
+from contracts_app.services.adhoc import documents, lifecycle, queries, time_log
+from pricing.errors import ActionRefused
 
 adhoc_group = AppGroup("adhoc", help="Ad hoc work charged by the hour.")
 
 
-def _request(reference: str):
-    found = service.find(reference)
+def _request(reference: str) -> AdHocRequest:
+    """The request with this reference, or a refusal naming it."""
+    found = lifecycle.find(reference)
     if found is None:
         raise ActionRefused(f"no ad hoc request with reference {reference.strip().upper()}")
     return found
@@ -24,12 +26,12 @@ def _request(reference: str):
 @adhoc_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @service_command
-def import_command(file: Path):
+def import_command(file: Path) -> None:
     """The service desk's time log: columns urn,reference,kind,date,minutes,description.
 
     All or nothing; rows imported before are skipped, so the same log twice adds nothing.
     """
-    report = service.import_time_log(file, file.name)
+    report = time_log.import_time_log(file, file.name)
     click.echo(f"{file.name}: {report.summary()}.")
     if report.references:
         click.echo(f"  requests: {', '.join(report.references)}")
@@ -38,10 +40,10 @@ def import_command(file: Path):
 @adhoc_group.command("list")
 @click.option("--status", type=click.Choice(list(STATUS_NAMES)), default=None, help="Only requests in this status.")
 @service_command
-def list_command(status: str | None):
+def list_command(status: str | None) -> None:
     """Requests, newest first, with their status and the time booked."""
-    page = service.list_requests(status or "", per_page=10_000)
-    minutes_booked = service.minutes_by_request([r.id for r in page.items])
+    page = queries.list_requests(status or "", per_page=10_000)
+    minutes_booked = queries.minutes_by_request([r.id for r in page.items])
     for r in page.items:
         minutes = minutes_booked.get(r.id, 0)
         click.echo(f"{r.reference}\t{r.school.urn}\t{r.school.name}\t{kind_name(r.kind)}\t{status_name(r.status)}"
@@ -53,10 +55,10 @@ def list_command(status: str | None):
 @click.argument("reference")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @service_command
-def estimate_pdf_command(reference: str, output: Path):
+def estimate_pdf_command(reference: str, output: Path) -> None:
     """Write a request's estimate (§7.3) as a PDF."""
     found = _request(reference)
-    data = service.estimate_pdf(found)
+    data = documents.estimate_pdf(found)
     if data is None:
         raise ActionRefused(f"{found.reference} has no estimate yet")
     output.write_bytes(data)
@@ -67,10 +69,10 @@ def estimate_pdf_command(reference: str, output: Path):
 @click.argument("reference")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @service_command
-def report_pdf_command(reference: str, output: Path):
+def report_pdf_command(reference: str, output: Path) -> None:
     """Write a rework request's §9.5 report and breakdown of charges as a PDF."""
     found = _request(reference)
-    data = service.report_pdf(found)
+    data = documents.report_pdf(found)
     if data is None:
         raise ActionRefused(f"{found.reference} is not rework ({kind_name(found.kind).lower()}): only rework has "
                             "a §9.5 report")

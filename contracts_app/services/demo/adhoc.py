@@ -15,7 +15,7 @@ from pricing.sla_year import SlaYear
 
 from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, School
-from contracts_app.services import adhoc
+from contracts_app.services.adhoc import lifecycle
 from pricing.errors import ActionRefused
 
 PREFIX = "DEMO-SR"
@@ -47,17 +47,17 @@ def load(rng: random.Random, schools: dict[int, School], year: int) -> list[str]
 
     def make(n: int, school: School, kind: str, description: str, hours: str | None, third_party: str = "",
              report: str = "") -> AdHocRequest:
-        request = adhoc.create_request(school, _reference(n), kind, description, third_party=third_party,
+        request = lifecycle.create_request(school, _reference(n), kind, description, third_party=third_party,
                                        intervention_report=report, by=ESTIMATOR)
         if hours is not None:
-            adhoc.set_estimate(request, Decimal(hours), estimate_year, ESTIMATOR)
+            lifecycle.set_estimate(request, Decimal(hours), estimate_year, ESTIMATOR)
         created.append(request)
         return request
 
     def work(request: AdHocRequest, minutes: list[int]) -> None:
-        adhoc.authorise(request, name=f"Head of {request.school.name}", on=start, via="written")
+        lifecycle.authorise(request, name=f"Head of {request.school.name}", on=start, via="written")
         for offset, booked in enumerate(minutes, start=1):
-            adhoc.log_time(request, min(start + timedelta(days=offset * 2), latest), booked, rng.choice(TECHS),
+            lifecycle.log_time(request, min(start + timedelta(days=offset * 2), latest), booked, rng.choice(TECHS),
                            rng.choice(NOTES))
 
     make(1, own, "project", "Set up 30 new Chromebooks and enrol them in the management console", "6")
@@ -71,13 +71,13 @@ def load(rng: random.Random, schools: dict[int, School], year: int) -> list[str]
                      report="A contractor fitting projectors replaced the core switch configuration without "
                             "approval (§9.5), taking staff Wi-Fi and DHCP down for the whole site.")
             work(r, [120, 45, 30])
-            adhoc.complete(r, min(r.entries[-1].work_date + timedelta(days=1), latest))
+            lifecycle.complete(r, min(r.entries[-1].work_date + timedelta(days=1), latest))
             o = make(5, picks[3], "out_of_scope", "Recover files from a personal laptop brought in by the head",
                      None)
             work(o, [70])
-            adhoc.complete(o, o.entries[-1].work_date)
+            lifecycle.complete(o, o.entries[-1].work_date)
         d = make(6, picks[4], "project", "Build a bespoke parents' evening booking site", "30")
-        adhoc.decline(d, "Using the MAT's booking system instead.")
+        lifecycle.decline(d, "Using the MAT's booking system instead.")
     except ActionRefused as exc:  # e.g. no published ad hoc rate: the demo still loads the rest
         db.session.rollback()
         return [f"Ad hoc work: {len(created)} request(s); stopped early: {exc.message}"]

@@ -14,6 +14,8 @@ REPORT_HINT = "Rework only (§9.5): why the council had to intervene. It goes to
 
 
 class RequestForm(FlaskForm):
+    """A new request: the school, the service desk reference, the kind and the work."""
+
     urn = IntegerField("School URN", validators=[InputRequired(message="Give the school's URN.")])
     reference = StringField("Reference", validators=[DataRequired(), Length(max=40)],
                             description="The service desk call reference, e.g. SR104233: the time log import "
@@ -27,6 +29,8 @@ class RequestForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
+    """A request's details that stay correctable until it is invoiced."""
+
     description = TextAreaField("Work requested", validators=[DataRequired(), Length(max=5000)])
     third_party = StringField("Third party", validators=[Optional(), Length(max=200)], description=THIRD_PARTY_HINT)
     intervention_report = TextAreaField("Why the council had to intervene", validators=[Optional(), Length(max=10000)],
@@ -35,6 +39,8 @@ class DetailsForm(FlaskForm):
 
 
 class EstimateForm(FlaskForm):
+    """The estimate in hours and the SLA year whose rate it is at (§7.3)."""
+
     hours = DecimalField("Estimated hours", places=2, validators=[InputRequired(message="Give the estimated hours.")],
                          description="Charged per hour or part thereof (§2.6): 2.5 hours would be charged as 3.")
     sla_year = IntegerField("SLA year of the work (its start: 2026 means 2026-27)",
@@ -43,12 +49,16 @@ class EstimateForm(FlaskForm):
 
 
 class WrittenAuthorisationForm(FlaskForm):
+    """Staff record the school's written authorisation (§7.3)."""
+
     name = StringField("Authorised by (name at the school)", validators=[DataRequired(), Length(max=200)])
     authorised_on = DateField("Date of the written authorisation", validators=[InputRequired()])
     submit = SubmitField("Record the authorisation")
 
 
 class PortalAuthorisationForm(FlaskForm):
+    """A school user authorises the estimate in the portal (§7.3)."""
+
     name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
     confirm = BooleanField("I authorise this work on behalf of the school, charged at the ad hoc rate per hour or part "
                            "thereof", validators=[DataRequired(message="Tick the box to authorise the work.")])
@@ -56,11 +66,15 @@ class PortalAuthorisationForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
+    """The school turns the request down, with its reason."""
+
     reason = TextAreaField("Reason", validators=[DataRequired(message="Give the reason."), Length(max=2000)])
     submit = SubmitField("Decline the request")
 
 
 class TimeForm(FlaskForm):
+    """One time entry: a day, its minutes, who and what."""
+
     work_date = DateField("Date worked", validators=[InputRequired(message="Give the date the work was done.")])
     minutes = IntegerField("Minutes", validators=[InputRequired(message="Give the minutes worked.")])
     who = StringField("Who", validators=[Optional(), Length(max=200)])
@@ -69,14 +83,20 @@ class TimeForm(FlaskForm):
 
 
 class CompleteForm(FlaskForm):
+    """The day the work was completed (§7.4)."""
+
     completed_on = DateField("Completed on", validators=[InputRequired()])
     submit = SubmitField("Mark the request complete")
 
 
 class ImportForm(FlaskForm):
+    """The service desk's time log file."""
+
     file = FileField("Time log (CSV or XLSX)", validators=[FileRequired()])
     submit = SubmitField("Import")
 
 
 class ConfirmForm(FlaskForm):
+    """A bare confirmation (CSRF only) for buttons that change something."""
+
     submit = SubmitField("Confirm")
