@@ -29,6 +29,14 @@ class TransitionRefused(ValueError):
     """A move the agreement's life does not allow."""
 
 
+class TermsRefused(TransitionRefused):
+    """A date or party given for a move breaks a rule; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def check_transition(current: str, new: str) -> None:
     """Refuse any move not in TRANSITIONS, naming both states."""
     if current not in TRANSITIONS:
@@ -42,6 +50,8 @@ def check_transition(current: str, new: str) -> None:
 
 @dataclass(frozen=True)
 class NoticeTerms:
+    """A notice of cancellation and the date it takes effect (§2.4)."""
+
     notice_date: date
     requested_date: date | None
     effective_date: date
@@ -63,21 +73,32 @@ def notice_terms(notice_date: date, requested_date: date | None, *, given_by: st
     earliest the notice date itself).
     """
     if given_by not in ("school", "council"):
-        raise TransitionRefused(f"notice is given by the school or the council, not {given_by!r}")
+        raise TermsRefused(f"notice is given by the school or the council, not {given_by!r}", "given_by")
     if fundamental_breach:
         if given_by != "council":
-            raise TransitionRefused("only the council cancels for fundamental breach (§2.4 c)")
+            raise TermsRefused("only the council cancels for fundamental breach (§2.4 c)", "given_by")
         effective = requested_date or notice_date
         if effective < notice_date:
-            raise TransitionRefused(f"the effective date {effective:%d %B %Y} is before the notice "
-                                    f"date {notice_date:%d %B %Y}")
+            raise TermsRefused(f"the effective date {effective:%d %B %Y} is before the notice "
+                               f"date {notice_date:%d %B %Y}", "requested_date")
         return NoticeTerms(notice_date, requested_date, effective, True)
     earliest = earliest_effective_date(notice_date)
     if requested_date is not None and requested_date < earliest:
-        raise TransitionRefused(
+        raise TermsRefused(
             f"the effective date {requested_date:%d %B %Y} is earlier than 90 days after the notice "
-            f"({earliest:%d %B %Y}, §2.4 b)")
+            f"({earliest:%d %B %Y}, §2.4 b)", "requested_date")
     return NoticeTerms(notice_date, requested_date, max(earliest, requested_date or earliest), False)
+
+
+def check_details_change(name: str, status: str, term: tuple[date, date], new_term: tuple[date, date]) -> None:
+    """An agreement's details change while it lives; once issued its term is fixed (its prices
+    were fixed for that term at issue); and a term ends after it starts."""
+    if status not in ("draft", "active", "notice_given"):
+        raise TransitionRefused(f"{name} is {status}; it can no longer change.")
+    if status != "draft" and new_term != term:
+        raise TermsRefused("The term of an issued agreement is fixed.", "term_start")
+    if new_term[1] < new_term[0]:
+        raise TermsRefused("The term must end after it starts.", "term_end")
 
 
 def status_on(status: str, today: date, term_end: date, effective_date: date | None) -> str:
@@ -90,4 +111,5 @@ def status_on(status: str, today: date, term_end: date, effective_date: date | N
 
 
 def in_term(day: date, term_start: date, term_end: date) -> bool:
+    """Whether ``day`` falls within the term, both ends included."""
     return term_start <= day <= term_end

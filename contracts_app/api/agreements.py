@@ -3,48 +3,40 @@ from __future__ import annotations
 
 from flask import Response
 from flask_login import current_user
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
 
 from pricing.sla_year import SlaYear
 
-from agreements.lifecycle import TransitionRefused, notice_terms
-from contracts_app.services.agreement_list import agreement_filter
-from contracts_app.extensions import db
-from contracts_app.models import Agreement, CancellationNotice, SchoolGroup
-from contracts_app.services.queries import paginate
-from contracts_app.services import agreements as service
-from contracts_app.access import agreements_seen_by
+from contracts_app.models import Agreement, CancellationNotice
+from contracts_app.services.agreements import queries
+from contracts_app.services.documents import pdf_download
+from contracts_app.services.agreements.cancellation import give_notice as record_notice
+from contracts_app.services.agreements.status import InputRefused
 from contracts_app.api.auth import allow, own_school_ids, school_user
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import ApiError, not_found
-from contracts_app.api.schemas import (
-    MAX_ID,
+from contracts_app.api.schemas.agreements import (
     AgreementArgs,
     AgreementDetailSchema,
     AgreementPageSchema,
     NoticeRequestSchema,
     NoticeResultSchema,
 )
+from contracts_app.api.schemas.common import MAX_ID
 
 TAGS = ["Agreements"]
 PDF = {"type": "string", "format": "binary"}
 
 
-def _visible(query: Select) -> Select:
-    """A school user sees its schools' (and their groups') issued agreements; staff see all."""
-    ids = own_school_ids()
-    return query if ids is None else query.where(agreements_seen_by(ids))
-
-
 def _agreement(agreement_id: int) -> Agreement:
-    agreement = db.session.scalar(_visible(select(Agreement).where(Agreement.id == agreement_id)))
+    """The agreement, or 404 for one the caller may not see (contracts_app.access's rule)."""
+    agreement = queries.get_visible(agreement_id, own_school_ids())
     if agreement is None:
         raise not_found(f"no agreement {agreement_id}")
     return agreement
 
 
 def notice_dict(notice: CancellationNotice | None) -> dict | None:
+    """The notice as the API shows it (NoticeSchema)."""
     if notice is None:
         return None
     return {"given_by": notice.given_by, "notice_date": notice.notice_date, "requested_date": notice.requested_date,
@@ -53,6 +45,7 @@ def notice_dict(notice: CancellationNotice | None) -> dict | None:
 
 
 def agreement_dict(a: Agreement, detail: bool = False) -> dict:
+    """The agreement as the API shows it; ``detail`` adds its lines, charges and pricing basis."""
     data = {
         "id": a.id, "sla_year": SlaYear(a.sla_year).label, "year": a.sla_year, "status": a.status,
         "party_name": a.party_name, "school_urn": a.school.urn if a.school else None,
@@ -79,17 +72,14 @@ def agreement_dict(a: Agreement, detail: bool = False) -> dict:
 @allow("sla", "finance", "school")
 @bp.arguments(AgreementArgs, location="query")
 @bp.response(200, AgreementPageSchema)
-def list_agreements(args):
+def list_agreements(args: dict) -> dict:
     """Agreements of an SLA year
 
     Filtered by status, customer type or name. A school user sees its own school's
     (and its group's) issued agreements.
     """
-    query = agreement_filter(select(Agreement), args["year"], args.get("status", ""),
-                             args.get("customer_type", ""), args.get("q", ""))
-    query = _visible(query).options(selectinload(Agreement.school), selectinload(Agreement.group)
-                                    .selectinload(SchoolGroup.schools), selectinload(Agreement.notices))
-    result = paginate(query.order_by(Agreement.id), args["page"], args["per_page"])
+    result = queries.visible_page(own_school_ids(), args["year"], args.get("status", ""),
+                                  args.get("customer_type", ""), args.get("q", ""), args["page"], args["per_page"])
     return {"items": [agreement_dict(a) for a in result.items], "page": result.page,
             "per_page": result.per_page, "total": result.total, "pages": result.pages}
 
@@ -98,7 +88,7 @@ def list_agreements(args):
 @allow("sla", "finance", "school")
 @bp.response(200, AgreementDetailSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-def get_agreement(agreement_id: int):
+def get_agreement(agreement_id: int) -> dict:
     """One agreement
 
     Its party, term, status, notice, the services in its three lists (§4.1-4.3) with
@@ -112,19 +102,22 @@ def get_agreement(agreement_id: int):
 @allow("sla", "finance", "school")
 @bp.response(200, PDF, content_type="application/pdf", description="The filled-in SLA document.")
 @bp.alt_response(404, response="NOT_FOUND")
-def agreement_pdf(agreement_id: int):
+def agreement_pdf(agreement_id: int) -> Response:
     """The agreement's filled-in SLA document (PDF)
 
     The same document as the agreement's page offers, rendered with the SLA template
     version the agreement was issued under.
     """
-    from contracts_app.services import documents as sla_documents  # the documents area's renderer, loaded when first asked for
+    data, name = pdf_download(_agreement(agreement_id))
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"attachment; filename={name}"})
 
-    agreement = _agreement(agreement_id)
-    data = sla_documents.agreement_pdf(agreement)
-    db.session.commit()  # the default template, if this was the first document anyone needed
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={sla_documents.file_name(agreement)}"})
+
+def _bad_notice(exc: InputRefused, breach: bool) -> ApiError:
+    """§2.4's refusal of the notice's terms as a 400 naming the field to fix."""
+    if exc.field == "given_by" and breach:
+        return ApiError(400, f"{exc.message}: send given_by council",
+                        fields={"given_by": ["must be council for a fundamental breach"]})
+    return ApiError(400, exc.message, fields={exc.field: [exc.message]})
 
 
 @bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>/notice", methods=["POST"], tags=TAGS)
@@ -133,7 +126,7 @@ def agreement_pdf(agreement_id: int):
 @bp.response(201, NoticeResultSchema, description="Notice recorded; the agreement is under notice.")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-def give_notice(args, agreement_id: int):
+def give_notice(args: dict, agreement_id: int) -> dict:
     """Give notice of cancellation
 
     §2.4: the agreement is cancelled from the later of the notice date + 90 days and
@@ -147,15 +140,11 @@ def give_notice(args, agreement_id: int):
     if school_user() and (given_by != "school" or breach):
         raise ApiError(403, "a school gives notice as the school; only the council records its own notice or "
                             "a fundamental breach")
-    if breach and given_by != "council":
-        raise ApiError(400, "only the council cancels for fundamental breach (§2.4 c): send given_by council",
-                       fields={"given_by": ["must be council for a fundamental breach"]})
-    try:  # bad dates are the client's input (400); the agreement's state is a conflict (409)
-        notice_terms(args["notice_date"], args["requested_date"], given_by=given_by, fundamental_breach=breach)
-    except TransitionRefused as exc:
-        raise ApiError(400, str(exc), fields={"requested_date": [str(exc)]}) from None
-    notice = service.give_notice(agreement, notice_date=args["notice_date"], requested_date=args["requested_date"],
-                                 given_by=given_by, reason=args["reason"], fundamental_breach=breach,
-                                 recorded_by=current_user.email)
+    try:  # the notice's terms are the client's input (400); the agreement's state is a conflict (409)
+        notice = record_notice(agreement, notice_date=args["notice_date"], requested_date=args["requested_date"],
+                               given_by=given_by, reason=args["reason"], fundamental_breach=breach,
+                               recorded_by=current_user.email)
+    except InputRefused as exc:
+        raise _bad_notice(exc, breach) from None
     return {"agreement_id": agreement.id, "status": agreement.status, "effective_date": notice.effective_date,
             "notice": notice_dict(notice)}

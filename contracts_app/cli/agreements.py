@@ -1,3 +1,4 @@
+"""Operator commands for agreements: import, issue, rollover, notice, settle and SLA PDFs."""
 from __future__ import annotations
 
 from datetime import date
@@ -5,16 +6,18 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 from tqdm import tqdm
 
 from pricing.sla_year import SlaYear
 
 from documents.bulk import default_workers, write_zip
-from contracts_app.extensions import db
-from contracts_app.models import Agreement, School
-from contracts_app.services import agreements as service
 from contracts_app.services import documents as sla_documents
+from contracts_app.services.agreements.cancellation import give_notice
+from contracts_app.services.agreements.importing import import_agreements
+from contracts_app.services.agreements.issuing import issue_year
+from contracts_app.services.agreements.queries import agreement_of_school
+from contracts_app.services.agreements.rollover import rollover
+from contracts_app.services.agreements.status import settle_and_save
 from pricing.errors import ActionRefused
 from contracts_app.cli.common import actor as _actor
 from contracts_app.cli.common import parse_date as _date
@@ -24,24 +27,22 @@ agreements_group = AppGroup("agreements", help="Agreements with schools.")
 YEAR = click.option("--year", type=int, required=True, help="SLA year by its start: 2025 means 2025-26.")
 
 
-
-
 @agreements_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @YEAR
 @service_command
-def import_command(file: Path, year: int):
+def import_command(file: Path, year: int) -> None:
     """Upsert draft agreements: columns urn,service_code,quantity,status[,start_date]."""
-    report = service.import_agreements(file, year, file.name)
+    report = import_agreements(file, year, file.name)
     click.echo(f"Agreements {SlaYear(year).label} from {file.name}: {report.summary()}.")
 
 
 @agreements_group.command("issue")
 @YEAR
 @service_command
-def issue_command(year: int):
+def issue_command(year: int) -> None:
     """Issue every complete draft of the year (draft -> active, prices snapshotted)."""
-    report = service.issue_year(year, _actor())
+    report = issue_year(year, _actor())
     click.echo(f"Issued {len(report.issued)} agreement(s) for {SlaYear(year).label}; "
                f"{len(report.refused)} could not be issued.")
     for agreement, reason in report.refused:
@@ -51,9 +52,9 @@ def issue_command(year: int):
 @agreements_group.command("rollover")
 @YEAR
 @service_command
-def rollover_command(year: int):
+def rollover_command(year: int) -> None:
     """Make next year's drafts from this year's agreements, re-priced on next year's list."""
-    report = service.rollover(year)
+    report = rollover(year)
     click.echo(f"Rollover {SlaYear(year).label} -> {SlaYear(year + 1).label}: {len(report.created)} draft(s) "
                f"created, {len(report.skipped)} skipped.")
     for name, why in report.skipped:
@@ -70,18 +71,10 @@ def rollover_command(year: int):
 @click.option("--breach", is_flag=True, help="The council cancels for fundamental breach (§2.4 c).")
 @service_command
 def cancel_command(urn: int, year: int, notice_date: str, effective_date: str | None, given_by: str, reason: str,
-                   breach: bool):
+                   breach: bool) -> None:
     """Record written notice of cancellation (§2.4) and print when it takes effect."""
-    school = db.session.scalar(select(School).where(School.urn == urn))
-    if school is None:
-        raise ActionRefused(f"no school with URN {urn}")
-    agreement = service.find(year, school=school)
-    if agreement is None:
-        agreement = db.session.scalar(select(Agreement).where(Agreement.school_id == school.id,
-                                                              Agreement.sla_year == year))
-    if agreement is None:
-        raise ActionRefused(f"{school.name} has no {SlaYear(year).label} agreement")
-    notice = service.give_notice(agreement, notice_date=_date(notice_date, "--notice-date"),
+    agreement = agreement_of_school(urn, year)
+    notice = give_notice(agreement, notice_date=_date(notice_date, "--notice-date"),
                                  requested_date=_date(effective_date, "--effective-date"), given_by=given_by,
                                  reason=reason, fundamental_breach=breach, recorded_by=_actor())
     click.echo(f"Notice recorded for {agreement.name}: cancelled with effect from "
@@ -91,10 +84,9 @@ def cancel_command(urn: int, year: int, notice_date: str, effective_date: str | 
 @agreements_group.command("settle")
 @click.option("--date", "today", default=None, help="As of this date (default today).")
 @service_command
-def settle_command(today: str | None):
+def settle_command(today: str | None) -> None:
     """Cancel agreements whose notice has taken effect and end those whose term is over."""
-    changed = service.settle(_date(today, "--date") or date.today())
-    db.session.commit()
+    changed = settle_and_save(_date(today, "--date") or date.today())
     click.echo(f"{changed} agreement(s) changed status.")
 
 
@@ -107,7 +99,7 @@ def settle_command(today: str | None):
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes for --all (default: one per core).")
 @service_command
-def pdf_command(urn: int | None, every: bool, year: int, output: Path, jobs: int | None):
+def pdf_command(urn: int | None, every: bool, year: int, output: Path, jobs: int | None) -> None:
     """Write a school's filled-in SLA as a PDF, or every agreement of the year into a ZIP."""
     if every == (urn is not None):
         raise ActionRefused("give either a school's URN or --all")

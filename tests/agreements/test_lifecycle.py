@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from agreements.lifecycle import (
     STATUS_NAMES,
     TRANSITIONS,
+    TermsRefused,
     TransitionRefused,
+    check_details_change,
     check_transition,
     notice_terms,
     status_on,
@@ -74,3 +76,32 @@ def test_status_on_a_date():
     assert status_on("notice_given", date(2025, 8, 29), date(2026, 3, 31), date(2025, 8, 30)) == "notice_given"
     assert status_on("active", date(2026, 4, 1), date(2026, 3, 31), None) == "ended"
     assert status_on("draft", date(2027, 1, 1), date(2026, 3, 31), None) == "draft"
+
+
+def test_a_refused_notice_names_the_input_at_fault():
+    """Every door (page, command, API) reports §2.4's refusal against the field it came from."""
+    notice = date(2026, 9, 1)
+    with pytest.raises(TermsRefused) as refused:
+        notice_terms(notice, None, given_by="school", fundamental_breach=True)
+    assert refused.value.field == "given_by"
+    with pytest.raises(TermsRefused) as refused:
+        notice_terms(notice, notice + timedelta(days=30), given_by="school")
+    assert refused.value.field == "requested_date"
+    with pytest.raises(TermsRefused) as refused:
+        notice_terms(notice, notice - timedelta(days=1), given_by="council", fundamental_breach=True)
+    assert refused.value.field == "requested_date"
+
+
+def test_details_change_while_the_agreement_lives_and_an_issued_term_is_fixed():
+    term = (date(2026, 4, 1), date(2027, 3, 31))
+    later = (date(2026, 5, 1), date(2027, 3, 31))
+    check_details_change("A", "draft", term, later)
+    check_details_change("A", "active", term, term)
+    with pytest.raises(TermsRefused, match="is fixed") as refused:
+        check_details_change("A", "active", term, later)
+    assert refused.value.field == "term_start"
+    with pytest.raises(TermsRefused, match="end after it starts") as refused:
+        check_details_change("A", "draft", term, (term[1], term[0]))
+    assert refused.value.field == "term_end"
+    with pytest.raises(TransitionRefused, match="A is ended; it can no longer change."):
+        check_details_change("A", "ended", term, term)

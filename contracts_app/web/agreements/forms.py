@@ -1,3 +1,4 @@
+"""The agreement pages' forms: a new draft, its details, mid-year changes, notice and charges."""
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, EmailField, IntegerField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)

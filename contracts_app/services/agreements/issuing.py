@@ -1,0 +1,299 @@
+"""Issuing agreements, draft -> active (DESIGN "Agreement"): one at a time, and a whole year's
+drafts in bulk (DESIGN §5: every school in England) under the same rules.
+
+In bulk, each batch of single-school drafts is priced from one in-memory copy of the
+price list and one query for the census figures, then written with executemany
+updates. An agreement that cannot be issued (missing census figure, no price for a
+service) is reported with its reason and left as a draft, exactly as ``issue`` does.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy.orm import selectinload
+
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, AgreementLine, CensusFigure, PriceList, School
+from contracts_app.models.types import utcnow
+from contracts_app.services import audit, price_lists
+from contracts_app.services.agreements.drafts import party_customer_type
+from contracts_app.services.agreements.status import transition
+from contracts_app.services.census import census_for
+from contracts_app.services.documents import current_template
+from contracts_app.services.price_check import price_agreement
+from contracts_app.services.transactions import refusal_rolls_back
+from pricing.bulk import cyclic_gc_paused
+from pricing.census import CensusRef
+from pricing.check import PricedLine, price_line
+from pricing.errors import ActionRefused, MissingCensus, PricingError
+from pricing.models import PricingContext
+from pricing.money import round_money
+from pricing.price_list import PriceRow
+from pricing.sla_year import SlaYear
+
+BATCH = 1000
+
+
+# -- one agreement ---------------------------------------------------------------------------
+
+def _snapshot_prices(agreement: Agreement, priced: dict[str, PricedLine]) -> None:
+    """Fix each subscribed line's price; the other lists carry none."""
+    for line in agreement.lines:
+        if line.list_name == "subscribed":
+            result = priced[line.service_code]
+            line.annual_price, line.explanation, line.vat_code = result.annual, result.explanation, result.vat_code
+        else:
+            line.annual_price, line.explanation, line.vat_code = None, "", None
+
+
+def issue(agreement: Agreement, by: str) -> Agreement:
+    """draft -> active: price every subscribed line and snapshot it (DESIGN "Agreement").
+
+    A missing census figure, a missing price or no published list blocks this
+    agreement with the reason; nothing is changed.
+    """
+    if agreement.status != "draft":
+        raise ActionRefused(f"{agreement.name} is already {agreement.status}; it cannot be issued again")
+    price_list = price_lists.published(agreement.sla_year)
+    if price_list is None:
+        raise ActionRefused(f"{agreement.name}: the {SlaYear(agreement.sla_year).label} price list is not "
+                            "published")
+    if not agreement.lines_in("subscribed"):
+        raise ActionRefused(f"{agreement.name}: no subscribed services")
+    check = price_agreement(agreement, price_list)
+    if not check.complete:
+        raise ActionRefused(f"{agreement.name}: " + "; ".join(p.reason for p in check.problems))
+    _snapshot_prices(agreement, {line.service_code: line for line in check.lines})
+    agreement.price_list = price_list
+    agreement.census_label = check.census.label
+    agreement.pupils = check.pupils
+    agreement.customer_type = party_customer_type(agreement.school, agreement.group)
+    agreement.annual_total = check.total
+    # The SLA document is rendered with the template version current at issue, for good.
+    agreement.template = current_template()
+    agreement.issued_at = utcnow()
+    agreement.issued_by = by
+    transition(agreement, "active", f"issued by {by} on {price_list.name}")
+    return agreement
+
+
+@refusal_rolls_back
+def issue_draft(agreement: Agreement, by: str) -> Agreement:
+    """``issue`` as its own transaction (the agreement's page)."""
+    issue(agreement, by)
+    db.session.commit()
+    return agreement
+
+
+# -- a whole year ------------------------------------------------------------------------------
+
+@dataclass
+class IssueReport:
+    """What a year's issue did: agreement ids issued, and (id, reason) for those left as drafts."""
+
+    issued_ids: list[int] = field(default_factory=list)
+    refused_ids: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def issued(self) -> list[Agreement]:
+        """The agreements issued, in the order they were."""
+        return _load_agreements(self.issued_ids)
+
+    @property
+    def refused(self) -> list[tuple[Agreement, str]]:
+        """(agreement, reason) for each draft left as it was."""
+        loaded = {a.id: a for a in _load_agreements([i for i, _ in self.refused_ids])}
+        return [(loaded[i], reason) for i, reason in self.refused_ids]
+
+
+def _load_agreements(ids: list[int]) -> list[Agreement]:
+    if not ids:
+        return []
+    by_id = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
+def _school_draft_ids(year: int) -> list[int]:
+    return list(db.session.scalars(select(Agreement.id).where(
+        Agreement.sla_year == year, Agreement.status == "draft", Agreement.school_id.is_not(None))
+        .order_by(Agreement.id)))
+
+
+def _issue_groups(year: int, by: str, report: IssueReport) -> None:
+    """Group agreements one by one (they add up members' pupils), each in its own savepoint."""
+    groups = db.session.scalars(select(Agreement).where(
+        Agreement.sla_year == year, Agreement.status == "draft", Agreement.group_id.is_not(None))
+        .options(selectinload(Agreement.lines)).order_by(Agreement.id)).all()
+    for agreement in groups:
+        savepoint = db.session.begin_nested()
+        try:
+            issue(agreement, by)
+            savepoint.commit()
+            report.issued_ids.append(agreement.id)
+        except ActionRefused as exc:
+            savepoint.rollback()
+            report.refused_ids.append((agreement.id, exc.message))
+
+
+def issue_year(year: int, by: str) -> IssueReport:
+    """Issue every draft of the year; one that cannot be issued is reported and left as it was.
+
+    Single-school drafts go through the bulk path (same rules, no per-agreement round
+    trips); group agreements, which add up members' pupils, one by one.
+    """
+    report = IssueReport()
+    try:
+        with cyclic_gc_paused():
+            bulk = issue_school_drafts(year, by, current_template().id)
+        report.issued_ids.extend(bulk.issued)
+        report.refused_ids.extend((agreement_id, reason) for agreement_id, _, reason in bulk.refused)
+    except ActionRefused as exc:
+        report.refused_ids.extend((agreement_id, f"{exc.message}") for agreement_id in _school_draft_ids(year))
+    _issue_groups(year, by, report)
+    db.session.commit()
+    return report
+
+
+# -- the bulk path for single-school drafts ---------------------------------------------------
+
+@dataclass
+class BulkIssueReport:
+    """Agreement ids issued, and (agreement id, name, reason) for each left as a draft."""
+
+    issued: list[int] = field(default_factory=list)
+    refused: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _YearPrices:
+    """The year's published prices in memory; each (service, type, pupils, quantity) priced once."""
+
+    price_list: PriceList
+    rows: dict[tuple[str, str], PriceRow]
+    census: CensusRef
+    label: str
+    cache: dict[tuple, PricedLine | str] = field(default_factory=dict)
+
+    def price(self, head: Row, line: Row, pupils: int | None) -> PricedLine | str:
+        """The priced line, or why it cannot be priced."""
+        key = (line.service_code, head.customer_type, pupils, line.quantity)
+        result = self.cache.get(key)
+        if result is None:
+            result = self.cache[key] = self._price(head, line, pupils)
+        return result
+
+    def _price(self, head: Row, line: Row, pupils: int | None) -> PricedLine | str:
+        row = self.rows.get((line.service_code, head.customer_type))
+        try:
+            if row is None:
+                raise PricingError(f"no {head.customer_type} price for {line.service_code} in "
+                                   f"{self.price_list.name}")
+            return price_line(row, PricingContext(pupils=pupils, census=self.census, quantity=line.quantity))
+        except MissingCensus:
+            return f"{head.name} (URN {head.urn}) has no pupil figure for the {self.census.description} census"
+        except PricingError as exc:
+            return str(exc)
+
+
+@dataclass
+class _BatchWrites:
+    """What one batch writes: line prices, agreement heads, and their audit events."""
+
+    lines: list[dict] = field(default_factory=list)
+    agreements: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def add_issued(self, head: Row, lines: list[Row], priced: list[tuple[Row, PricedLine]], pupils: int | None,
+                   prices: _YearPrices, by: str, template_id: int | None) -> None:
+        """The same snapshot ``issue`` makes, as rows for executemany."""
+        for line, result in priced:
+            self.lines.append({"line_id": line.id, "annual_price": result.annual,
+                               "explanation": result.explanation, "vat_code": result.vat_code})
+        for line in lines:
+            if line.list_name != "subscribed":
+                self.lines.append({"line_id": line.id, "annual_price": None, "explanation": "", "vat_code": None})
+        self.agreements.append({
+            "agreement_id": head.id, "status": "active", "price_list_id": prices.price_list.id,
+            "census_label": prices.census.label, "pupils": pupils, "customer_type": head.customer_type,
+            "annual_total": round_money(sum((r.annual for _, r in priced), Decimal(0))),
+            "issued_at": utcnow(), "issued_by": by, "template_id": template_id})
+        self.events.append({"action": "transition", "entity_type": "Agreement", "entity_id": str(head.id),
+                            "summary": f"{head.name} {prices.label}: draft → active (issued by {by} on "
+                                       f"{prices.price_list.name})",
+                            "changes": {"status": ["draft", "active"]}})
+
+    def write(self) -> None:
+        """Every update in two executemany statements, and the audit events in one insert."""
+        if self.lines:
+            db.session.execute(
+                update(AgreementLine.__table__).where(AgreementLine.__table__.c.id == bindparam("line_id"))
+                .values(annual_price=bindparam("annual_price"), explanation=bindparam("explanation"),
+                        vat_code=bindparam("vat_code")), self.lines)
+        if self.agreements:
+            table = Agreement.__table__
+            # Only drafts move: a concurrent issuer's agreement is left alone (status guard).
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("agreement_id"), table.c.status == "draft")
+                .values(**{k: bindparam(k) for k in self.agreements[0] if k != "agreement_id"}),
+                self.agreements)
+        audit.record_many(db.session, self.events)
+
+
+def _load_batch(batch: list[int], census: CensusRef) -> tuple[list[Row], dict[int, int], dict[int, list[Row]]]:
+    """The batch's agreement heads with their schools, the schools' pupils, and every line."""
+    heads = db.session.execute(
+        select(Agreement.id, Agreement.school_id, School.name, School.urn, School.customer_type)
+        .join(School, School.id == Agreement.school_id).where(Agreement.id.in_(batch))).all()
+    pupils = dict(db.session.execute(select(CensusFigure.school_id, CensusFigure.pupils).where(
+        CensusFigure.census == census.label,
+        CensusFigure.school_id.in_([h.school_id for h in heads]))).all())
+    lines = defaultdict(list)
+    for line in db.session.execute(
+            select(AgreementLine.id, AgreementLine.agreement_id, AgreementLine.service_code,
+                   AgreementLine.quantity, AgreementLine.list_name)
+            .where(AgreementLine.agreement_id.in_(batch))):
+        lines[line.agreement_id].append(line)
+    return heads, pupils, lines
+
+
+def _issue_head(head: Row, lines: list[Row], pupils: int | None, prices: _YearPrices, by: str,
+                template_id: int | None, report: BulkIssueReport, writes: _BatchWrites) -> None:
+    """Issue one draft of the batch, or report why it stays a draft."""
+    name = f"{head.name} {prices.label}"
+    subscribed = [line for line in lines if line.list_name == "subscribed"]
+    if not subscribed:
+        report.refused.append((head.id, name, f"{name}: no subscribed services"))
+        return
+    results = [(line, prices.price(head, line, pupils)) for line in subscribed]
+    problems = [result for _, result in results if isinstance(result, str)]
+    if problems:
+        report.refused.append((head.id, name, f"{name}: " + "; ".join(dict.fromkeys(problems))))
+        return
+    writes.add_issued(head, lines, results, pupils, prices, by, template_id)
+    report.issued.append(head.id)
+
+
+def issue_school_drafts(year: int, by: str, template_id: int | None = None) -> BulkIssueReport:
+    """Issue every single-school draft of the year; group agreements are left to the caller.
+
+    Each batch is committed on its own, so a year of every school in England never
+    holds one transaction open.
+    """
+    price_list = price_lists.published(year)
+    if price_list is None:
+        raise ActionRefused(f"the {SlaYear(year).label} price list is not published")
+    prices = _YearPrices(price_list, price_lists.rows_by_key(price_list),
+                         census_for(year, price_list.census_basis), SlaYear(year).label)
+    report = BulkIssueReport()
+    ids = _school_draft_ids(year)
+    for start in range(0, len(ids), BATCH):
+        heads, pupils, lines = _load_batch(ids[start:start + BATCH], prices.census)
+        writes = _BatchWrites()
+        for head in heads:
+            _issue_head(head, lines[head.id], pupils.get(head.school_id), prices, by, template_id, report, writes)
+        writes.write()
+        db.session.commit()
+    return report

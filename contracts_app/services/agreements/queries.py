@@ -1,0 +1,123 @@
+"""Reading agreements for pages, the API and commands: the list with its totals (indexes in
+models.agreement), one agreement, its history, and the choices its forms offer."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from contracts_app.access import agreements_seen_by
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, AuditEvent, School, SchoolGroup, Service
+from contracts_app.services.agreements.status import find
+from contracts_app.services.price_check import PriceCheck, price_agreement
+from contracts_app.services.queries import Page, paginate
+from pricing.errors import ActionRefused
+from pricing.sla_year import SlaYear
+
+
+# -- lists -----------------------------------------------------------------------------------
+
+def agreement_filter(query: Select, year: int, status: str = "", customer_type: str = "", q: str = "") -> Select:
+    """The year's agreements, by status, customer type, and party name or URN."""
+    query = query.where(Agreement.sla_year == year)
+    if status:
+        query = query.where(Agreement.status == status)
+    if customer_type in ("maintained", "academy"):
+        query = query.where(Agreement.customer_type == customer_type)
+    q = q.strip().lower()
+    if q:
+        query = query.outerjoin(School, Agreement.school_id == School.id).outerjoin(
+            SchoolGroup, Agreement.group_id == SchoolGroup.id)
+        conditions = [School.name_lower.contains(q), func.lower(SchoolGroup.name).contains(q)]
+        if q.isdigit():
+            conditions.append(School.urn == int(q))
+        query = query.where(or_(*conditions))
+    return query
+
+
+def list_agreements(year: int, status: str, customer_type: str, q: str, page: int,
+                    per_page: int) -> tuple[Page, int, Decimal]:
+    """A page of agreements and, for the whole filter, the count and annual total."""
+    base = agreement_filter(select(Agreement), year, status, customer_type, q)
+    result = paginate(base.options(selectinload(Agreement.school), selectinload(Agreement.group))
+                      .order_by(Agreement.id), page, per_page)
+    totals = agreement_filter(select(func.count(), func.coalesce(func.sum(Agreement.annual_total), 0))
+                              .select_from(Agreement), year, status, customer_type, q)
+    count, total = db.session.execute(totals).one()
+    return result, count, Decimal(total or 0)  # the sum keeps the column type: pounds
+
+
+def visible_page(school_ids: set[int] | None, year: int, status: str, customer_type: str, q: str, page: int,
+                 per_page: int) -> Page:
+    """A page of the agreements ``school_ids`` may see (None: staff, who see all), with their parties."""
+    query = agreement_filter(select(Agreement), year, status, customer_type, q)
+    if school_ids is not None:
+        query = query.where(agreements_seen_by(school_ids))
+    query = query.options(selectinload(Agreement.school), selectinload(Agreement.group)
+                          .selectinload(SchoolGroup.schools), selectinload(Agreement.notices))
+    return paginate(query.order_by(Agreement.id), page, per_page)
+
+
+# -- one agreement ---------------------------------------------------------------------------
+
+def get(agreement_id: int) -> Agreement | None:
+    """The agreement with this id, or None."""
+    return db.session.get(Agreement, agreement_id)
+
+
+def get_visible(agreement_id: int, school_ids: set[int] | None) -> Agreement | None:
+    """The agreement when ``school_ids`` may see it (None: staff), else None: another's is not found."""
+    query = select(Agreement).where(Agreement.id == agreement_id)
+    if school_ids is not None:
+        query = query.where(agreements_seen_by(school_ids))
+    return db.session.scalar(query)
+
+
+def agreement_of_school(urn: int, year: int) -> Agreement:
+    """The school's own agreement for the year: the live one, else a cancelled one."""
+    school = db.session.scalar(select(School).where(School.urn == urn))
+    if school is None:
+        raise ActionRefused(f"no school with URN {urn}")
+    agreement = find(year, school=school)
+    if agreement is None:
+        agreement = db.session.scalar(select(Agreement).where(Agreement.school_id == school.id,
+                                                              Agreement.sla_year == year))
+    if agreement is None:
+        raise ActionRefused(f"{school.name} has no {SlaYear(year).label} agreement")
+    return agreement
+
+
+class AgreementFacts(NamedTuple):
+    """What the agreement's page shows besides the agreement: a draft's price check, its history."""
+
+    check: PriceCheck | None
+    history: list[AuditEvent]
+
+
+def page_facts(agreement: Agreement) -> AgreementFacts:
+    """A draft's prices as they stand (issued prices are fixed), and the audit trail, newest first."""
+    check = price_agreement(agreement) if agreement.status == "draft" else None
+    history = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "Agreement",
+                                                          AuditEvent.entity_id == str(agreement.id))
+                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
+    return AgreementFacts(check, list(history))
+
+
+# -- what the forms offer ------------------------------------------------------------------
+
+def groups() -> list[SchoolGroup]:
+    """Every group of schools, by name (a new agreement's party)."""
+    return list(db.session.scalars(select(SchoolGroup).order_by(SchoolGroup.name)))
+
+
+def catalogue_by_list() -> list[Service]:
+    """Every service, retired ones too, by default list then code (a draft's lines)."""
+    return list(db.session.scalars(select(Service).order_by(Service.default_list, Service.code)))
+
+
+def services_offered() -> list[Service]:
+    """The services in the catalogue now, by code (added to an issued agreement)."""
+    return list(db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)))
