@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import datetime
 
-from contracts_app.services.servicedesk import MeasuredTicket
 from pricing.sla_year import LONDON
 from servicedesk.formatting import hours
+from servicedesk.ticket_report import MeasuredTicket
 
 EXPORT_COLUMNS = (
     "reference", "school_urn", "school_name", "type", "priority", "summary", "logged_at", "resolved_at",
@@ -26,7 +27,7 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _moment(value) -> str:
+def _moment(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(LONDON).isoformat(timespec="minutes")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from servicedesk import Tally, TicketClock
 from pricing.sla_year import LONDON
+from servicedesk import Tally, TicketClock
 
 _HOUR = Decimal(3600)
 

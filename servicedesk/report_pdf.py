@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -15,11 +16,21 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from contracts_app.services.servicedesk import MeasuredTicket, TicketReport, long_date
 from pricing.sla_year import LONDON
+from servicedesk.coverage import DEFAULT_TARGETS
 from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
+from servicedesk.period import long_date
+from servicedesk.ticket_report import MeasuredTicket, TicketReport
 
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
@@ -61,19 +72,21 @@ def _heading(text: str) -> list:
     return [CondPageBreak(30 * mm), Paragraph(text, _H2)]
 
 
-def _numbered_canvas(footer: str):
+def _numbered_canvas(footer: str) -> type[Canvas]:
     """A canvas that holds its pages back until the end, so each can say 'Page X of Y'."""
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self):  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            """Keep the finished page's state; it is drawn in save, once the total is known."""
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
-        def save(self):
+        def save(self) -> None:
+            """Draw every kept page with its footer and 'Page X of Y', then write the file."""
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
@@ -150,20 +163,17 @@ def _ticket_widths(width: float, with_school: bool) -> list[float]:
     return [width * s / total for s in shares]
 
 
-def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
-    """The whole report: KPI table, monthly chart, breached and open tickets, how it is measured."""
-    buffer = io.BytesIO()
-    who = report.title + (f" (URN {report.school_urn})" if report.school_urn else "")
-    doc = SimpleDocTemplate(buffer, pagesize=_PAGE, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=12 * mm,
-                            bottomMargin=15 * mm, title=f"SLA performance report: {who}", author=issuer.council,
-                            subject=report.period.label)
-    width = _PAGE[0] - 2 * _MARGIN
-    with_school = report.school_urn is None
+def _who(report: TicketReport) -> str:
+    return report.title + (f" (URN {report.school_urn})" if report.school_urn else "")
+
+
+def _opening(report: TicketReport, issuer: ReportIssuer) -> list:
+    """Who the report is from and about, the period, and the §11.1 KPI in a sentence."""
     kpi = report.kpi
     story: list = [
         _p(f"{issuer.council} · {issuer.service}", _SMALL),
         Paragraph("SLA performance report", _TITLE),
-        _p(who, ParagraphStyle("who", parent=_BODY, fontSize=12, leading=15, fontName="Helvetica-Bold")),
+        _p(_who(report), ParagraphStyle("who", parent=_BODY, fontSize=12, leading=15, fontName="Helvetica-Bold")),
         _p(f"Tickets logged from {report.period.label}, as they stood on {long_date(report.now.astimezone(LONDON))} at "
            f"{london(report.now, '%H:%M')}."),
         Spacer(1, 3 * mm),
@@ -174,30 +184,38 @@ def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
                         f"KPI {kpi_verdict(kpi).lower()}."))
     else:
         story.append(_p("No incident or service request logged in the period has been decided yet."))
-    story += [*_heading("Performance against target"),
-              _table(_kpi_rows(report), [width * s for s in (0.34, 0.09, 0.09, 0.1, 0.1, 0.14, 0.14)])]
-    if report.months and kpi.decided:
-        story += [Spacer(1, 4 * mm), _chart(report, width * 0.7)]
+    return story
+
+
+def _ticket_sections(report: TicketReport, width: float) -> list:
+    """Breached and open tickets, then every ticket (a school's only: the whole service's is the CSV)."""
+    with_school = report.school_urn is None
+    widths = _ticket_widths(width, with_school)
     breached = report.breached
-    story += _heading(f"Breached tickets ({len(breached)})")
+    story = _heading(f"Breached tickets ({len(breached)})")
     if breached:
-        story.append(_table(_ticket_rows(breached, with_school), _ticket_widths(width, with_school)))
+        story.append(_table(_ticket_rows(breached, with_school), widths))
     else:
         story.append(_p("None: every decided ticket was completed within its target."))
     open_tickets = report.open_tickets
     if open_tickets:
         story += [*_heading(f"Open tickets ({len(open_tickets)})"),
-                  _table(_ticket_rows(open_tickets, with_school), _ticket_widths(width, with_school))]
+                  _table(_ticket_rows(open_tickets, with_school), widths)]
     if with_school and report.tickets:  # every school's tickets would be a book: the CSV has them
         story += [*_heading(f"All tickets in the period ({len(report.tickets)})"),
                   _p("See the CSV export for every ticket of every school.", _SMALL)]
     elif report.tickets:
         story += [*_heading(f"All tickets in the period ({len(report.tickets)})"),
                   _table(_ticket_rows(list(report.tickets), False), _ticket_widths(width, False))]
+    return story
+
+
+def _notes(report: TicketReport, issuer: ReportIssuer) -> list:
+    """How the figures are measured (§5.3, §5.4, §6.2, §6.6, §7.2), and any warnings."""
     notes = [
         "How the figures are measured. Target resolution times are those of your agreement's SLA "
-        f"({', '.join(report.targets_used) or 'SLA 2022/23'}): incidents by priority (§6.2) and service requests "
-        "(§7.2). Only service desk hours count: Monday to Thursday 08:00-17:00, Friday 08:00-16:30, closed on "
+        f"({', '.join(report.targets_used) or DEFAULT_TARGETS.name}): incidents by priority (§6.2) and service "
+        "requests (§7.2). Only service desk hours count: Monday to Thursday 08:00-17:00, Friday 08:00-16:30, closed on "
         "English bank holidays and from 25 December to 1 January (§5.3, §5.4). A ticket logged while the desk "
         "is closed starts its clock when the desk next opens. Time with a third-party supplier is excluded "
         "(§6.6). Project requests have targets agreed with you (§7.2) and are not measured.",
@@ -206,8 +224,24 @@ def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
     ]
     if issuer.contact:
         notes.append(f"Questions about this report: {issuer.contact}.")
-    story += [Spacer(1, 5 * mm), KeepTogether([_p(note, _SMALL) for note in notes])]
-    story += [_p(w, _SMALL) for w in report.warnings]
-    footer = f"SLA performance report · {who} · {report.period.label}"
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    return [Spacer(1, 5 * mm), KeepTogether([_p(note, _SMALL) for note in notes]),
+            *(_p(w, _SMALL) for w in report.warnings)]
+
+
+def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
+    """The whole report: KPI table, monthly chart, breached and open tickets, how it is measured."""
+    buffer = io.BytesIO()
+    who = _who(report)
+    doc = SimpleDocTemplate(buffer, pagesize=_PAGE, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=12 * mm,
+                            bottomMargin=15 * mm, title=f"SLA performance report: {who}", author=issuer.council,
+                            subject=report.period.label)
+    width = _PAGE[0] - 2 * _MARGIN
+    story = _opening(report, issuer)
+    story += [*_heading("Performance against target"),
+              _table(_kpi_rows(report), [width * s for s in (0.34, 0.09, 0.09, 0.1, 0.1, 0.14, 0.14)])]
+    if report.months and report.kpi.decided:
+        story += [Spacer(1, 4 * mm), _chart(report, width * 0.7)]
+    story += _ticket_sections(report, width)
+    story += _notes(report, issuer)
+    doc.build(story, canvasmaker=_numbered_canvas(footer=f"SLA performance report · {who} · {report.period.label}"))
     return buffer.getvalue()

@@ -12,7 +12,7 @@ def register_commands(app: Flask) -> None:
     from contracts_app.cli.invoices import invoices_group
     from contracts_app.cli.prices import prices_group
     from contracts_app.cli.schools import schools_group
-    from contracts_app.cli.tickets import tickets_group
+    from contracts_app.cli.servicedesk import tickets_group
     from contracts_app.cli.users import users_group
 
     for command in (users_group, schools_group, census_group, prices_group, agreements_group, invoices_group,

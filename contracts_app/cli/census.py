@@ -1,3 +1,4 @@
+"""`census import` and `census missing`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -5,9 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from contracts_app.services.census import census_for, schools_missing
-from contracts_app.services.census import import_census
-from contracts_app.services import price_lists
+from contracts_app.services.census import census_used, import_census, schools_missing
 from contracts_app.cli.common import service_command
 from contracts_app.cli.prices import sla_year
 
@@ -17,7 +16,7 @@ census_group = AppGroup("census", help="School census figures.")
 @census_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @service_command
-def import_command(file: Path):
+def import_command(file: Path) -> None:
     """Import census figures: columns urn,census,pupils (census YYYY-01 or YYYY-10)."""
     report = import_census(file, file.name)
     click.echo(f"Census import from {file.name}: {report.summary()}.")
@@ -27,10 +26,9 @@ def import_command(file: Path):
 @click.option("--year", type=int, required=True, callback=sla_year,
               help="SLA year by its start: 2025 means 2025-26.")
 @service_command
-def missing_command(year: int):
+def missing_command(year: int) -> None:
     """List the schools with no figure in the census the year's prices use."""
-    price_list = price_lists.draft(year) or price_lists.published(year)
-    census = census_for(year, price_list.census_basis if price_list else "january")
+    census = census_used(year)
     schools = schools_missing(census)
     click.echo(f"{len(schools)} school(s) with no {census.description} census figure:")
     for school in schools:

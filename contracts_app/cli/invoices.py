@@ -1,3 +1,4 @@
+"""The `invoices` commands: runs, the finance export, PDFs, payments and credit notes."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,29 +7,25 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 from tqdm import tqdm
 
+from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
-from contracts_app.extensions import db
-from contracts_app.models import Invoice
-from contracts_app.services.invoicing import runs as invoice_run
-from contracts_app.services.invoicing import balances as invoicing
-from pricing.errors import ActionRefused
-from contracts_app.services.invoicing.documents import export_to, invoice_pdf
-from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.cli.common import actor as _actor
 from contracts_app.cli.common import parse_date as _date
 from contracts_app.cli.common import service_command
+from contracts_app.models import Invoice
+from contracts_app.services.invoicing import balances as invoicing
+from contracts_app.services.invoicing import runs as invoice_run
+from contracts_app.services.invoicing.balances import InvoiceFilter
+from contracts_app.services.invoicing.documents import export_to, invoice_pdf
 
 invoices_group = AppGroup("invoices", help="Invoice runs, documents, payments and the finance export.")
 
 
-
-
 def _invoice(number: str) -> Invoice:
-    invoice = db.session.scalar(select(Invoice).where(Invoice.number == number.strip().upper()))
+    invoice = invoicing.by_number(number.strip())
     if invoice is None:
         raise ActionRefused(f"no invoice or credit note numbered {number}")
     return invoice
@@ -40,10 +37,10 @@ def _invoice(number: str) -> Invoice:
 @click.option("--issue-date", required=True, help="The invoices' issue date (YYYY-MM-DD).")
 @click.option("--dry-run", is_flag=True, help="Show what would be raised; write nothing.")
 @service_command
-def run_command(year: int, term: str, issue_date: str, dry_run: bool):
+def run_command(year: int, term: str, issue_date: str, dry_run: bool) -> None:
     """Raise the invoice run for a term: every billable period due that has no invoice yet."""
     when = _date(issue_date, "--issue-date")
-    count = len(invoice_run._agreement_ids(year)) if term in ("summer", "autumn") else 0
+    count = invoice_run.billable_count(year) if term in ("summer", "autumn") else 0
     with tqdm(total=count, unit="agreement", desc=f"{term} run", disable=count < 200) as bar:
         report = invoice_run.run(year, term, when, _actor(), dry_run=dry_run, progress=bar.update)
     verb = "Would raise" if dry_run else "Raised"
@@ -65,7 +62,7 @@ def run_command(year: int, term: str, issue_date: str, dry_run: bool):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--term", default="", help="Only this term.")
 @service_command
-def export_command(year: int, fmt: str, output: Path, term: str):
+def export_command(year: int, fmt: str, output: Path, term: str) -> None:
     """The finance export: one row per invoice line."""
     export_to(InvoiceFilter(year=year, term=term), fmt, output)
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
@@ -75,7 +72,7 @@ def export_command(year: int, fmt: str, output: Path, term: str):
 @click.argument("number")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @service_command
-def pdf_command(number: str, output: Path):
+def pdf_command(number: str, output: Path) -> None:
     """Write one invoice or credit note as a PDF."""
     invoice = _invoice(number)
     output.write_bytes(invoice_pdf(invoice))
@@ -88,7 +85,7 @@ def pdf_command(number: str, output: Path):
 @click.option("--date", "paid_on", required=True, help="Date received (YYYY-MM-DD).")
 @click.option("--reference", default="")
 @service_command
-def pay_command(number: str, amount: str, paid_on: str, reference: str):
+def pay_command(number: str, amount: str, paid_on: str, reference: str) -> None:
     """Record a payment against an invoice."""
     try:
         value = Decimal(amount.replace(",", "").lstrip("£"))
@@ -106,7 +103,7 @@ def pay_command(number: str, amount: str, paid_on: str, reference: str):
 @click.option("--reason", required=True)
 @click.option("--date", "issue_date", default=None, help="Issue date (default today).")
 @service_command
-def credit_command(number: str, reason: str, issue_date: str | None):
+def credit_command(number: str, reason: str, issue_date: str | None) -> None:
     """Credit the whole of what is left on an invoice."""
     invoice = _invoice(number)
     note = invoicing.issue_credit_note(invoice, reason, _actor(),

@@ -1,3 +1,4 @@
+"""The `users` commands: users, API tokens and their revocation."""
 from __future__ import annotations
 
 import sys
@@ -5,9 +6,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from contracts_app.cli.common import service_command
 from contracts_app.models import ROLES
 from contracts_app.services import users as user_service
-from contracts_app.cli.common import service_command
 
 users_group = AppGroup("users", help="Create users and API tokens.")
 
@@ -20,7 +21,8 @@ users_group = AppGroup("users", help="Create users and API tokens.")
 @click.option("--name", default="", help="The user's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @service_command
-def create(email, role, school_urn, group_name, name, password_stdin):
+def create(email: str, role: str, school_urn: int | None, group_name: str | None, name: str,
+           password_stdin: bool) -> None:
     """Create a user. The password is read from standard input (never the command line)."""
     if not password_stdin:
         raise click.UsageError("pass --password-stdin and give the password on standard input")
@@ -34,7 +36,7 @@ def create(email, role, school_urn, group_name, name, password_stdin):
 @users_group.command("token")
 @click.argument("email")
 @service_command
-def token(email):
+def token(email: str) -> None:
     """Print a new API bearer token for EMAIL (shown once; stored hashed)."""
     click.echo(user_service.issue_token(email))
 
@@ -42,7 +44,7 @@ def token(email):
 @users_group.command("revoke-tokens")
 @click.argument("email")
 @service_command
-def revoke(email):
+def revoke(email: str) -> None:
     """Revoke every API token of EMAIL."""
     user = user_service.find_user(email)
     if user is None:

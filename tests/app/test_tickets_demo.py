@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import Ticket, TicketSuspension
 from contracts_app.services.demo import servicedesk as demo_tickets
-from contracts_app.services.servicedesk import Period, default_period, service_report
+from contracts_app.services.servicedesk import service_report
+from servicedesk.period import Period, default_period
 
 
 def test_demo_tickets_load_once(app, make_school):

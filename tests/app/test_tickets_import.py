@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import AuditEvent, Ticket, TicketSuspension
 from pricing.errors import ImportRefused
-from contracts_app.services.servicedesk import import_tickets, parse_moment
+from contracts_app.services.servicedesk import import_tickets
+from servicedesk.ticket_log import parse_moment
 
 UTC = timezone.utc
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from servicedesk import SLA_2022_23, desk_allowance
-
 from contracts_app.extensions import db
 from contracts_app.models import School, Ticket
 from contracts_app.models.types import utcnow
-from contracts_app.services.servicedesk import CALENDAR, import_tickets
+from contracts_app.services.servicedesk import import_tickets
 from pricing.sla_year import LONDON
+from servicedesk import SLA_2022_23, desk_allowance
+from servicedesk.ticket_report import CALENDAR
 
 PREFIX = "DEMO-"
 DAYS = 150

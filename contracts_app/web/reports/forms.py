@@ -5,10 +5,10 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SubmitField
+from wtforms import DateField, Field, SubmitField
 from wtforms.validators import Optional, ValidationError
 
-from contracts_app.services.servicedesk import long_date
+from servicedesk.period import long_date
 
 # Reports go back to the start of the call log, not to year 1: a typo like 0202 is caught here.
 EARLIEST = date(2000, 1, 1)
@@ -19,7 +19,8 @@ MAX_YEARS = 10
 class IsoDateField(DateField):
     """A YYYY-MM-DD date whose error says what was typed and what is expected."""
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Read the typed date; anything but YYYY-MM-DD is an error naming what was typed."""
         text = " ".join(valuelist).strip() if valuelist else ""
         if not text:
             self.data = None
@@ -40,14 +41,16 @@ class PeriodForm(FlaskForm):
     start = IsoDateField("From", validators=[Optional()], description="Tickets logged on or after (YYYY-MM-DD)")
     end = IsoDateField("To", validators=[Optional()], description="Tickets logged on or before (YYYY-MM-DD)")
 
-    def _in_range(self, field) -> None:
+    def _in_range(self, field: Field) -> None:
         if field.data is not None and not EARLIEST <= field.data <= LATEST:
             raise ValidationError(f"{long_date(field.data)} is outside the years {EARLIEST.year}-{LATEST.year}.")
 
-    def validate_start(self, field) -> None:
+    def validate_start(self, field: Field) -> None:
+        """The start within the years reports cover."""
         self._in_range(field)
 
-    def validate_end(self, field) -> None:
+    def validate_end(self, field: Field) -> None:
+        """The end within the years reports cover, not before the start, and not too long after it."""
         self._in_range(field)
         if field.data and self.start.data:
             if field.data < self.start.data:
@@ -64,6 +67,8 @@ class PeriodForm(FlaskForm):
 
 
 class TicketImportForm(FlaskForm):
+    """The call logging system's ticket log to upload."""
+
     file = FileField("Ticket log from the call logging system (CSV)", validators=[FileRequired(
         message="Choose the CSV file to import.")])
     submit = SubmitField("Import tickets")

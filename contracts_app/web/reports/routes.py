@@ -6,27 +6,31 @@ of its own, shown through an <img>, because the pages' CSP forbids inline styles
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
-
-from pricing.sla_year import SlaYear
 
 from contracts_app.access import roles_required, school_or_404
-from contracts_app.extensions import db
 from contracts_app.models import School
-from contracts_app.services.queries import Page
 from contracts_app.services import servicedesk as service
-from pricing.errors import ActionRefused, ImportRefused
+from contracts_app.services.council import report_issuer
+from contracts_app.services.imports import import_upload
+from contracts_app.web.reports.forms import PeriodForm, TicketImportForm
+from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
 from servicedesk.export import export_csv
-from pricing.sla_year import LONDON
 from servicedesk.formatting import desk_time, kpi_verdict, percent, status_text
-from contracts_app.web.reports.forms import PeriodForm, TicketImportForm
-from contracts_app.services.council import report_issuer
+from servicedesk.period import Period, desk_today, period_from, usual_periods
 from servicedesk.report_pdf import render_report_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -43,25 +47,18 @@ bp.add_app_template_filter(kpi_verdict, "kpi_verdict")
 bp.add_app_template_filter(status_text, "clock_status")
 
 
-def _today() -> date:
-    """Today on the desk's clock, which is what 'today' means in a report."""
-    return datetime.now(LONDON).date()
-
-
 def _school(urn: int) -> School:
     """The school named in the URL; another school's is 404 to a school user."""
-    return school_or_404(db.session.scalar(select(School).where(School.urn == urn)))
+    return school_or_404(service.school_by_urn(urn))
 
 
-def _period() -> tuple[PeriodForm, service.Period | None]:
+def _period() -> tuple[PeriodForm, Period | None]:
     """The period asked for (default: the SLA year so far), or None with the form's errors."""
     form = PeriodForm(formdata=request.args)
     if not form.validate():
         return form, None
-    end = form.end.data or _today()
-    start = form.start.data or SlaYear.containing(end).start
     try:
-        period = service.Period(start, end)
+        period = period_from(form.start.data, form.end.data, desk_today())
     except ActionRefused as exc:  # only a start after today, with no end given, gets here
         form.start.errors = [*form.start.errors, f"{exc.message[0].upper()}{exc.message[1:]}."]
         return form, None
@@ -69,7 +66,7 @@ def _period() -> tuple[PeriodForm, service.Period | None]:
     return form, period
 
 
-def _period_or_400() -> service.Period:
+def _period_or_400() -> Period:
     """For the chart, PDF and CSV: a bad period is a 400 naming the field, not a page."""
     form, period = _period()
     if period is None:
@@ -77,22 +74,14 @@ def _period_or_400() -> service.Period:
     return period
 
 
-def _period_args(period: service.Period) -> dict[str, str]:
+def _period_args(period: Period) -> dict[str, str]:
     """The period as query arguments, so the chart, PDF and CSV links match the page."""
     return {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
-def _quick_periods(today: date) -> list[tuple[str, dict[str, str]]]:
+def _quick_periods() -> list[tuple[str, dict[str, str]]]:
     """Links for the periods people usually ask for."""
-    this_month = today.replace(day=1)
-    last_month_end = this_month - timedelta(days=1)
-    year = SlaYear.containing(today)
-    previous = SlaYear(year.start_year - 1)
-    periods = [("This month", service.Period(this_month, today)),
-               ("Last month", service.Period(last_month_end.replace(day=1), last_month_end)),
-               (f"SLA year {year.label} so far", service.Period(year.start, today)),
-               (f"SLA year {previous.label}", service.Period(previous.start, previous.end))]
-    return [(label, _period_args(p)) for label, p in periods]
+    return [(label, _period_args(p)) for label, p in usual_periods(desk_today())]
 
 
 def _svg(data: bytes) -> Response:
@@ -111,25 +100,21 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 @bp.route("/")
 @roles_required(*STAFF)
-def index():
+def index() -> ResponseReturnValue:
     """The whole service: KPI table, chart, each school's figures (worst first), breaches."""
     form, period = _period()
     report = page = None
     if period is not None:
         report = service.service_report(period)
-        per_page = current_app.config["PAGE_SIZE"]
-        number = max(1, request.args.get("page", 1, type=int))
-        total = len(report.schools)
-        number = min(number, max(1, -(-total // per_page)))
-        page = Page(list(report.schools[(number - 1) * per_page:number * per_page]), total, number, per_page)
+        page = service.schools_page(report, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     return render_template("reports/index.html", form=form, period=period, report=report, schools=page,
-                           breaches_listed=BREACHES_LISTED, quick=_quick_periods(_today()),
+                           breaches_listed=BREACHES_LISTED, quick=_quick_periods(),
                            args=_period_args(period) if period else {}), (200 if period else 400)
 
 
 @bp.route("/chart.svg")
 @roles_required(*STAFF)
-def service_chart():
+def service_chart() -> ResponseReturnValue:
     """The whole service's monthly KPI chart (SVG, for the page's <img>)."""
     period = _period_or_400()
     report = service.service_report(period)
@@ -139,7 +124,7 @@ def service_chart():
 
 @bp.route("/tickets.csv")
 @roles_required(*STAFF)
-def service_csv():
+def service_csv() -> ResponseReturnValue:
     """Every ticket of every school logged in the period, with its clock."""
     period = _period_or_400()
     report = service.service_report(period)
@@ -148,19 +133,19 @@ def service_csv():
 
 @bp.route("/schools/<int:urn>")
 @roles_required(*STAFF, "school")
-def school(urn: int):
+def school(urn: int) -> ResponseReturnValue:
     """One school's report: the KPI table, chart, breached and open tickets, every ticket."""
     school = _school(urn)
     form, period = _period()
     report = service.school_report(school, period) if period else None
     return (render_template("reports/school.html", school=school, form=form, period=period, report=report,
-                           quick=_quick_periods(_today()), args=_period_args(period) if period else {}),
+                           quick=_quick_periods(), args=_period_args(period) if period else {}),
                            (200 if period else 400))
 
 
 @bp.route("/schools/<int:urn>/chart.svg")
 @roles_required(*STAFF, "school")
-def school_chart(urn: int):
+def school_chart(urn: int) -> ResponseReturnValue:
     """One school's monthly KPI chart (SVG, for the page's <img>)."""
     school = _school(urn)
     report = service.school_report(school, _period_or_400())
@@ -170,7 +155,7 @@ def school_chart(urn: int):
 
 @bp.route("/schools/<int:urn>/report.pdf")
 @roles_required(*STAFF, "school")
-def school_pdf(urn: int):
+def school_pdf(urn: int) -> ResponseReturnValue:
     """One school's report as a PDF to download (§11.1 "SLA reports are available on request")."""
     school = _school(urn)
     period = _period_or_400()
@@ -181,7 +166,7 @@ def school_pdf(urn: int):
 
 @bp.route("/schools/<int:urn>/tickets.csv")
 @roles_required(*STAFF, "school")
-def school_csv(urn: int):
+def school_csv(urn: int) -> ResponseReturnValue:
     """One school's tickets logged in the period, with their clocks."""
     school = _school(urn)
     period = _period_or_400()
@@ -191,12 +176,11 @@ def school_csv(urn: int):
 
 @bp.route("/mine")
 @roles_required("school")
-def portal():
+def portal() -> ResponseReturnValue:
     """A school user's own report; a user of a group chooses one of its schools."""
     if current_user.role != "school":
         return redirect(url_for(".index"))  # an admin has no school of its own
-    schools = db.session.scalars(select(School).where(School.id.in_(current_user.school_ids()))
-                                 .order_by(School.name)).all()
+    schools = service.schools_of(current_user.school_ids())
     if len(schools) == 1:
         return redirect(url_for(".school", urn=schools[0].urn, **request.args))
     return render_template("reports/portal.html", schools=schools)
@@ -204,20 +188,17 @@ def portal():
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required("sla")
-def import_tickets():
+def import_tickets() -> ResponseReturnValue:
     """Upload the call logging system's ticket log (the same import as `tickets import`)."""
     form = TicketImportForm()
-    problems = result = None
+    problems = None
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = service.import_tickets(upload.read(), upload.filename or "upload")
+        result, problems = import_upload(form.file.data, service.import_tickets)
+        if result is not None:
             flash(f"Tickets imported: {result.summary()}.", "success")
             return redirect(url_for(".import_tickets"))
-        except ImportRefused as exc:
-            db.session.rollback()
-            problems, status = exc, 400
+        status = 400
     elif request.method == "POST":
         status = 400
     return render_template("reports/import.html", form=form, problems=problems, count=service.ticket_count(),

@@ -1,31 +1,28 @@
 """`tickets import` and `tickets report`: the service desk's call log and SLA performance (§5-7, §11.1)."""
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from pricing.sla_year import SlaYear
-
-from servicedesk.export import export_csv
-from pricing.sla_year import LONDON
-from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
-from contracts_app.services.council import report_issuer
-from servicedesk.report_pdf import render_report_pdf
-from contracts_app.services import servicedesk as service
 from contracts_app.cli.common import parse_date as _date
 from contracts_app.cli.common import service_command
+from contracts_app.services import servicedesk as service
+from contracts_app.services.council import report_issuer
+from servicedesk.export import export_csv
+from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
+from servicedesk.period import desk_today, period_from
+from servicedesk.report import Tally
+from servicedesk.report_pdf import render_report_pdf
 
 tickets_group = AppGroup("tickets", help="Service desk tickets and SLA performance.")
-
 
 
 @tickets_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @service_command
-def import_command(file: Path):
+def import_command(file: Path) -> None:
     """Import the call logging system's ticket log (CSV); re-importing updates tickets by reference.
 
     \b
@@ -43,7 +40,8 @@ def import_command(file: Path):
     click.echo(f"Ticket import from {file.name}: {report.summary()}.")
 
 
-def _line(label: str, tally) -> str:
+def _line(label: str, tally: Tally) -> str:
+    """One row of the KPI table as a line of text."""
     verdict = kpi_verdict(tally)
     return (f"  {label:<32} {tally.count:>6} logged {tally.resolved:>6} resolved {tally.met:>6} within SLA "
             f"{tally.breached:>5} breached {percent(tally):>7}{'  KPI ' + verdict.lower() if verdict else ''}")
@@ -59,13 +57,13 @@ def _line(label: str, tally) -> str:
               help="Also write the school's PDF report to this file (needs --school).")
 @service_command
 def report_command(urn: int | None, start: str | None, end: str | None, csv_file: Path | None,
-                   pdf_file: Path | None):
+                   pdf_file: Path | None) -> None:
     """SLA performance for tickets logged in a period: % within SLA against the 95% KPI (SLA 11.1)."""
     if pdf_file is not None and urn is None:
         raise click.UsageError("--pdf needs --school: the PDF report is a school's")
-    last = _date(end, "--to") or datetime.now(LONDON).date()
-    first = _date(start, "--from") or SlaYear.containing(last).start
-    period = service.Period(first, last)  # ActionRefused when the period ends before it starts
+    last = _date(end, "--to")
+    first = _date(start, "--from")
+    period = period_from(first, last, desk_today())  # ActionRefused when the period ends before it starts
     if urn is not None:
         report = service.school_report(service.find_school(urn), period)
     else:
