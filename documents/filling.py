@@ -139,7 +139,7 @@ def _line_dates(line: ServiceLine) -> str:
 class _Filler:
     """Fills one document; collects the fallbacks it had to use."""
 
-    def __init__(self, facts: AgreementFacts, council: Council):
+    def __init__(self, facts: AgreementFacts, council: Council) -> None:
         self.facts = facts
         self.council = council
         self.fallbacks: list[str] = []
@@ -164,6 +164,7 @@ class _Filler:
         return name
 
     def party(self) -> str:
+        """The party as the agreement names it: the school, or the group and its schools."""
         f = self.facts
         if not f.group:
             return f"{f.party_name}."
@@ -183,10 +184,12 @@ class _Filler:
         }
 
     def flag(self, message: str) -> None:
+        """Note a value taken from the council's configuration (once each)."""
         if message not in self.fallbacks:
             self.fallbacks.append(message)
 
     def text(self, text: str) -> str:
+        """The text with every inline placeholder replaced by its value."""
         def value(match: re.Match) -> str:
             name = match.group(1)
             if name == "DATE":
@@ -199,6 +202,7 @@ class _Filler:
     # -- generated blocks -------------------------------------------------------------
 
     def subscribed(self) -> list[Block]:
+        """§4.1: the subscribed services with their quantities."""
         lines = self.facts.subscribed
         if not lines:
             return [Paragraph("No services are subscribed yet.")]
@@ -206,11 +210,13 @@ class _Filler:
 
     @staticmethod
     def titles(lines: tuple[ServiceLine, ...]) -> list[Block]:
+        """§4.2 and §4.3: the services available at an extra charge, or excluded, by title."""
         if not lines:
             return [Paragraph("None.")]
         return [Table(("Service",), tuple((l.title,) for l in lines))]
 
     def charges(self) -> list[Block]:
+        """§2.6: the schedule of charges, each line with how its charge is worked out."""
         f = self.facts
         if not f.subscribed:
             return [Paragraph("There are no charges until a service is subscribed.")]
@@ -257,6 +263,7 @@ class _Filler:
         return blocks
 
     def stakeholders(self) -> list[Block]:
+        """§9.6: the school's key stakeholders, or a request for them."""
         f = self.facts
         if not f.stakeholders:
             self.flag(f"No key stakeholders are recorded for {f.party_name}: the document asks the school to "
@@ -287,6 +294,7 @@ class _Filler:
         return blocks
 
     def block(self, slot: Slot) -> list[Block]:
+        """The generated content a block placeholder stands for."""
         return {
             "schedule of charges": self.charges, "invoice schedule": self.invoice_schedule,
             "subscribed services table": self.subscribed,
@@ -298,6 +306,7 @@ class _Filler:
     # -- the document -------------------------------------------------------------------
 
     def section(self, section: Section) -> Section:
+        """The section filled in: every placeholder replaced."""
         blocks: list[Block] = []
         for block in section.blocks:
             if isinstance(block, Slot):
@@ -313,6 +322,7 @@ class _Filler:
         return Section(section.number, self.text(section.title), tuple(blocks))
 
     def cover(self, version_text: str) -> tuple[tuple[str, str], ...]:
+        """The cover page's facts, label and value."""
         f = self.facts
         pairs = [("Prepared for", f.party_name)]
         if f.group:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from documents.catalogue import CONTROL_COLUMNS
 from documents.model import BulletList, FilledDocument, Paragraph, Section, Table
 
 __all__ = ["render_html"]
@@ -59,9 +60,8 @@ def _section(section: Section) -> str:
 def render_html(document: FilledDocument) -> str:
     """The document as an HTML fragment: cover facts, document control, contents, sections."""
     cover = "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in document.cover)
-    control = Table(("Version", "Date Released", "Change Notice", "Pages Affected", "Remarks"),
-                    tuple((r.version, r.released, r.change_notice, r.pages_affected, r.remarks)
-                          for r in document.control))
+    control = Table(CONTROL_COLUMNS,
+                    tuple(r.cells() for r in document.control))
     contents = "".join(
         f'<li class="sla-toc-{min(s.level, 3)}"><a href="#{s.anchor}">{escape(s.number)} {escape(s.title)}</a></li>'
         for s in document.sections)

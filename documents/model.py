@@ -6,6 +6,7 @@ rendered there (bulk PDF generation) exactly as in the web process.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Union
@@ -72,11 +73,25 @@ class Section:
 
     @property
     def level(self) -> int:
+        """1 for a section, 2 for a subsection, and so on."""
         return self.number.count(".") + 1
 
     @property
     def anchor(self) -> str:
+        """The section's link target in the HTML and the PDF: ``s-9-8-1``."""
         return "s-" + self.number.replace(".", "-")
+
+    def texts(self) -> Iterator[str]:
+        """Every text the section shows: its title, paragraphs, list items and table cells."""
+        yield self.title
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                yield block.text
+            elif isinstance(block, BulletList):
+                yield from (item.text for item in block.items)
+            elif isinstance(block, Table):
+                for row in (block.header, *block.rows):
+                    yield from row
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,10 @@ class ControlRow:
     change_notice: str
     pages_affected: str
     remarks: str
+
+    def cells(self) -> tuple[str, str, str, str, str]:
+        """The row as the document control table shows it (``catalogue.CONTROL_COLUMNS``)."""
+        return self.version, self.released, self.change_notice, self.pages_affected, self.remarks
 
 
 @dataclass(frozen=True)
@@ -105,6 +124,7 @@ class Template:
         return self.control[-1]
 
     def section(self, number: str) -> Section | None:
+        """The section with this number, if the template has it."""
         return next((s for s in self.sections if s.number == number), None)
 
 
@@ -132,4 +152,5 @@ class FilledDocument:
 
     @property
     def running_header(self) -> str:
+        """The line at the top of each page: the party, the title and the SLA year."""
         return f"{self.party_name} · {self.title} {self.sla_year_label}"

@@ -8,6 +8,7 @@ the bulk command can call it in worker processes.
 from __future__ import annotations
 
 import io
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -15,9 +16,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
+from documents.catalogue import CONTROL_COLUMNS
 from documents.model import (
     BulletList,
     FilledDocument,
@@ -68,7 +71,7 @@ def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
 class _Heading(Paragraph):
     """A numbered heading that records its page for the contents and the PDF outline."""
 
-    def __init__(self, section: Section):
+    def __init__(self, section: Section) -> None:
         self.section = section
         super().__init__(f'<a name="{section.anchor}"/>{escape(section.number)}&nbsp;&nbsp;{escape(section.title)}',
                          _HEADINGS[min(section.level, 3)])
@@ -77,14 +80,16 @@ class _Heading(Paragraph):
 class _Anchor(Flowable):
     """An outline entry for an unnumbered part of the document (document control, contents)."""
 
-    def __init__(self, key: str, title: str):
+    def __init__(self, key: str, title: str) -> None:
         super().__init__()
         self.key, self.title = key, title
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """Takes no room: it only marks where it stands."""
         return 0, 0
 
-    def draw(self):
+    def draw(self) -> None:
+        """The bookmark and its outline entry."""
         self.canv.bookmarkPage(self.key)
         self.canv.addOutlineEntry(self.title, self.key, 0, closed=True)
 
@@ -92,15 +97,17 @@ class _Anchor(Flowable):
 class _PageRef(Flowable):
     """A heading's page number in the contents, drawn as a form defined once the pages are known."""
 
-    def __init__(self, anchor: str, width: float, style: ParagraphStyle):
+    def __init__(self, anchor: str, width: float, style: ParagraphStyle) -> None:
         super().__init__()
         self.anchor, self.width, self.height = anchor, width, style.leading
         self.baseline = style.leading - style.fontSize  # level with the title's first line
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """As wide as the page-number column, as tall as a line of the contents."""
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
+        """The page-number form, right-aligned in the column."""
         self.canv.saveState()
         self.canv.translate(self.width, self.baseline)
         self.canv.doForm(f"toc-{self.anchor}")
@@ -111,7 +118,7 @@ class _SlaDoc(BaseDocTemplate):
     """One pass: page numbers nobody knows yet (the contents, "of Y") are PDF forms drawn
     where they belong and defined at the end, when every heading's page is known."""
 
-    def __init__(self, buffer, document: FilledDocument):
+    def __init__(self, buffer: BinaryIO, document: FilledDocument) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=26 * mm,
                          bottomMargin=20 * mm, title=f"{document.title} {document.sla_year_label}: "
                          f"{document.party_name}", author=document.council_name, subject=document.running_header)
@@ -122,7 +129,8 @@ class _SlaDoc(BaseDocTemplate):
         self.addPageTemplates([PageTemplate("cover", [frame], onPage=self._footer),
                                PageTemplate("body", [frame], onPage=self._header_footer)])
 
-    def afterFlowable(self, flowable):
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """Note each numbered heading's page, for the contents and the PDF outline."""
         if isinstance(flowable, _Heading):
             section = flowable.section
             self.heading_pages[section.anchor] = self.page
@@ -130,7 +138,7 @@ class _SlaDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(f"{section.number} {section.title}", section.anchor,
                                       min(section.level, 3) - 1, closed=section.level > 1)
 
-    def _footer(self, canvas, doc):
+    def _footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         self.pages = max(self.pages, doc.page)
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
@@ -141,7 +149,7 @@ class _SlaDoc(BaseDocTemplate):
         canvas.doForm(f"page-{doc.page}")
         canvas.restoreState()
 
-    def _header_footer(self, canvas, doc):
+    def _header_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica-Bold", 8.5)
         canvas.setFillColor(_BRAND)
@@ -165,6 +173,7 @@ class _SlaDoc(BaseDocTemplate):
         canvas.endForm()
 
     def render(self, story: list[Flowable]) -> None:
+        """Lay out the story, then define the page-number forms and save."""
         self._doSave = 0  # save ourselves, after defining the forms the pages use
         self.build(story)
         for page in range(1, self.pages + 1):
@@ -265,9 +274,8 @@ def _cover(document: FilledDocument) -> list[Flowable]:
 
 
 def _control(document: FilledDocument) -> list[Flowable]:
-    table = TextTable(("Version", "Date Released", "Change Notice", "Pages Affected", "Remarks"),
-                      tuple((r.version, r.released, r.change_notice, r.pages_affected, r.remarks)
-                            for r in document.control))
+    table = TextTable(CONTROL_COLUMNS,
+                      tuple(r.cells() for r in document.control))
     return [_Anchor("document-control", "Document control"), _p("Document control", _HEADINGS[1]),
             _p("The table below shows the changes to this document.", _BODY), _table(table), Spacer(1, 6 * mm)]
 

@@ -8,8 +8,8 @@ is created the first time one is needed.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -19,27 +19,30 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from pricing.sla_year import SlaYear
-from servicedesk import SLA_2022_23
-
 from documents.bulk import pdf_name
-from documents.filling import AgreementFacts, Contact, ServiceLine, day_words, fill
+from documents.catalogue import placeholders_in
+from documents.filling import day_words, fill
 from documents.html import render_html
 from documents.model import ControlRow, FilledDocument, Template
 from documents.pdf import render_pdf
-from documents.template import TemplateRefused, parse_template, read_template, to_markdown
+from documents.template import parse_template, read_template
+from documents.versions import check_template, decode_template, next_version
+from documents.writing import to_markdown
+from pricing.errors import ActionRefused, ImportRefused, Problem
+from pricing.sla_year import SlaYear
+from servicedesk import SLA_2022_23, TargetTable, target_table_from_dict
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, AgreementLine, School, SchoolGroup, Service, SlaTemplate
+from contracts_app.models import Agreement, AgreementLine, School, SchoolGroup, SlaTemplate
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit
 from contracts_app.services.council import document_council
-from contracts_app.services.price_check import price_agreement
-from pricing.errors import ActionRefused, ImportRefused, Problem
-from pricing.sla_year import LONDON
+from contracts_app.services.document_facts import facts_for, preview_facts
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "sla_templates" / "default.md"
 DEFAULT_BY = "system (default template)"
 BATCH = 200
+_MAX_ID = 2**31 - 1  # larger ids overflow PostgreSQL's integer: they are simply not found
+
 
 @dataclass
 class TemplateResult:
@@ -47,6 +50,26 @@ class TemplateResult:
 
     template: SlaTemplate
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TemplateListing:
+    """The versions page: every version newest first, the current one, and each one's use."""
+
+    current: SlaTemplate
+    versions: list[SlaTemplate]
+    usage: dict[int, int]
+
+
+@dataclass(frozen=True)
+class TemplateDetails:
+    """One version's page: its parsed text, the placeholders it uses and its service desk targets."""
+
+    parsed: Template
+    placeholders: list[str]
+    targets: TargetTable | None
+    is_current: bool
+    used: int
 
 
 @lru_cache(maxsize=16)
@@ -59,6 +82,16 @@ def _parsed(markdown: str) -> Template:
 def parsed(template: SlaTemplate) -> Template:
     """The stored template, parsed."""
     return _parsed(template.markdown)
+
+
+def get_template(template_id: int) -> SlaTemplate | None:
+    """The version with this id, or None."""
+    return db.session.get(SlaTemplate, template_id) if template_id <= _MAX_ID else None
+
+
+def get_agreement(agreement_id: int) -> Agreement | None:
+    """The agreement with this id, or None (the view then applies the school-access rule)."""
+    return db.session.get(Agreement, agreement_id) if agreement_id <= _MAX_ID else None
 
 
 # -- versions -------------------------------------------------------------------------
@@ -115,24 +148,39 @@ def ensure_default() -> SlaTemplate:
     return template
 
 
-def _decode(data: bytes | str, source: str) -> str:
-    if isinstance(data, str):
-        return data
-    if b"\x00" in data:
-        raise ImportRefused(Problem(None, None, f"{source} is not a Markdown text file"), source)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(Problem(None, None, f"{source} is not UTF-8 or Windows-1252 text"), source)
+def template_listing() -> TemplateListing:
+    """Every version, the current one (the default, committed, on first need) and their use."""
+    current_version = ensure_default()
+    return TemplateListing(current_version, versions(), usage())
 
 
-def _check(text: str, source: str):
+def _targets(template: SlaTemplate) -> TargetTable | None:
+    if not template.targets:
+        return None
     try:
-        return read_template(text, source)
-    except TemplateRefused as exc:
-        raise ImportRefused([Problem(None, None, p) for p in exc.problems], source) from None
+        return target_table_from_dict(template.targets)
+    except ValueError:
+        return None  # shown as "not recorded"; the reports read the JSON themselves
+
+
+def template_details(template: SlaTemplate) -> TemplateDetails:
+    """What the version's page shows besides the stored record."""
+    parsed_template = parsed(template)
+    targets = _targets(template)
+    current_version = current()
+    return TemplateDetails(parsed_template, placeholders_in(parsed_template), targets,
+                           current_version is not None and current_version.id == template.id,
+                           usage().get(template.id, 0))
+
+
+@contextmanager
+def _undone_if_refused() -> Iterator[None]:
+    """A refused change leaves nothing behind in the session: the page shows the refusal."""
+    try:
+        yield
+    except (ActionRefused, ImportRefused):
+        db.session.rollback()
+        raise
 
 
 def _version_free(version: str, source: str, keep: SlaTemplate | None = None) -> None:
@@ -149,7 +197,7 @@ def import_template(data: bytes | str, source: str, by: str) -> TemplateResult:
     unknown placeholder, or its version (the last document-control row) exists.
     """
     base = current_template()  # the default comes first, so its version number is never taken
-    check = _check(_decode(data, source), source)
+    check = check_template(decode_template(data, source), source)
     _version_free(check.template.latest.version, source)
     record = _record(check.template, to_markdown(check.template), status="draft", by=by, targets=base.targets)
     db.session.add(record)
@@ -159,11 +207,20 @@ def import_template(data: bytes | str, source: str, by: str) -> TemplateResult:
     return TemplateResult(record, check.notes)
 
 
+def frozen_reason(template: SlaTemplate) -> str | None:
+    """Why the version cannot be edited (a published one is frozen), or None for a draft."""
+    if template.status != "draft":
+        return f"{template.name} is published and frozen: start a new version to change it"
+    return None
+
+
+@_undone_if_refused()
 def save_draft(template: SlaTemplate, markdown: str) -> TemplateResult:
     """Replace a draft's text; its version, title and release details come from the text."""
-    if template.status != "draft":
-        raise ActionRefused(f"{template.name} is published and frozen: start a new version to change it")
-    check = _check(markdown, f"{template.name} as edited")
+    reason = frozen_reason(template)
+    if reason:
+        raise ActionRefused(reason)
+    check = check_template(markdown, f"{template.name} as edited")
     _version_free(check.template.latest.version, f"{template.name} as edited", keep=template)
     fresh = _record(check.template, to_markdown(check.template), status="draft", by=template.created_by,
                     targets=template.targets)
@@ -173,11 +230,12 @@ def save_draft(template: SlaTemplate, markdown: str) -> TemplateResult:
     return TemplateResult(template, check.notes)
 
 
+@_undone_if_refused()
 def publish(template: SlaTemplate, by: str) -> SlaTemplate:
     """Draft -> published: agreements issued from now on are issued under it."""
     if template.status != "draft":
         raise ActionRefused(f"{template.name} is already published")
-    _check(template.markdown, template.name)  # stored drafts were checked; this is belt and braces
+    check_template(template.markdown, template.name)  # stored drafts were checked; this is belt and braces
     template.status = "published"
     template.published_at = utcnow()
     db.session.flush()
@@ -186,6 +244,7 @@ def publish(template: SlaTemplate, by: str) -> SlaTemplate:
     return template
 
 
+@_undone_if_refused()
 def discard(template: SlaTemplate) -> None:
     """Delete a draft nobody has used."""
     if template.status != "draft":
@@ -195,24 +254,11 @@ def discard(template: SlaTemplate) -> None:
     db.session.commit()
 
 
-def _next_version(version: str, taken: set[str]) -> str:
-    match = re.fullmatch(r"(.*?)(\d+)", version)
-    candidate = version
-    while candidate in taken:
-        if match:
-            candidate = f"{match.group(1)}{int(match.group(2)) + 1}"
-            match = re.fullmatch(r"(.*?)(\d+)", candidate)
-        else:
-            candidate = f"{version}.1"
-            match = re.fullmatch(r"(.*?)(\d+)", candidate)
-    return candidate
-
-
 def new_version(by: str, today: date | None = None) -> SlaTemplate:
     """A draft copy of the current version, with a new document-control row to fill in."""
     base = current_template()
     taken = set(db.session.scalars(select(SlaTemplate.version)))
-    version = _next_version(base.version, taken)
+    version = next_version(base.version, taken)
     when = today or date.today()
     template = parsed(base)
     template = replace(template, control=template.control + (
@@ -242,57 +288,6 @@ def template_for(agreement: Agreement) -> tuple[SlaTemplate, tuple[str, ...]]:
                       f"the current version, {template.version}.",)
 
 
-def _status_text(agreement: Agreement) -> str:
-    notice = agreement.notice
-    if agreement.status == "notice_given" and notice is not None:
-        return f"Notice given: cancelled with effect from {day_words(notice.effective_date)}"
-    return {"cancelled": "Cancelled", "ended": "Ended", "draft": "Draft: not yet issued"}.get(agreement.status, "")
-
-
-def facts_for(agreement: Agreement, notes: tuple[str, ...] = ()) -> AgreementFacts:
-    """Everything the document says about the agreement, read from the database."""
-    draft = agreement.status == "draft"
-    live: dict = {}
-    problems: tuple[str, ...] = ()
-    total = agreement.annual_total
-    if draft:
-        check = price_agreement(agreement)
-        if check is None:
-            problems = (f"The {SlaYear(agreement.sla_year).label} price list is not published: the charges are "
-                        "to be confirmed.",)
-            total = None
-        else:
-            live = {line.service_code: line for line in check.lines}
-            problems = tuple(f"{p.service_code}: {p.reason}; its charge is to be confirmed." for p in check.problems)
-            total = check.total if check.complete else None
-
-    def line(row: AgreementLine) -> ServiceLine:
-        priced = live.get(row.service_code)
-        service = row.service
-        return ServiceLine(
-            code=row.service_code, title=row.title, quantity=row.quantity, unit=service.unit if service else "",
-            start_date=row.start_date, end_date=row.end_date,
-            annual_price=priced.annual if priced else row.annual_price,
-            explanation=priced.explanation if priced else row.explanation,
-            vat_code=priced.vat_code if priced else row.vat_code,
-            description=service.description if service else "")
-
-    schools = agreement.schools
-    contacts = tuple(Contact(c.name, c.role, c.email, c.phone, school.name)
-                     for school in schools for c in school.stakeholders)
-    return AgreementFacts(
-        party_name=agreement.party_name, schools=tuple((s.name, s.urn) for s in schools),
-        customer_type=agreement.customer_type, sla_year_label=SlaYear(agreement.sla_year).label,
-        term_start=agreement.term_start, term_end=agreement.term_end, group=agreement.group is not None,
-        subscribed=tuple(line(l) for l in agreement.lines_in("subscribed")),
-        additional=tuple(line(l) for l in agreement.lines_in("additional")),
-        excluded=tuple(line(l) for l in agreement.lines_in("excluded")),
-        annual_total=total, draft=draft, pricing_problems=problems, odm_name=agreement.odm_name or "",
-        odm_email=agreement.odm_email or "", po_number=agreement.po_number or "", stakeholders=contacts,
-        issued_on=agreement.issued_at.astimezone(LONDON).date() if agreement.issued_at else None,
-        status_text=_status_text(agreement), notes=notes)
-
-
 def document_for(agreement: Agreement) -> FilledDocument:
     """The agreement's SLA document, filled in with the version it was issued under."""
     template, notes = template_for(agreement)
@@ -306,29 +301,33 @@ def file_name(agreement: Agreement) -> str:
 
 
 def agreement_pdf(agreement: Agreement) -> bytes:
+    """The agreement's SLA document as a PDF."""
     return render_pdf(document_for(agreement))
 
 
 def agreement_html(agreement: Agreement) -> str:
+    """The agreement's SLA document as an HTML fragment."""
     return render_html(document_for(agreement))
+
+
+def document_to_read(agreement: Agreement) -> FilledDocument:
+    """The agreement's document for its page, committed: filling it in may have created the
+    default template (the first document anyone needed), and the template pages link to it."""
+    document = document_for(agreement)
+    db.session.commit()
+    return document
+
+
+def pdf_download(agreement: Agreement) -> tuple[bytes, str]:
+    """The agreement's PDF and its file name, committed as ``document_to_read`` is."""
+    data = agreement_pdf(agreement)
+    db.session.commit()
+    return data, file_name(agreement)
 
 
 def preview(template: SlaTemplate) -> FilledDocument:
     """The template filled in for a made-up school, to check it before publishing."""
-    year = SlaYear.containing(date.today())
-    services = db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)).all()
-
-    def lines(list_name: str) -> tuple[ServiceLine, ...]:
-        return tuple(ServiceLine(s.code, s.title, unit=s.unit, description=s.description)
-                     for s in services if s.default_list == list_name)
-
-    facts = AgreementFacts(
-        party_name="Example Primary School", schools=(("Example Primary School", 100000),),
-        customer_type="maintained", sla_year_label=year.label, term_start=year.start, term_end=year.end,
-        subscribed=lines("subscribed"), additional=lines("additional"), excluded=lines("excluded"), draft=True,
-        odm_name="Alex Example", odm_email="odm@example.org", status_text="Preview with a made-up school",
-        stakeholders=(Contact("Sam Example", "Headteacher", "head@example.org", "01234 567890"),))
-    return fill(parsed(template), facts, document_council())
+    return fill(parsed(template), preview_facts(), document_council())
 
 
 # -- finding agreements --------------------------------------------------------------------
@@ -348,6 +347,7 @@ def agreement_for_school(urn: int, year: int) -> Agreement:
 
 
 def issued_count(year: int) -> int:
+    """How many of the year's agreements were issued (drafts are left out of the ZIP)."""
     return db.session.scalar(select(func.count()).select_from(Agreement).where(
         Agreement.sla_year == year, Agreement.issued_at.is_not(None))) or 0
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, KeyStakeholder, SlaTemplate
 from contracts_app.services import agreements as agreement_service
-from contracts_app.services import documents as sla_documents
+from contracts_app.services import documents
 from pricing.errors import ActionRefused, ImportRefused
 from servicedesk import SLA_2022_23
 from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
@@ -58,12 +58,12 @@ def test_issuing_records_the_default_template_created_on_first_need(schools):
     template = agreement.template
     assert (template.version, template.status, template.title) == ("1.0", "published", "Service Level Agreement")
     assert template.targets == SLA_2022_23.to_dict()
-    assert template.created_by == sla_documents.DEFAULT_BY
+    assert template.created_by == documents.DEFAULT_BY
     assert issue(schools[1]).template_id == template.id and count_templates() == 1
 
 
 def test_the_pdf_carries_the_agreement(schools):
-    pages = pdf_pages(sla_documents.agreement_pdf(issue(schools[0])))
+    pages = pdf_pages(documents.agreement_pdf(issue(schools[0])))
     text = "\n".join(pages)
     assert f"Page 1 of {len(pages)}" in pages[0] and len(pages) > 10
     for expected in ("Allesley Primary School", "URN", "103700", "1 April 2025 to 31 March 2026",
@@ -78,55 +78,55 @@ def test_the_pdf_carries_the_agreement(schools):
 
 
 def test_an_academy_has_its_two_invoices(schools):
-    text = "\n".join(pdf_pages(sla_documents.agreement_pdf(issue(schools[1]))))
+    text = "\n".join(pdf_pages(documents.agreement_pdf(issue(schools[1]))))
     assert "1 April 2025 to 31 August 2025" in text and "1 September 2025 to 31 March 2026" in text
 
 
 def test_an_agreement_keeps_the_version_it_was_issued_under(schools):
     first = issue(schools[0])
-    draft = sla_documents.new_version("sla@test")
+    draft = documents.new_version("sla@test")
     assert draft.version == "1.1" and draft.status == "draft"
     edited = draft.markdown.replace("This agreement sets out the services", "Version two sets out the services")
     edited = edited.replace("| Changes for review |", "| Reworded introduction |")
-    result = sla_documents.save_draft(draft, edited)
+    result = documents.save_draft(draft, edited)
     assert result.template.change_notice == "Reworded introduction"
     later = agreement_service.create_draft(2025, school=schools[1], from_catalogue=False)
     agreement_service.set_lines(later, LINES)
     db.session.commit()
-    assert "Version two" not in sla_documents.agreement_html(later)  # a draft uses the current: still 1.0
-    sla_documents.publish(draft, "sla@test")
-    assert sla_documents.current().version == "1.1"
-    assert "Version two" not in sla_documents.agreement_html(first)
-    assert "This agreement sets out the services" in sla_documents.agreement_html(first)
-    assert "Version two sets out the services" in sla_documents.agreement_html(later)
+    assert "Version two" not in documents.agreement_html(later)  # a draft uses the current: still 1.0
+    documents.publish(draft, "sla@test")
+    assert documents.current().version == "1.1"
+    assert "Version two" not in documents.agreement_html(first)
+    assert "This agreement sets out the services" in documents.agreement_html(first)
+    assert "Version two sets out the services" in documents.agreement_html(later)
     agreement_service.issue(later, "sla@test")
     db.session.commit()
     assert later.template.version == "1.1" and first.template.version == "1.0"
-    pages = pdf_pages(sla_documents.agreement_pdf(first))
+    pages = pdf_pages(documents.agreement_pdf(first))
     assert "SLA document version 1.0" in pages[0]
 
 
 def test_a_published_version_is_frozen(schools):
-    template = sla_documents.ensure_default()
+    template = documents.ensure_default()
     with pytest.raises(ActionRefused, match="published and frozen"):
-        sla_documents.save_draft(template, template.markdown)
+        documents.save_draft(template, template.markdown)
     with pytest.raises(ActionRefused, match="already published"):
-        sla_documents.publish(template, "t")
+        documents.publish(template, "t")
     with pytest.raises(ActionRefused, match="kept for the agreements"):
-        sla_documents.discard(template)
+        documents.discard(template)
 
 
 @needs_seed
 def test_the_customers_document_imports_publishes_and_renders(schools):
-    result = sla_documents.import_template(SEED.read_bytes(), SEED.name, "sla@test")
+    result = documents.import_template(SEED.read_bytes(), SEED.name, "sla@test")
     template = result.template
     assert (template.version, template.status, template.change_notice) == ("1.2", "draft", "Updates for new SLA year")
     assert template.title == "ICT & Digital for Schools Service Level Agreement"
     assert any("stands for [subscribed services table]" in note for note in result.notes)
-    sla_documents.publish(template, "sla@test")
+    documents.publish(template, "sla@test")
     agreement = issue(schools[1])
     assert agreement.template.version == "1.2"
-    pages = pdf_pages(sla_documents.agreement_pdf(agreement))
+    pages = pdf_pages(documents.agreement_pdf(agreement))
     text = "\n".join(pages)
     assert "[" not in text and "]" not in text
     for expected in ("Cardinal Academy", "This agreement runs from 1 April 2025 to 31 March 2026", "30 devices",
@@ -142,9 +142,9 @@ def test_the_customers_document_imports_publishes_and_renders(schools):
     (b"\x89PNG\r\n\x1a\n\x00\x00", "is not a Markdown text file"),
 ])
 def test_bad_templates_are_refused_and_nothing_is_added(schools, content, message):
-    sla_documents.ensure_default()
+    documents.ensure_default()
     with pytest.raises(ImportRefused) as caught:
-        sla_documents.import_template(content, "notes.md", "sla@test")
+        documents.import_template(content, "notes.md", "sla@test")
     db.session.rollback()
     assert message in caught.value.message
     assert count_templates() == 1
@@ -154,11 +154,11 @@ def test_a_draft_renders_with_todays_prices_and_says_so(schools):
     draft = agreement_service.create_draft(2025, school=schools[0], from_catalogue=False)
     agreement_service.set_lines(draft, LINES)
     db.session.commit()
-    document = sla_documents.document_for(draft)
+    document = documents.document_for(draft)
     assert document.draft
     assert any("draft" in f for f in document.fallbacks)
     assert any("still the council's default" in f for f in document.fallbacks)  # create_draft's default ODM
-    assert "£1,277.20" in sla_documents.agreement_html(draft)
+    assert "£1,277.20" in documents.agreement_html(draft)
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_template_pages_import_edit_and_publish(schools, client, login):
     assert client.post(f"/sla-templates/{draft.id}/edit", data={"markdown": good.replace(
         "Either party may bring", "Either party may end")}).status_code == 302
     assert client.post(f"/sla-templates/{draft.id}/publish").status_code == 302
-    assert sla_documents.current().version == "2.0"
+    assert documents.current().version == "2.0"
     frozen = client.get(f"/sla-templates/{draft.id}/edit", follow_redirects=True).get_data(as_text=True)
     assert "published and frozen" in frozen
     preview = client.get(f"/sla-templates/{draft.id}/preview").get_data(as_text=True)
@@ -302,5 +302,5 @@ def test_pdf_command_finds_a_groups_agreement_by_a_member(schools, app, tmp_path
     assert result.exit_code == 0, result.output
     first = pdf_pages(out.read_bytes())[0]
     assert "Spires Federation" in first and "Allesley Primary School (URN 103700)" in first
-    assert sla_documents.file_name(group_agreement) == \
+    assert documents.file_name(group_agreement) == \
         f"sla-2025-26-group-{partner.id}-spires-federation.pdf"

@@ -6,14 +6,9 @@ from datetime import date
 import pytest
 
 from documents.model import BulletList, Paragraph, Slot, Table
-from documents.template import (
-    BLOCK_PLACEHOLDERS,
-    REQUIRED_SECTIONS,
-    TemplateRefused,
-    placeholders_in,
-    read_template,
-    to_markdown,
-)
+from documents.catalogue import BLOCK_PLACEHOLDERS, REQUIRED_SECTIONS, placeholders_in
+from documents.template import TemplateRefused, read_template
+from documents.writing import to_markdown
 from tests.documents.samples import DEFAULT, SEED, needs_seed
 
 

@@ -10,12 +10,12 @@ from sqlalchemy import update
 
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, School
-from contracts_app.services import audit, documents as sla_documents
+from contracts_app.services import audit, documents
 
 
 def load(rng: random.Random, schools: dict[int, School], year: int) -> list[str]:
     """Publish the default template if none is, and record it on issued agreements that lack one."""
-    template = sla_documents.current_template()
+    template = documents.current_template()
     # Agreements issued before templates were recorded (an older demo database) take the current one.
     backfilled = db.session.execute(
         update(Agreement).where(Agreement.template_id.is_(None), Agreement.issued_at.is_not(None))
