@@ -1,18 +1,14 @@
 """Price lists by SLA year: every version, or the published one, with their rows."""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from pricing.sla_year import SlaYear
 
-from contracts_app.extensions import db
 from contracts_app.models import PriceList
 from contracts_app.services import price_lists
 from contracts_app.api.auth import allow
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import not_found
-from contracts_app.api.schemas import PriceListArgs, PriceListSchema, PriceListsSchema, VersionArgs
+from contracts_app.api.schemas.prices import PriceListArgs, PriceListSchema, PriceListsSchema, VersionArgs
 
 TAGS = ["Price lists"]
 ENTRY_FIELDS = ("service_code", "title", "customer_type", "model", "amount", "rate", "minimum", "maximum", "bands",
@@ -31,13 +27,12 @@ def price_list_dict(price_list: PriceList) -> dict:
 @allow("sla", "finance")
 @bp.arguments(PriceListArgs, location="query")
 @bp.response(200, PriceListsSchema)
-def list_price_lists(args):
+def list_price_lists(args: dict) -> dict:
     """Every version of an SLA year's price list
 
     Newest first: a draft, the published (frozen) version and superseded ones.
     """
-    lists = db.session.scalars(select(PriceList).where(PriceList.sla_year == args["year"])
-                               .options(selectinload(PriceList.entries)).order_by(PriceList.version.desc()))
+    lists = price_lists.versions(args["year"], with_entries=True)
     return {"items": [price_list_dict(p) for p in lists]}
 
 
@@ -46,15 +41,14 @@ def list_price_lists(args):
 @bp.arguments(VersionArgs, location="query")
 @bp.response(200, PriceListSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-def get_price_list(args, year: int):
+def get_price_list(args: dict, year: int) -> dict:
     """An SLA year's price list
 
     The published version that new prices come from, or the version asked for.
     """
     label = SlaYear(year).label
     if "version" in args:
-        price_list = db.session.scalar(select(PriceList).where(PriceList.sla_year == year,
-                                                               PriceList.version == args["version"]))
+        price_list = price_lists.version(year, args["version"])
         if price_list is None:
             raise not_found(f"no version {args['version']} of the {label} price list")
     else:

@@ -1,21 +1,19 @@
 """GET /schools and /schools/{urn}: the school register, as the school pages show it."""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from contracts_app.extensions import db
 from contracts_app.models import School
-from contracts_app.services.queries import paginate, school_filter
+from contracts_app.services import schools as schools_service
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import not_found
-from contracts_app.api.schemas import MAX_ID, SchoolArgs, SchoolDetailSchema, SchoolPageSchema, page_dict
+from contracts_app.api.schemas.common import MAX_ID, page_dict
+from contracts_app.api.schemas.schools import SchoolArgs, SchoolDetailSchema, SchoolPageSchema
 
 TAGS = ["Schools"]
 
 
 def school_dict(school: School) -> dict:
+    """A school's register fields, as the school page shows them."""
     return {c: getattr(school, c) for c in (
         "urn", "name", "customer_type", "establishment_type", "phase", "status", "la_code", "la_name", "town",
         "postcode", "street", "telephone", "head_name", "gias_pupils", "customer_type_derived",
@@ -26,17 +24,14 @@ def school_dict(school: School) -> dict:
 @allow("sla", "finance", "school")
 @bp.arguments(SchoolArgs, location="query")
 @bp.response(200, SchoolPageSchema)
-def list_schools(args):
+def list_schools(args: dict) -> dict:
     """Search the schools
 
     By name, URN or postcode, a page at a time. A school user sees its own school
     (or its group's schools) only.
     """
-    query = school_filter(select(School), args.get("q", ""), args.get("customer_type", ""))
-    ids = own_school_ids()
-    if ids is not None:
-        query = query.where(School.id.in_(ids or {-1}))
-    result = paginate(query.order_by(School.name_lower, School.urn), args["page"], args["per_page"])
+    result = schools_service.search(args.get("q", ""), args.get("customer_type", ""), args["page"],
+                                    args["per_page"], school_ids=own_school_ids())
     return page_dict(result, [school_dict(s) for s in result.items])
 
 
@@ -44,14 +39,13 @@ def list_schools(args):
 @allow("sla", "finance", "school")
 @bp.response(200, SchoolDetailSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-def get_school(urn: int):
+def get_school(urn: int) -> dict:
     """One school by URN
 
     With its key stakeholders, census figures and groups. Another school's URN is
     404 to a school user.
     """
-    school = db.session.scalar(select(School).where(School.urn == urn).options(
-        selectinload(School.stakeholders), selectinload(School.census_figures), selectinload(School.groups)))
+    school = schools_service.by_urn(urn, details=True)
     ids = own_school_ids()
     if school is None or (ids is not None and school.id not in ids):
         raise not_found(f"no school with URN {urn}")

@@ -1,16 +1,26 @@
-"""Shaping price lists for pages: side by side per service, maintained | academy."""
+"""The service catalogue, and the yearly price lists shaped for their pages: side by side
+per service (maintained | academy), the versions of a year, last year compared."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
+from pricing.check import compare_lists
 from pricing.describe import describe_terms
-from pricing.errors import PricingError
+from pricing.errors import ActionRefused, PricingError
+from pricing.price_list import ADHOC_CODE
 
-from contracts_app.models import PriceList, PriceListEntry
+from contracts_app.extensions import db
+from contracts_app.models import PriceList, PriceListEntry, Service
+from contracts_app.models.types import utcnow
+from contracts_app.services import price_lists
 
 
 @dataclass
 class SideBySide:
+    """One service's row of a price list: its maintained and its academy price."""
+
     service_code: str
     title: str
     maintained: PriceListEntry | None
@@ -18,6 +28,7 @@ class SideBySide:
 
 
 def terms(entry: PriceListEntry | None) -> str:
+    """A price row's terms in words, as the price list pages show them."""
     if entry is None:
         return "—"
     try:
@@ -27,6 +38,7 @@ def terms(entry: PriceListEntry | None) -> str:
 
 
 def side_by_side(price_list: PriceList) -> list[SideBySide]:
+    """The list's rows per service, an `all` row counting for both customer types."""
     rows: dict[str, SideBySide] = {}
     for entry in price_list.entries:
         row = rows.setdefault(entry.service_code, SideBySide(entry.service_code, entry.title, None, None))
@@ -35,4 +47,102 @@ def side_by_side(price_list: PriceList) -> list[SideBySide]:
         if entry.customer_type in ("academy", "all"):
             row.academy = entry
     # The ad hoc rate is shown last: it is not a service a school subscribes to.
-    return sorted(rows.values(), key=lambda r: (r.service_code == "ADHOC", r.service_code))
+    return sorted(rows.values(), key=lambda r: (r.service_code == ADHOC_CODE, r.service_code))
+
+
+# -- the catalogue ----------------------------------------------------------------------
+
+def services(show_retired: bool = False) -> list[Service]:
+    """The catalogue by category and code; retired services only when asked for."""
+    query = select(Service).order_by(Service.category, Service.code)
+    if not show_retired:
+        query = query.where(Service.retired_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def service(code: str) -> Service | None:
+    """The catalogue service with this code, or None."""
+    return db.session.scalar(select(Service).where(Service.code == code))
+
+
+def add_service(code: str, *, title: str, category: str | None, unit: str | None, default_list: str,
+                description: str | None) -> Service:
+    """A new catalogue service; its code (upper-cased) is the key agreements and price lists use."""
+    code = code.strip().upper()
+    if service(code) is not None:
+        raise ActionRefused(f"A service with code {code} already exists.")
+    if code == ADHOC_CODE:
+        raise ActionRefused("ADHOC is reserved for the ad hoc hourly rate in price lists.")
+    new = Service(code=code)
+    _fill_service(new, title, category, unit, default_list, description)
+    db.session.add(new)
+    db.session.commit()
+    return new
+
+
+def update_service(existing: Service, *, title: str, category: str | None, unit: str | None,
+                   default_list: str, description: str | None) -> Service:
+    """Change a service's title, category, unit, default list or description (never its code)."""
+    _fill_service(existing, title, category, unit, default_list, description)
+    db.session.commit()
+    return existing
+
+
+def _fill_service(target: Service, title: str, category: str | None, unit: str | None, default_list: str,
+                  description: str | None) -> None:
+    target.title = title.strip()
+    target.category = (category or "").strip()
+    target.unit = (unit or "").strip()
+    target.default_list = default_list
+    target.description = (description or "").strip()
+
+
+def toggle_retired(existing: Service) -> Service:
+    """Retire a service (it stays on existing agreements) or bring it back to the catalogue."""
+    existing.retired_at = None if existing.retired else utcnow()
+    db.session.commit()
+    return existing
+
+
+# -- a year's price lists ---------------------------------------------------------------
+
+@dataclass
+class YearLists:
+    """The price list page: the version shown, every version and the years to pick from."""
+
+    shown: PriceList | None
+    versions: list[PriceList]
+    rows: list[SideBySide]
+    years: list[int]
+
+
+def year_lists(year: int, version: int | None = None) -> YearLists:
+    """The version asked for, else the draft, else the published list, else the newest."""
+    all_versions = price_lists.versions(year)
+    shown = next((v for v in all_versions if v.version == version), None) if version else None
+    if shown is None:
+        shown = price_lists.draft(year) or price_lists.published(year) or (all_versions[0] if all_versions else None)
+    years = sorted(set(price_lists.years_with_lists()) | {year, year + 1}, reverse=True)
+    return YearLists(shown, all_versions, side_by_side(shown) if shown else [], years)
+
+
+@dataclass
+class Comparison:
+    """The year's prices (draft, else published) against last year's published ones."""
+
+    new: PriceList | None
+    old: PriceList | None
+    rows: list = field(default_factory=list)
+    error: str | None = None
+
+
+def compare_with_last_year(year: int, reference: int) -> Comparison:
+    """Every service's price this year and last, for an example school of `reference` pupils."""
+    comparison = Comparison(price_lists.draft(year) or price_lists.published(year), price_lists.published(year - 1))
+    if comparison.new is not None and comparison.old is not None:
+        try:
+            comparison.rows = compare_lists(price_lists.rows_by_key(comparison.old),
+                                            price_lists.rows_by_key(comparison.new), reference)
+        except PricingError as exc:  # e.g. the example size is above a closed top band
+            comparison.error = f"Cannot compare at {reference} pupils: {exc}"
+    return comparison

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+import pandas as pd
+from sqlalchemy import Select, func, insert, select, update
 
 from pricing.census import CensusRef, census_for_year, parse_census_label
 from pricing.errors import PriceRuleError
@@ -12,7 +13,7 @@ from pricing.sla_year import SlaYear
 
 from contracts_app.extensions import db
 from contracts_app.models import CensusFigure, School
-from contracts_app.services import audit
+from contracts_app.services import audit, price_lists, schools
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
     cells,
@@ -20,6 +21,7 @@ from contracts_app.services.imports import (
     read_table,
     require_columns,
 )
+from contracts_app.services.queries import Page, paginate
 from pricing.errors import ActionRefused, ImportRefused, Problem
 
 COLUMNS = ("urn", "census", "pupils")
@@ -29,12 +31,15 @@ MAX_PUPILS = 100_000
 
 @dataclass
 class CensusImportReport:
+    """What a census import did: figures added, updated, unchanged and overrides replaced."""
+
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     overrides_replaced: int = 0
 
     def summary(self) -> str:
+        """One line for the page's message and the command's output."""
         replaced = f", {self.overrides_replaced} manual override(s) replaced" if self.overrides_replaced else ""
         return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged{replaced}"
 
@@ -48,7 +53,16 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
     frame = read_table(data, source)
     frame.columns = [c.lower() for c in frame.columns]
     require_columns(frame, COLUMNS, source, "a census file (urn,census,pupils)")
-    schools = dict(db.session.execute(select(School.urn, School.id)).all())
+    figures = _read_figures(frame, source)
+    report = _save_figures(figures)
+    audit.record("import", "CensusFigure", "-", f"census import from {source}: {report.summary()}")
+    db.session.commit()
+    return report
+
+
+def _read_figures(frame: pd.DataFrame, source: str) -> dict[tuple[int, str], int]:
+    """(school id, census label) -> pupils for every row, or the refusal naming every problem."""
+    school_ids = dict(db.session.execute(select(School.urn, School.id)).all())
     problems: list[Problem] = []
     seen: dict[tuple[int, str], int] = {}
     figures: dict[tuple[int, str], int] = {}
@@ -56,21 +70,14 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
     for i in range(len(frame)):
         row = i + FIRST_DATA_ROW
         urn = parse_whole_number(urns[i], row, "urn", problems, minimum=1)
-        pupils = parse_whole_number(pupils_col[i], row, "pupils", problems)
-        if pupils is not None and pupils > MAX_PUPILS:
-            problems.append(Problem(row, "pupils", f"{pupils} is more than {MAX_PUPILS:,} pupils"))
-            pupils = None
-        try:
-            label = parse_census_label(labels[i]).label
-        except PriceRuleError as exc:
-            problems.append(Problem(row, "census", exc.reason))
-            label = None
-        if urn is not None and urn not in schools:
+        pupils = _pupils(pupils_col[i], row, problems)
+        label = _label(labels[i], row, problems)
+        if urn is not None and urn not in school_ids:
             problems.append(Problem(row, "urn", f"no school with URN {urn} in the register"))
             continue
         if urn is None or label is None or pupils is None:
             continue
-        key = (schools[urn], label)
+        key = (school_ids[urn], label)
         if key in seen:
             problems.append(Problem(row, "urn", f"URN {urn} appears twice for census {label} "
                                                 f"(also on row {seen[key]})"))
@@ -81,7 +88,27 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
         raise ImportRefused(problems, source)
     if not figures:
         raise ImportRefused(Problem(None, None, "the file has no census rows"), source)
+    return figures
 
+
+def _pupils(value: str, row: int, problems: list[Problem]) -> int | None:
+    pupils = parse_whole_number(value, row, "pupils", problems)
+    if pupils is not None and pupils > MAX_PUPILS:
+        problems.append(Problem(row, "pupils", f"{pupils} is more than {MAX_PUPILS:,} pupils"))
+        return None
+    return pupils
+
+
+def _label(value: str, row: int, problems: list[Problem]) -> str | None:
+    try:
+        return parse_census_label(value).label
+    except PriceRuleError as exc:
+        problems.append(Problem(row, "census", exc.reason))
+        return None
+
+
+def _save_figures(figures: dict[tuple[int, str], int]) -> CensusImportReport:
+    """Insert new figures and update changed ones in bulk (no per-row round trips)."""
     existing = {(f.school_id, f.census): f for f in db.session.execute(
         select(CensusFigure.id, CensusFigure.school_id, CensusFigure.census, CensusFigure.pupils,
                CensusFigure.source)).all()}
@@ -102,8 +129,6 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
     if updates:
         db.session.execute(update(CensusFigure), updates)
     report.added, report.updated = len(inserts), len(updates)
-    audit.record("import", "CensusFigure", "-", f"census import from {source}: {report.summary()}")
-    db.session.commit()
     return report
 
 
@@ -130,16 +155,34 @@ def set_override(school: School, census_label: str, pupils: int, note: str) -> C
     return figure
 
 
+def record_override(urn: str, census_label: str, pupils: int, note: str) -> CensusFigure:
+    """The override form's figure for the school with this URN (as typed), see `set_override`."""
+    text = urn.strip()
+    school = schools.by_urn(int(text)) if text.isdecimal() else None
+    if school is None:
+        raise ActionRefused(f"No school with URN {urn}.")
+    return set_override(school, census_label, pupils, note)
+
+
 def census_for(year: int, basis: str) -> CensusRef:
+    """The census a price list on this basis uses for the SLA year (§2.6)."""
     return census_for_year(SlaYear(year), basis)
 
 
+def census_used(year: int) -> CensusRef:
+    """The census the year's prices use: the basis of its draft, else its published list,
+    else the January census before the year (§2.6 and the 1.2 change notice)."""
+    price_list = price_lists.draft(year) or price_lists.published(year)
+    return census_for(year, price_list.census_basis if price_list else "january")
+
+
 def pupils_for(school_id: int, census: CensusRef) -> int | None:
+    """The school's pupils in the census, or None when it has no figure."""
     return db.session.scalar(select(CensusFigure.pupils).where(CensusFigure.school_id == school_id,
                                                                CensusFigure.census == census.label))
 
 
-def missing_query(census: CensusRef):
+def missing_query(census: CensusRef) -> Select:
     """Open schools with no figure in the given census, by name (a query, for paging)."""
     has_figure = select(CensusFigure.school_id).where(CensusFigure.census == census.label)
     return (select(School).where(School.id.not_in(has_figure), ~School.status.startswith("Closed"))
@@ -151,8 +194,13 @@ def schools_missing(census: CensusRef) -> list[School]:
     return list(db.session.scalars(missing_query(census)))
 
 
-def census_summary() -> list[tuple[str, int]]:
-    from sqlalchemy import func
+def missing_page(year: int, page: int, per_page: int) -> tuple[CensusRef, Page]:
+    """The census the year's prices use and a page of the open schools missing from it."""
+    census = census_used(year)
+    return census, paginate(missing_query(census), page, per_page)
 
+
+def census_summary() -> list[tuple[str, int]]:
+    """Each census collection held, newest first, with its number of figures."""
     return list(db.session.execute(select(CensusFigure.census, func.count()).group_by(CensusFigure.census)
                                    .order_by(CensusFigure.census.desc())).all())

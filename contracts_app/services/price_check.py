@@ -4,32 +4,38 @@ Agreements and invoices price through this same function.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from pricing.census import CensusRef
 from pricing.check import PricedLine, price_line
 from pricing.errors import MissingCensus, PricingError
 from pricing.models import PricingContext
 from pricing.money import round_money
+from pricing.sla_year import SlaYear
 
 from sqlalchemy import select
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, CensusFigure, PriceList, School
-from contracts_app.services import price_lists
+from contracts_app.models import Agreement, CensusFigure, PriceList, School, Service
+from contracts_app.services import catalogue, price_lists, schools
 from contracts_app.services.census import census_for, pupils_for
 from contracts_app.services.price_lists import rows_by_key
 
 
 @dataclass(frozen=True)
 class LineProblem:
+    """A line that could not be priced, and why."""
+
     service_code: str
     reason: str
 
 
 @dataclass
 class PriceCheck:
+    """A school priced on a list: the priced lines and the lines that could not be."""
+
     school: School
     price_list: PriceList
     census: CensusRef
@@ -39,10 +45,12 @@ class PriceCheck:
 
     @property
     def total(self) -> Decimal:
+        """The annual total of the priced lines, before VAT."""
         return round_money(sum((line.annual for line in self.lines), Decimal(0)))
 
     @property
     def complete(self) -> bool:
+        """True when every line was priced."""
         return not self.problems
 
 
@@ -75,9 +83,67 @@ def price_school(school: School, price_list: PriceList, items: list[tuple[str, D
     return check
 
 
+# -- the price check page ---------------------------------------------------------------
+
+@dataclass
+class PriceCheckPage:
+    """What the price check page shows: the school, the services it may choose and the result."""
+
+    price_list: PriceList | None
+    school: School | None
+    services: list[Service]
+    chosen: dict[str, Decimal]
+    errors: list[str]
+    result: PriceCheck | None
+    years: list[int]
+
+
+def check_request(year: int, urn: str, selected: list[str], quantities: Mapping[str, str]) -> PriceCheckPage:
+    """Price the selected services (code -> quantity as typed, 1 when empty) for the school
+    with this URN (as typed) on the year's published list, else its draft."""
+    price_list = price_lists.published(year) or price_lists.draft(year)
+    school = schools.by_urn(_whole_number(urn))
+    services = sorted(catalogue.services(), key=lambda s: s.code)
+    errors = []
+    if urn and school is None:
+        errors.append(f"No school with URN {urn}.")
+    if price_list is None:
+        errors.append(f"There is no {SlaYear(year).label} price list.")
+    chosen = _chosen(services, selected, quantities, errors)
+    result = None
+    if school and price_list and chosen and not errors:
+        result = price_school(school, price_list, list(chosen.items()))
+    return PriceCheckPage(price_list, school, services, chosen, errors, result,
+                          price_lists.years_with_lists() or [year])
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _chosen(services: list[Service], selected: list[str], quantities: Mapping[str, str],
+            errors: list[str]) -> dict[str, Decimal]:
+    """The selected services' quantities; a quantity that is not a positive number is an error."""
+    chosen = {}
+    for service in services:
+        raw = quantities.get(service.code, "").strip()
+        if service.code in selected:
+            try:
+                quantity = Decimal(raw or "1")
+                if quantity <= 0:
+                    raise InvalidOperation
+                chosen[service.code] = quantity
+            except InvalidOperation:
+                errors.append(f"{service.code}: quantity {raw!r} is not a positive number.")
+    return chosen
+
+
 # -- agreements -------------------------------------------------------------------------
 
-def _pupils(agreement: Agreement, census) -> tuple[School, int | None, list[School]]:
+def _pupils(agreement: Agreement, census: CensusRef) -> tuple[School, int | None, list[School]]:
     """The school priced, its pupils and the members lacking a figure; a group's pupils are
     its members' added up."""
     members = agreement.schools

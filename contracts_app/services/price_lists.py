@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from pricing.errors import PricingError, PriceRuleError
 from pricing.models import build_model
@@ -15,6 +16,7 @@ from pricing.price_list import (
     PriceRow,
     REQUIRED_COLUMNS,
     expand_customer_types,
+    parse_price_row,
     validate_price_list,
 )
 from pricing.sla_year import SlaYear
@@ -32,23 +34,28 @@ PLACES = {"amount": 2, "minimum": 2, "maximum": 2, "rate": 4}
 
 @dataclass
 class PriceImportReport:
+    """What a price list import did: the draft, its rows and the services it added."""
+
     price_list: PriceList
     rows: int
     new_services: list[str]
     replaced_draft: bool
 
     def summary(self) -> str:
+        """One line for the page's message and the command's output."""
         action = "replaced the draft" if self.replaced_draft else "created a draft"
         new = f"; new catalogue services: {', '.join(self.new_services)}" if self.new_services else ""
         return f"{self.rows} price rows {action}: {self.price_list.name}{new}"
 
 
 def latest(year: int) -> PriceList | None:
+    """The year's newest version, whatever its status."""
     return db.session.scalar(select(PriceList).where(PriceList.sla_year == year)
                              .order_by(PriceList.version.desc()).limit(1))
 
 
 def draft(year: int) -> PriceList | None:
+    """The year's draft (there is at most one), being prepared and not yet frozen."""
     return db.session.scalar(select(PriceList).where(PriceList.sla_year == year, PriceList.status == "draft"))
 
 
@@ -59,15 +66,34 @@ def published(year: int) -> PriceList | None:
 
 
 def require_published(year: int) -> PriceList:
+    """The year's published list, or ActionRefused when prices are not published yet."""
     price_list = published(year)
     if price_list is None:
         raise ActionRefused(f"the {SlaYear(year).label} price list is not published yet")
     return price_list
 
 
-def versions(year: int) -> list[PriceList]:
-    return list(db.session.scalars(select(PriceList).where(PriceList.sla_year == year)
-                                   .order_by(PriceList.version.desc())))
+def versions(year: int, with_entries: bool = False) -> list[PriceList]:
+    """Every version of the year's list, newest first (``with_entries`` loads their rows too)."""
+    query = select(PriceList).where(PriceList.sla_year == year).order_by(PriceList.version.desc())
+    if with_entries:
+        query = query.options(selectinload(PriceList.entries))
+    return list(db.session.scalars(query))
+
+
+def version(year: int, number: int) -> PriceList | None:
+    """One version of the year's list, or None."""
+    return db.session.scalar(select(PriceList).where(PriceList.sla_year == year, PriceList.version == number))
+
+
+# Row ids past the database's integers (a tampered URL) would not even bind on SQLite.
+MAX_ID = 2**31
+
+
+def entry(year: int, entry_id: int) -> PriceListEntry | None:
+    """One row of one of the year's lists, or None (a row of another year's list included)."""
+    found = db.session.get(PriceListEntry, entry_id) if entry_id < MAX_ID else None
+    return found if found is not None and found.price_list.sla_year == year else None
 
 
 def rows_by_key(price_list: PriceList) -> dict[tuple[str, str], PriceRow]:
@@ -230,8 +256,6 @@ def update_entry(entry: PriceListEntry, *, title: str, model: str, amount: str, 
     problems = _check_places([raw])
     if problems:
         raise PriceRuleError(problems[0].column, problems[0].reason)
-    from pricing.price_list import parse_price_row
-
     row = parse_price_row(raw)
     for key, value in _entry_values(row).items():
         setattr(entry, key, value)
@@ -248,10 +272,12 @@ def adhoc_rate(year: int, customer_type: str) -> Decimal | None:
 
 
 def years_with_lists() -> list[int]:
+    """The SLA years that have a price list, newest first."""
     return list(db.session.scalars(select(PriceList.sla_year).distinct().order_by(PriceList.sla_year.desc())))
 
 
 def entry_count(price_list: PriceList) -> int:
+    """How many rows the list has, counted without loading them."""
     return db.session.scalar(select(func.count()).select_from(PriceListEntry)
                              .where(PriceListEntry.price_list_id == price_list.id))
 

@@ -1,4 +1,5 @@
-"""The school list query, written once with the indexes it relies on (models.school)."""
+"""Paging for every list page, and the shared school filter written once with the indexes
+it relies on (models.school)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from contracts_app.models import School
 
 @dataclass
 class Page:
+    """One page of a list: its items, and where it sits among the others."""
+
     items: list
     total: int
     page: int
@@ -18,18 +21,22 @@ class Page:
 
     @property
     def pages(self) -> int:
+        """How many pages there are (one, even for an empty list)."""
         return max(1, -(-self.total // self.per_page))
 
     @property
     def has_prev(self) -> bool:
+        """True when a page comes before this one."""
         return self.page > 1
 
     @property
     def has_next(self) -> bool:
+        """True when a page comes after this one."""
         return self.page < self.pages
 
 
 def school_filter(query: Select, q: str = "", customer_type: str = "") -> Select:
+    """Narrow a school query by a URN, a name or a postcode's start, and a customer type."""
     q = q.strip()
     if q:
         if q.isdigit():
@@ -44,12 +51,9 @@ def school_filter(query: Select, q: str = "", customer_type: str = "") -> Select
 
 
 def paginate(query: Select, page: int, per_page: int) -> Page:
+    """Run one page of the query; a page past the end shows the last page."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = max(1, min(page, max(1, -(-total // per_page))))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)
 
-
-def search_schools(q: str = "", customer_type: str = "", page: int = 1, per_page: int = 50) -> Page:
-    query = school_filter(select(School), q, customer_type).order_by(School.name_lower, School.urn)
-    return paginate(query, page, per_page)

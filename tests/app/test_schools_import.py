@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import AuditEvent, School
 from pricing.errors import ImportRefused
-from contracts_app.services.schools_import import import_schools
+from contracts_app.services.schools import import_schools
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GIAS = DATA / "gias_extract_cp1252.csv"

@@ -1,3 +1,6 @@
+"""The catalogue and price list forms: a service, a price list upload, one price row."""
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField, TextAreaField

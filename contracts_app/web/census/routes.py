@@ -4,87 +4,57 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
-from wtforms import HiddenField, IntegerField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from flask.typing import ResponseReturnValue
 
+from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
 from contracts_app.access import roles_required
-from contracts_app.extensions import db
-from contracts_app.models import School
 from contracts_app.services import census as census_service
-from contracts_app.services import price_lists
-from contracts_app.services.census import MAX_PUPILS
-from contracts_app.services.queries import paginate
-from pricing.errors import ActionRefused, ImportRefused
+from contracts_app.services.imports import import_upload
+from contracts_app.web.census.forms import CensusImportForm, OverrideForm
 
 bp = Blueprint("census", __name__, url_prefix="/census")
 
 
-class CensusImportForm(FlaskForm):
-    file = FileField("Census file (CSV: urn,census,pupils)", validators=[FileRequired()])
-    submit = SubmitField("Import census figures")
-
-
-class OverrideForm(FlaskForm):
-    urn = HiddenField(validators=[DataRequired()])
-    census = HiddenField(validators=[DataRequired()])
-    pupils = IntegerField("Pupils", validators=[InputRequired(message="Give the number of pupils."), NumberRange(
-        min=0, max=MAX_PUPILS, message=f"Pupils must be a whole number from 0 to {MAX_PUPILS}.")])
-    note = StringField("Why", validators=[DataRequired(message="Say where the figure comes from."),
-                                          Length(max=500)],
-                       description="e.g. new school: 60 pupils per admissions")
-    submit = SubmitField("Save figure")
+def _this_year() -> int:
+    return SlaYear.containing(date.today()).start_year
 
 
 @bp.route("/")
 @roles_required("sla", "finance")
-def index():
+def index() -> ResponseReturnValue:
+    """The census collections held, and the import form."""
     return render_template("census/index.html", collections=census_service.census_summary(),
-                           form=CensusImportForm(), problems=None, report=None,
-                           this_year=SlaYear.containing(date.today()).start_year)
+                           form=CensusImportForm(), problems=None, report=None, this_year=_this_year())
 
 
 @bp.route("/import", methods=["POST"])
 @roles_required("sla")
-def import_file():
+def import_file() -> ResponseReturnValue:
+    """Upload census figures: the whole file is imported or nothing is."""
     form = CensusImportForm()
     problems = report = None
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            report = census_service.import_census(upload.read(), upload.filename or "upload")
+        report, problems = import_upload(form.file.data, census_service.import_census)
+        if report is not None:
             flash(f"Census imported: {report.summary()}.", "success")
             return redirect(url_for(".index"))
-        except ImportRefused as exc:
-            db.session.rollback()
-            problems = exc
     return render_template("census/index.html", collections=census_service.census_summary(), form=form,
-                           problems=problems, report=report,
-                           this_year=SlaYear.containing(date.today()).start_year), 400
-
-
-def _basis(year: int) -> str:
-    price_list = price_lists.draft(year) or price_lists.published(year)
-    return price_list.census_basis if price_list else "january"
+                           problems=problems, report=report, this_year=_this_year()), 400
 
 
 def _year(value: int | None) -> int:
-    this_year = SlaYear.containing(date.today()).start_year
     if value is None:
-        return this_year
+        return _this_year()
     if not 2000 <= value <= 2100:
         abort(404)
     return value
 
 
 def _missing_page(year: int, page: int = 1, bound: OverrideForm | None = None, bound_urn: int | None = None,
-                  status: int = 200):
-    census = census_service.census_for(year, _basis(year))
-    result = paginate(census_service.missing_query(census), page, current_app.config.get("PAGE_SIZE", 50))
+                  status: int = 200) -> ResponseReturnValue:
+    census, result = census_service.missing_page(year, page, current_app.config.get("PAGE_SIZE", 50))
     forms = {s.id: (bound if bound is not None and s.urn == bound_urn else
                     OverrideForm(formdata=None, urn=s.urn, census=census.label, prefix=f"s{s.urn}"))
              for s in result.items}
@@ -94,13 +64,15 @@ def _missing_page(year: int, page: int = 1, bound: OverrideForm | None = None, b
 
 @bp.route("/missing")
 @roles_required("sla", "finance")
-def missing():
+def missing() -> ResponseReturnValue:
+    """The open schools with no figure in the census the year's prices use."""
     return _missing_page(_year(request.args.get("year", type=int)), max(1, request.args.get("page", 1, type=int)))
 
 
 @bp.route("/override", methods=["POST"])
 @roles_required("sla")
-def override():
+def override() -> ResponseReturnValue:
+    """Record the SLA team's figure for a school the census lacks."""
     prefix = request.form.get("prefix", "")
     form = OverrideForm(prefix=prefix)
     year = request.form.get("year", type=int)
@@ -114,18 +86,11 @@ def override():
         for name, errors in form.errors.items():
             flash(f"{name.split('-')[-1].capitalize()}: {'; '.join(errors)}", "error")
         return back
-    urn = form.urn.data.strip()
-    # URNs are six digits; a longer "number" (a tampered form) would not even bind on SQLite.
-    school = (db.session.scalar(select(School).where(School.urn == int(urn)))
-              if urn.isdigit() and len(urn) <= 9 else None)
-    if school is None:
-        flash(f"No school with URN {form.urn.data}.", "error")
-        return back
     try:
-        census_service.set_override(school, form.census.data, form.pupils.data, form.note.data)
-        flash(f"{school.name}: {form.pupils.data} pupils recorded for the {form.census.data} census "
+        figure = census_service.record_override(form.urn.data, form.census.data, form.pupils.data,
+                                                form.note.data)
+        flash(f"{figure.school.name}: {form.pupils.data} pupils recorded for the {form.census.data} census "
               f"({form.note.data.strip()}).", "success")
     except ActionRefused as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     return back

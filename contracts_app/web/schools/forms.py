@@ -1,3 +1,6 @@
+"""The school pages' forms: key stakeholders, the customer type override, the GIAS upload."""
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, RadioField, StringField, SubmitField, TextAreaField
@@ -24,7 +27,8 @@ class CustomerTypeForm(FlaskForm):
     reason = TextAreaField("Reason for the override", validators=[Length(max=1000)])
     submit = SubmitField("Save customer type")
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """The usual checks, and a reason whenever the type is overridden."""
         if not super().validate(extra_validators):
             return False
         if self.override.data and not (self.reason.data or "").strip():

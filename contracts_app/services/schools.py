@@ -1,16 +1,19 @@
-"""`schools import`: a GIAS extract into the school register, all or nothing."""
+"""The school register: the GIAS import (all or nothing), the search, and the school
+page's changes (customer type override, key stakeholders)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from flask import current_app
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import selectinload
 
 from pricing.customer_type import derive_customer_type
 
 from contracts_app.extensions import db
-from contracts_app.models import School
+from contracts_app.models import KeyStakeholder, School
 from contracts_app.services import audit
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
@@ -19,6 +22,7 @@ from contracts_app.services.imports import (
     read_table,
     require_columns,
 )
+from contracts_app.services.queries import Page, paginate, school_filter
 from pricing.errors import ImportRefused, Problem
 
 REQUIRED = ("URN", "EstablishmentName", "TypeOfEstablishment (name)", "LA (code)", "LA (name)")
@@ -37,17 +41,20 @@ COMPARED = ("name", "establishment_type", "phase", "status", "la_code", "la_name
 
 @dataclass
 class SchoolsImportReport:
+    """What a GIAS import did: schools added, updated, unchanged and skipped (closed)."""
+
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line for the page's message and the command's output."""
         return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{len(self.skipped)} skipped (closed)")
 
 
-def _parse(frame, source: str, home_la: int) -> tuple[list[dict], list[str]]:
+def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], list[str]]:
     require_columns(frame, REQUIRED, source, "a GIAS extract")
     problems: list[Problem] = []
     columns = {name: cells(frame, name) for name in (*REQUIRED, *OPTIONAL, "NumberOfPupils",
@@ -151,3 +158,77 @@ def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> Schoo
     audit.record("import", "School", "-", f"GIAS import from {source}: {report.summary()}")
     db.session.commit()
     return report
+
+
+# -- the register's pages --------------------------------------------------------------
+
+# URNs are six digits; a number past the database's integers (a typed or tampered URL) would
+# not even bind on SQLite, and no school has it.
+MAX_URN = 2**31
+STAKEHOLDER_FIELDS = ("name", "role", "email", "phone")
+
+
+def by_urn(urn: int | None, *, details: bool = False) -> School | None:
+    """The school with this URN, or None; ``details`` loads its contacts, census figures and groups."""
+    if urn is None or not 0 < urn < MAX_URN:
+        return None
+    query = select(School).where(School.urn == urn)
+    if details:
+        query = query.options(selectinload(School.stakeholders), selectinload(School.census_figures),
+                              selectinload(School.groups))
+    return db.session.scalar(query)
+
+
+def search(q: str = "", customer_type: str = "", page: int = 1, per_page: int = 50,
+           school_ids: set[int] | None = None) -> Page:
+    """Schools by name, URN or postcode, a page at a time, by name.
+
+    ``school_ids`` limits the search to a school user's own schools (None: staff, all).
+    """
+    query = school_filter(select(School), q, customer_type)
+    if school_ids is not None:
+        query = query.where(School.id.in_(school_ids or {-1}))
+    return paginate(query.order_by(School.name_lower, School.urn), page, per_page)
+
+
+def set_customer_type(school: School, override: str | None, reason: str | None) -> School:
+    """Override the type derived from GIAS (or go back to it); an override needs a reason."""
+    school.customer_type_override = override or None
+    school.override_reason = (reason or "").strip() or None if override else None
+    school.refresh_derived_fields()
+    db.session.commit()
+    return school
+
+
+def stakeholder(school: School, contact_id: int) -> KeyStakeholder | None:
+    """One of the school's key stakeholders, or None (another school's contact included)."""
+    contact = db.session.get(KeyStakeholder, contact_id)
+    return contact if contact is not None and contact.school_id == school.id else None
+
+
+def add_stakeholder(school: School, **values: str) -> KeyStakeholder:
+    """A new key stakeholder (§9.6) with the given name, role, email and phone."""
+    contact = KeyStakeholder(school=school)
+    _fill_stakeholder(contact, values)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def update_stakeholder(contact: KeyStakeholder, **values: str) -> KeyStakeholder:
+    """Change a key stakeholder's name, role, email or phone."""
+    _fill_stakeholder(contact, values)
+    db.session.commit()
+    return contact
+
+
+def remove_stakeholder(contact: KeyStakeholder) -> None:
+    """Remove a key stakeholder from its school."""
+    db.session.delete(contact)
+    db.session.commit()
+
+
+def _fill_stakeholder(contact: KeyStakeholder, values: dict[str, str]) -> None:
+    for name in STAKEHOLDER_FIELDS:
+        if name in values:
+            setattr(contact, name, values[name])
