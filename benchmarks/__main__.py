@@ -47,7 +47,7 @@ def prepare(url: str) -> None:
 def bench_schools_import(url: str, path: str, n: int) -> dict:
     import pandas as pd
 
-    from contracts_app.services.schools_import import import_schools
+    from contracts_app.services.schools import import_schools
 
     with Timer() as baseline:
         pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
@@ -71,7 +71,7 @@ def bench_agreements_issue(url: str) -> dict:
 
     from contracts_app.extensions import db
     from contracts_app.models import AgreementLine
-    from contracts_app.services.agreements import issue_year
+    from contracts_app.services.agreements.issuing import issue_year
 
     app = _app(url)
     with app.app_context():

@@ -2,16 +2,25 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
 
+from pricing.census import parse_census_label
+from pricing.money import format_gbp
+from pricing.sla_year import LONDON
+
 from contracts_app.config import load_config
 from contracts_app.extensions import csrf, db, login_manager, migrate
-from pricing.sla_year import LONDON
+
+# The app's parts (models, services, pages, API, commands) are imported inside create_app:
+# every import of a contracts_app module runs this file first, and loading a model or a
+# service must not load every page and command with it.
 
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
 
@@ -31,17 +40,16 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from contracts_app import models  # noqa: F401 - register the tables
-    from contracts_app.services import audit
+    from contracts_app.services import audit, users as user_service
     from contracts_app.services.invoicing import balances as invoicing
 
     audit.install(Session)
     invoicing.install(Session)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from contracts_app.models import User
-
-        user = db.session.get(User, int(user_id))
+    def load_user(user_id: str) -> models.User | None:
+        """The session's user, while still active."""
+        user = user_service.get(int(user_id))
         return user if user and user.active else None
 
     _register_blueprints(app)
@@ -53,7 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
 
     @app.before_request
-    def require_login():
+    def require_login() -> Response | None:
+        """Send anyone not signed in to the login page."""
         # Every page needs a signed-in user, except the login page itself.
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
@@ -64,7 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
         return None
 
     @app.after_request
-    def security_headers(response):
+    def security_headers(response: Response) -> Response:
+        """The headers every response carries (no sniffing, no framing, same-site only)."""
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -76,25 +86,23 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _migrations_dir():
-    from pathlib import Path
-
+def _migrations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _register_blueprints(app: Flask) -> None:
+    from contracts_app.api import init_api
     from contracts_app.web.adhoc.routes import bp as adhoc_bp
     from contracts_app.web.admin.routes import bp as admin_bp
-    from contracts_app.api import init_api
-    from contracts_app.web.documents.routes import bp as documents_bp
-    from contracts_app.web.reports.routes import bp as reports_bp
     from contracts_app.web.agreements.routes import bp as agreements_bp
     from contracts_app.web.auth.routes import bp as auth_bp
     from contracts_app.web.catalogue.routes import bp as catalogue_bp
+    from contracts_app.web.census.routes import bp as census_bp
+    from contracts_app.web.documents.routes import bp as documents_bp
     from contracts_app.web.invoicing.routes import bp as invoicing_bp
     from contracts_app.web.main.routes import bp as main_bp
     from contracts_app.web.portal.routes import bp as portal_bp
-    from contracts_app.web.census.routes import bp as census_bp
+    from contracts_app.web.reports.routes import bp as reports_bp
     from contracts_app.web.schools.routes import bp as schools_bp
 
     for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
@@ -104,7 +112,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    def page(code: int, title: str, message: str):
+    def page(code: int, title: str, message: str) -> tuple[str, int]:
+        """The HTML error page."""
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     app.register_error_handler(403, lambda e: page(403, "Not allowed", "Your role does not give access to this page."))
@@ -118,33 +127,34 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from pricing.money import format_gbp
-
     @app.template_filter("gbp")
-    def gbp(value):
+    def gbp(value: Decimal | None) -> str:
+        """Pounds and pence: £1,277.20."""
         return "" if value is None else format_gbp(value)
 
     @app.template_filter("qty")
-    def qty(value):
+    def qty(value: Decimal | None) -> str:
         """A quantity without trailing zeros or exponent: 40, 2.5."""
         return "" if value is None else format(value.normalize(), "f")
 
     @app.template_filter("census_name")
-    def census_name(label):
-        from pricing.census import parse_census_label
-
+    def census_name(label: str | None) -> str:
+        """A census label in words."""
         return "" if not label else parse_census_label(label).description
 
     @app.template_filter("london")
-    def london(value: datetime | None, fmt: str = "%d %b %Y %H:%M"):
+    def london(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+        """A stored (UTC) time as London's clock shows it."""
         return "" if value is None else value.astimezone(LONDON).strftime(fmt)
 
     @app.template_filter("longdate")
-    def longdate(value):
+    def longdate(value: date | None) -> str:
+        """10 May 2025."""
         return "" if value is None else f"{value.day} {value:%B %Y}"
 
     @app.context_processor
-    def inject_globals():
+    def inject_globals() -> dict:
+        """What every template may use: the council's names and which pages exist."""
         return {
             "council_name": app.config["COUNCIL_NAME"],
             "service_name": app.config["SERVICE_NAME"],

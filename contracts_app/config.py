@@ -25,32 +25,28 @@ def _development_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def load_config(overrides: dict | None = None) -> dict:
-    """Build the app configuration from the environment, then apply overrides."""
-    overrides = dict(overrides or {})
-    env = overrides.get("CONTRACTS_ENV") or os.environ.get("CONTRACTS_ENV", "development")
-    if env not in ENVIRONMENTS:
-        raise RuntimeError(f"CONTRACTS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
-    instance = _instance_dir()
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'contracts.sqlite3'}"
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'contracts.sqlite3'}"
     # psycopg 3 is the driver we ship; accept the common short forms.
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
 
+
+def _secret_key(env: str, instance: Path, overrides: dict) -> str:
     secret = os.environ.get("SECRET_KEY") or overrides.get("SECRET_KEY")
     if not secret:
         if env == "production":
             raise RuntimeError("SECRET_KEY must be set when CONTRACTS_ENV=production")
         secret = _development_secret(instance) if env == "development" else secrets.token_hex(32)
+    return secret
 
-    config = {
-        "CONTRACTS_ENV": env,
-        "INSTANCE_DIR": str(instance),
-        "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+
+def _council() -> dict:
+    """The council's details and the contacts printed on its documents."""
+    return {
         "HOME_LA_CODE": int(os.environ.get("HOME_LA_CODE", "141")),
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Coventry City Council"),
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "ICT & Digital"),
@@ -75,6 +71,12 @@ def load_config(overrides: dict | None = None) -> dict:
             "PAYMENT_DETAILS",
             "BACS to Coventry City Council, sort code 00-00-00, account 00000000, quoting the invoice number",
         ),
+    }
+
+
+def _web(env: str) -> dict:
+    """Paging, cookies and forms."""
+    return {
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "50")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -83,6 +85,26 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "TESTING": env == "testing",
+    }
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the app configuration from the environment, then apply overrides."""
+    overrides = dict(overrides or {})
+    env = overrides.get("CONTRACTS_ENV") or os.environ.get("CONTRACTS_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"CONTRACTS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    instance = _instance_dir()
+    database_url = _database_url(instance)
+    secret = _secret_key(env, instance, overrides)
+    config = {
+        "CONTRACTS_ENV": env,
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **_council(),
+        **_web(env),
     }
     config.update(overrides)
     return config

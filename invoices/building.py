@@ -91,10 +91,12 @@ class DraftInvoice:
 
     @property
     def vat_breakdown(self) -> list[VatBreakdown]:
+        """Net and VAT per VAT code."""
         return self._summed()[2]
 
     @property
     def net(self) -> Decimal:
+        """The sum of the lines' nets."""
         return self._summed()[1]
 
     @property
@@ -104,6 +106,7 @@ class DraftInvoice:
 
     @property
     def gross(self) -> Decimal:
+        """Net plus VAT."""
         totals = self._summed()
         return totals[1] + totals[3]
 

@@ -66,4 +66,5 @@ class InvoiceDocument:
 
     @property
     def title(self) -> str:
+        """What the document is called at its head."""
         return "Credit note" if self.kind == "credit_note" else "Invoice"

@@ -6,8 +6,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
+from openpyxl import Workbook
 
 EXPORT_COLUMNS = (
     "invoice_number", "kind", "school_urn", "school_name", "customer_type", "sla_year", "term",
@@ -64,6 +67,7 @@ CHUNK = 5000
 
 
 def export_frame(rows: Iterable[ExportRow]) -> pd.DataFrame:
+    """The rows as a table of text cells, in the export's columns."""
     return pd.DataFrame([_cell(r) for r in rows], columns=list(EXPORT_COLUMNS), dtype=str)
 
 
@@ -74,10 +78,8 @@ def iter_csv(rows: Iterable[ExportRow], chunk: int = CHUNK) -> Iterator[bytes]:
         yield export_frame(batch).to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
 
 
-def write_xlsx(rows: Iterable[ExportRow], target) -> None:
+def write_xlsx(rows: Iterable[ExportRow], target: str | Path | BinaryIO) -> None:
     """The export as an Excel workbook, written row by row (openpyxl's write-only mode)."""
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet("invoice lines")
     sheet.append(list(EXPORT_COLUMNS))

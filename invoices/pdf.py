@@ -9,7 +9,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from invoices.document import InvoiceDocument, Issuer
 from invoices.pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
@@ -38,7 +38,14 @@ def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
                        bottomMargin=18 * mm, title=f"{document.title} {document.number}",
                        author=issuer.council)
     width = A4[0] - 36 * mm
-    story = []
+    story = [*_heading(document, issuer, width), *_parties(document, width), *_lines(document, width),
+             *_totals(document, width), *_payment(document, issuer)]
+    doc.build(story, canvasmaker=numbered_canvas(document.number))
+    return buffer.getvalue()
+
+
+def _heading(document: InvoiceDocument, issuer: Issuer, width: float) -> list[Flowable]:
+    """The council beside the document's title, number and dates."""
     head = Table([[
         [_p(issuer.council, ParagraphStyle("c", parent=_BODY, fontSize=12, leading=14, fontName="Helvetica-Bold")),
          _p(issuer.service), _p(issuer.address, _SMALL), _p(f"Tel {issuer.phone} · {issuer.email}", _SMALL),
@@ -49,8 +56,11 @@ def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
             f"Credits invoice {document.credited_number}")],
     ]], colWidths=[width * 0.55, width * 0.45])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [head, Spacer(1, 6 * mm)]
+    return [head, Spacer(1, 6 * mm)]
 
+
+def _parties(document: InvoiceDocument, width: float) -> list[Flowable]:
+    """Who is billed, for which SLA year and period, and the document's description."""
     period = (f"{_day(document.period_start)} to {_day(document.period_end)}"
               if document.period_start else "")
     details = [
@@ -63,8 +73,11 @@ def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
     ]
     table = Table(details, colWidths=[width * 0.55, width * 0.45])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 1), (-1, 1), 0.5, _GRID)]))
-    story += [table, Spacer(1, 4 * mm), _p(document.description), Spacer(1, 3 * mm)]
+    return [table, Spacer(1, 4 * mm), _p(document.description), Spacer(1, 3 * mm)]
 
+
+def _lines(document: InvoiceDocument, width: float) -> list[Flowable]:
+    """One row per line: service, description (with its explanation and quantity), VAT code, net."""
     rows = [[_p("Service", _SMALL), _p("Description", _SMALL), _p("VAT", _SMALL), _p("Net", _SMALL)]]
     for line in document.lines:
         text = [_p(line.description)]
@@ -77,8 +90,11 @@ def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
     lines.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), _HEAD), ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [lines, Spacer(1, 4 * mm)]
+    return [lines, Spacer(1, 4 * mm)]
 
+
+def _totals(document: InvoiceDocument, width: float) -> list[Flowable]:
+    """The VAT per code beside the totals (and, once paid, what is paid and outstanding)."""
     vat_rows = [[_p("VAT code", _SMALL), _p("Rate", _SMALL), _p("Net", _SMALL), _p("VAT", _SMALL)]]
     for b in document.vat:
         vat_rows.append([_p(b.code), _p(f"{(b.rate * 100).normalize():f}%"), _p(_gbp(b.net), _RIGHT),
@@ -93,13 +109,17 @@ def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
     totals = Table(total_rows, colWidths=[width * 0.2, width * 0.2])
     totals.setStyle(TableStyle([("LINEABOVE", (0, 2), (-1, 2), 0.8, colors.black),
                                 ("FONTNAME", (0, 2), (-1, 2), "Helvetica-Bold")]))
-    story.append(Table([[vat_table, totals]], colWidths=[width * 0.58, width * 0.42],
-                       style=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(Spacer(1, 6 * mm))
+    return [Table([[vat_table, totals]], colWidths=[width * 0.58, width * 0.42],
+                  style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+            Spacer(1, 6 * mm)]
+
+
+def _payment(document: InvoiceDocument, issuer: Issuer) -> list[Flowable]:
+    """How to pay (invoices only), then any attachments, such as a rework invoice's report."""
+    story: list[Flowable] = []
     if document.kind == "invoice":
         story += [_p("How to pay", ParagraphStyle("h", parent=_BODY, fontName="Helvetica-Bold")),
                   _p(f"Please pay {_gbp(document.gross)} by {_day(document.due_date)}. {issuer.payment_details}.")]
     for attachment in document.attachments:
         story += [Spacer(1, 3 * mm), _p(attachment, _SMALL)]
-    doc.build(story, canvasmaker=numbered_canvas(document.number))
-    return buffer.getvalue()
+    return story

@@ -37,10 +37,12 @@ def numbered_canvas(label: str) -> type[Canvas]:
             self._pages: list[dict] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            """Keep the finished page; it is drawn once the page count is known."""
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
+            """Number every kept page, then write the document."""
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)

@@ -1,7 +1,7 @@
 """The JSON API under /api/v1 (token-authenticated), with its OpenAPI document.
 
 flask-smorest generates the OpenAPI 3 document from the routes and marshmallow
-schemas (``schemas.py``); ``docs.py`` serves it at /api/v1/openapi.json and as a
+schemas (the ``schemas`` package); ``docs.py`` serves it at /api/v1/openapi.json and as a
 documentation page at /api/v1/docs, both rendered here with no CDN.
 """
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from contracts_app.api.blueprint import bp
+from contracts_app.api.errors import install_routing_errors
+from contracts_app.api.schemas.common import ErrorSchema, Money, Rate
 from contracts_app.extensions import csrf
-from contracts_app.api.schemas import ErrorSchema, Money, Rate
 
 API_VERSION = "1.0"
 DESCRIPTION = """\
@@ -36,15 +38,15 @@ class ContractsApi(Api):
 
     ERROR_SCHEMA = ErrorSchema
 
-    def _register_error_handlers(self):
+    def _register_error_handlers(self) -> None:
         pass
 
 
 def init_api(app: Flask) -> None:
     """Register the API on the app: routes, security scheme, JSON errors, CSRF exemption."""
-    from contracts_app.api import agreements, docs, invoices, prices, schools  # noqa: F401 - register the routes
-    from contracts_app.api.blueprint import bp
-    from contracts_app.api.errors import install_routing_errors
+    # Imported here for their routes (each adds its own to the blueprint), so that importing
+    # one API module, such as a schema, does not load every route.
+    from contracts_app.api import agreements, docs, invoices, prices, schools  # noqa: F401
 
     api = ContractsApi(app, spec_kwargs={
         "title": "School SLA contracts API", "version": API_VERSION, "openapi_version": "3.0.3",

@@ -34,7 +34,7 @@ def bearer_user(header: str | None) -> User | None:
 
 
 @bp.before_request
-def authenticate():
+def authenticate() -> None:
     """Make the token's user the current user, or answer 401."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
@@ -58,8 +58,11 @@ def allow(*roles: str) -> Callable:
     """
 
     def decorator(view: Callable) -> Callable:
+        """The view, refusing other roles and documented with the roles it allows."""
+
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: object, **kwargs: object) -> object:
+            """The view, for an allowed role only (403 otherwise)."""
             if current_user.role != "admin" and current_user.role not in roles:
                 allowed = ", ".join(ROLE_NAMES[r] for r in ("admin", *roles))
                 raise ApiError(403, f"the {ROLE_NAMES.get(current_user.role, current_user.role)} role cannot do "
@@ -78,6 +81,7 @@ def allow(*roles: str) -> Callable:
 
 
 def school_user() -> bool:
+    """Whether the token's user is a school user (who sees only its own schools)."""
     return current_user.role == "school"
 
 

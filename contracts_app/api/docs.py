@@ -7,25 +7,25 @@ and under the app's Content-Security-Policy.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, json, render_template
+from flask import Blueprint, Response, current_app, json, render_template
 
 from contracts_app.api.blueprint import bp
+from contracts_app.api.reference import reference
 
 
 def spec_dict() -> dict:
+    """The generated OpenAPI document as plain data."""
     return current_app.extensions["contracts_api"].spec.to_dict()
 
 
-def openapi_json():
+def openapi_json() -> Response:
     """The OpenAPI 3 document, generated from the routes and schemas."""
     return current_app.response_class(json.dumps(spec_dict(), indent=2, sort_keys=False),
                                       mimetype="application/json")
 
 
-def docs():
+def docs() -> str:
     """The API reference page, built from the same document."""
-    from contracts_app.api.reference import reference
-
     return render_template("api/docs.html", ref=reference(spec_dict()))
 
 

@@ -7,11 +7,12 @@ no blueprint owns.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 
-from contracts_app.extensions import db
 from pricing.errors import ActionRefused
+
+from contracts_app.services.transactions import discard_changes
 
 PREFIX = "/api/v1"
 
@@ -35,11 +36,13 @@ class ApiError(Exception):
 
 
 def not_found(detail: str) -> ApiError:
+    """The 404 error for a thing that does not exist (or is another school's)."""
     return ApiError(404, detail)
 
 
 def error_response(status: int, detail: str, *, error: str | None = None,
                    fields: dict[str, list[str]] | None = None, headers: dict | None = None) -> Response:
+    """The JSON error body with its status and headers."""
     body: dict = {"error": error or CODES.get(status, "error"), "detail": detail}
     if fields:
         body["fields"] = fields
@@ -50,7 +53,7 @@ def error_response(status: int, detail: str, *, error: str | None = None,
     return response
 
 
-def _flatten(messages, path: str = "") -> dict[str, list[str]]:
+def _flatten(messages: object, path: str = "") -> dict[str, list[str]]:
     """webargs/marshmallow messages ({"json": {"amount": ["..."]}}) -> {"amount": ["..."]}."""
     flat: dict[str, list[str]] = {}
     if isinstance(messages, dict):
@@ -72,17 +75,17 @@ def _flatten(messages, path: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def _handle_api_error(exc: ApiError):
+def _handle_api_error(exc: ApiError) -> Response:
     return error_response(exc.status, exc.detail, error=exc.error, fields=exc.fields, headers=exc.headers)
 
 
-def _handle_refused(exc: ActionRefused):
+def _handle_refused(exc: ActionRefused) -> Response:
     # The rules refused the action: nothing changed, and the state it met is why (409).
-    db.session.rollback()
+    discard_changes()
     return error_response(409, exc.message)
 
 
-def _handle_http(exc: HTTPException):
+def _handle_http(exc: HTTPException) -> Response:
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages")
     if messages is not None:  # webargs validation: name each field and why
@@ -94,11 +97,11 @@ def _handle_http(exc: HTTPException):
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         headers["Allow"] = ", ".join(exc.valid_methods)
     if code >= 500:
-        db.session.rollback()
+        discard_changes()
     return error_response(code, exc.description or exc.name, headers=headers)
 
 
-def register(bp) -> None:
+def register(bp: Blueprint) -> None:
     """JSON errors for everything raised in the API's views (and its before_request)."""
     bp.register_error_handler(ApiError, _handle_api_error)
     bp.register_error_handler(ActionRefused, _handle_refused)
@@ -117,7 +120,8 @@ def install_routing_errors(app: Flask) -> None:
     """
 
     @app.before_request
-    def json_routing_errors():
+    def json_routing_errors() -> Response | None:
+        """A JSON 404 or 405 for a path or method under /api/v1 that no route has."""
         exc = request.routing_exception
         if exc is None or not (request.path == PREFIX or request.path.startswith(PREFIX + "/")):
             return None

@@ -2,31 +2,26 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Response
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from pricing.sla_year import SlaYear
 
-from contracts_app.extensions import db
-from contracts_app.models import Invoice, School
-from contracts_app.services.queries import paginate
-from contracts_app.services.invoicing import balances as invoicing
-from contracts_app.services.invoicing.documents import invoice_pdf
-from contracts_app.services.invoicing.balances import Balance, InvoiceFilter
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
-from contracts_app.api.errors import ApiError, not_found
-from contracts_app.api.schemas import (
+from contracts_app.api.errors import not_found
+from contracts_app.api.schemas.invoices import (
     InvoiceArgs,
     InvoiceDetailSchema,
     InvoicePageSchema,
     PaymentRequestSchema,
     PaymentResultSchema,
 )
+from contracts_app.models import Invoice
+from contracts_app.services.invoicing import balances as invoicing
+from contracts_app.services.invoicing.balances import Balance, InvoiceFilter
+from contracts_app.services.invoicing.documents import invoice_pdf
 
 TAGS = ["Invoices"]
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
@@ -37,8 +32,7 @@ def _invoice(number: str) -> Invoice:
     """The invoice or credit note by number; another school's is 'not found' to a school user."""
     if not NUMBER.match(number):
         raise not_found(f"no invoice {number!r}")
-    invoice = db.session.scalar(select(Invoice).where(Invoice.number == number.upper()).options(
-        selectinload(Invoice.lines), selectinload(Invoice.payments), selectinload(Invoice.credit_notes)))
+    invoice = invoicing.by_number(number)
     ids = own_school_ids()
     if invoice is None or (ids is not None and invoice.school_id not in ids):
         raise not_found(f"no invoice {number}")
@@ -72,26 +66,17 @@ def invoice_dict(invoice: Invoice, state: Balance, detail: bool = False) -> dict
 @allow("sla", "finance", "school")
 @bp.arguments(InvoiceArgs, location="query")
 @bp.response(200, InvoicePageSchema)
-def list_invoices(args):
+def list_invoices(args: dict) -> dict:
     """Invoices and credit notes
 
     Filtered by SLA year, term, payment status, kind and school (URN), newest first.
     Each item carries the finance export's columns for the invoice, its balance and
     its lines. A school user sees its own school's only.
     """
-    ids = own_school_ids()
-    if "urn" in args:
-        school_id = db.session.scalar(select(School.id).where(School.urn == args["urn"]))
-        wanted = {school_id} if school_id is not None else set()
-        ids = wanted if ids is None else ids & wanted
     f = InvoiceFilter(year=args.get("year"), term=args.get("term", ""), status=args.get("status", ""),
-                      kind=args.get("kind", ""), q=args.get("q", ""), school_ids=ids)
-    today = date.today()
-    query = invoicing.filtered(select(Invoice).options(selectinload(Invoice.lines),
-                                                       selectinload(Invoice.credited_invoice)), f, today)
-    result = paginate(query.order_by(Invoice.issue_date.desc(), Invoice.number.desc()), args["page"],
-                      args["per_page"])
-    balances = invoicing.balances_for([i.id for i in result.items], today)
+                      kind=args.get("kind", ""), q=args.get("q", ""), school_ids=own_school_ids(),
+                      urn=args.get("urn"))
+    result, balances = invoicing.list_invoices(f, args["page"], args["per_page"], with_lines=True)
     return {"items": [invoice_dict(i, balances[i.id]) for i in result.items], "page": result.page,
             "per_page": result.per_page, "total": result.total, "pages": result.pages}
 
@@ -100,7 +85,7 @@ def list_invoices(args):
 @allow("sla", "finance", "school")
 @bp.response(200, InvoiceDetailSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-def get_invoice(number: str):
+def get_invoice(number: str) -> dict:
     """One invoice or credit note by number
 
     With its lines, balance, payments and credit notes. Another school's invoice is
@@ -114,7 +99,7 @@ def get_invoice(number: str):
 @allow("sla", "finance", "school")
 @bp.response(200, PDF, content_type="application/pdf", description="The invoice or credit note as issued.")
 @bp.alt_response(404, response="NOT_FOUND")
-def get_invoice_pdf(number: str):
+def get_invoice_pdf(number: str) -> Response:
     """The invoice or credit note (PDF)"""
     invoice = _invoice(number)
     return Response(invoice_pdf(invoice), mimetype="application/pdf",
@@ -127,19 +112,16 @@ def get_invoice_pdf(number: str):
 @bp.response(201, PaymentResultSchema, description="Payment recorded.")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-def record_payment(args, number: str):
+def record_payment(args: dict, number: str) -> dict:
     """Record a payment received
 
     Against an invoice (not a credit note), never more than is still owed. An
     invoice cancelled by credit note takes no payments (409).
     """
     invoice = _invoice(number)
-    if invoice.kind != "invoice":
-        raise ApiError(409, f"{invoice.number} is a credit note; payments are recorded against invoices")
     payment = invoicing.record_payment(invoice, args["amount"], args["paid_on"], args["reference"],
                                        current_user.email)
-    db.session.refresh(invoice)
-    state = invoicing.balance(invoice)
+    state = invoicing.balance(invoice)  # the commit expired the invoice: its payments are read afresh
     return {"invoice_number": invoice.number, "paid_on": payment.paid_on, "amount": payment.amount,
             "reference": payment.reference, "status": state.status, "paid": state.paid,
             "outstanding": state.outstanding}

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from contracts_app.api.schemas.common import Text
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -48,6 +50,7 @@ class Operation:
 
     @property
     def anchor(self) -> str:
+        """The operation's id in the page, from its method and path."""
         return "op-" + self.method.lower() + re.sub(r"[^a-z0-9]+", "-", self.path.lower()).rstrip("-")
 
 
@@ -106,8 +109,6 @@ def describe(schema: dict) -> tuple[str, str | None]:
 
 def notes(schema: dict, description: str = "") -> str:
     """The constraints a client must meet, in words."""
-    from contracts_app.api.schemas import Text
-
     parts = [(description or schema.get("description", "")).rstrip(".")]
     if "enum" in schema:
         parts.append("one of: " + ", ".join(str(v) for v in schema["enum"]))

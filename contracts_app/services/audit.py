@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterator
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from contracts_app.extensions import db
 from contracts_app.models import AuditEvent
 from contracts_app.models.types import utcnow
+from contracts_app.services.queries import Page, paginate
 
 _cli_actor: ContextVar[str] = ContextVar("audit_cli_actor", default="system")
 SKIPPED_FIELDS = {"updated_at", "created_at", "name_lower", "postcode_compact", "password_hash"}
@@ -36,6 +38,7 @@ def acting_as(label: str) -> Iterator[None]:
 
 
 def current_actor() -> tuple[int | None, str]:
+    """Who is acting: the signed-in user (id, email), or the command line's label."""
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id, current_user.email
     return None, _cli_actor.get()
@@ -116,13 +119,13 @@ def record(action: str, entity_type: str, entity_id: str | int, summary: str,
     }])
 
 
-def _before_flush(session: Session, flush_context, instances) -> None:
+def _before_flush(session: Session, flush_context: object, instances: object) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise RuntimeError("the audit trail is append-only")
 
 
-def _after_flush(session: Session, flush_context) -> None:
+def _after_flush(session: Session, flush_context: object) -> None:
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if getattr(obj, "__audited__", False):
@@ -150,8 +153,42 @@ def _after_flush(session: Session, flush_context) -> None:
         )
 
 
-def install(session_factory) -> None:
+def install(session_factory: type[Session]) -> None:
     """Hook the recorder into every session the app makes (called once by create_app)."""
     if not event.contains(session_factory, "before_flush", _before_flush):
         event.listen(session_factory, "before_flush", _before_flush)
         event.listen(session_factory, "after_flush", _after_flush)
+
+
+# -- reading the trail ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit page's filters; empty ones are left out. ``end`` is exclusive."""
+
+    entity: str = ""
+    entity_id: str = ""
+    actor: str = ""  # part of the actor's label, in any case
+    action: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def search(f: AuditFilter, page: int, per_page: int) -> tuple[Page, list[str]]:
+    """One page of the matching events, newest first, and every entity type the trail names."""
+    query = select(AuditEvent)
+    if f.entity:
+        query = query.where(AuditEvent.entity_type == f.entity)
+    if f.entity_id:
+        query = query.where(AuditEvent.entity_id == f.entity_id)
+    if f.actor:
+        query = query.where(AuditEvent.actor_label.contains(f.actor.strip().lower()))
+    if f.action:
+        query = query.where(AuditEvent.action == f.action)
+    if f.start:
+        query = query.where(AuditEvent.at >= f.start)
+    if f.end:
+        query = query.where(AuditEvent.at < f.end)
+    result = paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
+    entities = list(db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)))
+    return result, entities

@@ -106,6 +106,7 @@ def cells(frame: pd.DataFrame, column: str) -> list[str]:
 
 
 def require_columns(frame: pd.DataFrame, required: tuple[str, ...], source: str, what: str) -> None:
+    """Refuse a file lacking any required column, naming each one missing on the header row."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
         found = ", ".join(frame.columns[:8]) + ("..." if len(frame.columns) > 8 else "")

@@ -9,13 +9,16 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, User
 from contracts_app.models.types import utcnow
-from contracts_app.services import audit
 from pricing.errors import ActionRefused
+
+from contracts_app.services import audit
+from contracts_app.services.transactions import refusal_rolls_back
 
 MIN_PASSWORD = 10
 
 
 def normalise_email(email: str) -> str:
+    """The address in its normal form (lower case), or refused if it is not one."""
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
@@ -23,14 +26,27 @@ def normalise_email(email: str) -> str:
 
 
 def check_password_strength(password: str) -> None:
+    """Refuse a password shorter than MIN_PASSWORD characters."""
     if len(password) < MIN_PASSWORD:
         raise ActionRefused(f"the password must be at least {MIN_PASSWORD} characters long")
 
 
 def find_user(email: str) -> User | None:
+    """The user with this email, in any case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def get(user_id: int) -> User | None:
+    """The user with this id."""
+    return db.session.get(User, user_id)
+
+
+def all_users() -> list[User]:
+    """Every user, by role then email."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+@refusal_rolls_back
 def create_user(email: str, role: str, password: str, *, school_urn: int | None = None,
                 group_name: str | None = None, name: str = "") -> User:
     """A new user; a school user must be linked to a school (by URN) or a group."""
@@ -75,7 +91,39 @@ def issue_token(email: str) -> str:
     return token
 
 
+def update_user(user: User, *, name: str, role: str, active: bool, school_urn: int | None,
+                password: str | None) -> None:
+    """Save the admin page's changes to a user; a school user must stay linked to a school or group."""
+    school = None
+    if school_urn:
+        school = db.session.scalar(select(School).where(School.urn == school_urn))
+        if school is None:
+            raise ActionRefused(f"No school with URN {school_urn}.")
+    if role == "school" and school is None and user.group is None:
+        raise ActionRefused("A school user must be linked to a school.")
+    user.name = name
+    user.role = role
+    user.active = active
+    user.school = school if role == "school" else None
+    if password:
+        user.set_password(password)
+    db.session.commit()
+
+
+def record_login(user: User) -> None:
+    """Note when the user last signed in."""
+    user.last_login_at = utcnow()
+    db.session.commit()
+
+
+def change_password(user: User, new: str) -> None:
+    """Set the user's own new password (the form has checked the current one and the length)."""
+    user.set_password(new)
+    db.session.commit()
+
+
 def revoke_tokens(user: User) -> int:
+    """Revoke every live API token of the user; how many were revoked."""
     count = 0
     for token in user.tokens:
         if token.revoked_at is None:
@@ -87,6 +135,7 @@ def revoke_tokens(user: User) -> int:
 
 
 def user_for_token(token: str) -> User | None:
+    """The active user a live token belongs to, or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None

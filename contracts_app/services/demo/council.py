@@ -18,7 +18,7 @@ from contracts_app.extensions import db
 from contracts_app.models import CensusFigure, KeyStakeholder, School, SchoolGroup, Service, User
 from contracts_app.services import price_lists
 from contracts_app.services.imports import read_table
-from contracts_app.services.schools_import import import_schools
+from contracts_app.services.schools import import_schools
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data"
 

@@ -5,20 +5,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, event, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Subquery, event, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
-from invoices.due import age_bucket, is_overdue, outstanding, payment_status
-from invoices.vat import vat_summary
+from invoices.due import AGE_BUCKETS, age_bucket, is_overdue, outstanding, payment_status
+from invoices.vat import VatBreakdown, vat_summary
+from pricing.errors import ActionRefused
 from pricing.vat import VAT_RATES
 
 from contracts_app.extensions import db
-from contracts_app.models import Invoice, InvoiceLine, Payment
+from contracts_app.models import Invoice, InvoiceLine, Payment, School
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit
-from pricing.errors import ActionRefused
 from contracts_app.services.invoicing.numbering import ensure_series, take_numbers
+from contracts_app.services.queries import Page, paginate
+from contracts_app.services.transactions import refusal_rolls_back
 
 ZERO = Decimal("0.00")
 STATUSES = ("unpaid", "part_paid", "paid", "credited", "overdue")
@@ -26,7 +28,7 @@ STATUSES = ("unpaid", "part_paid", "paid", "credited", "overdue")
 
 # -- immutability --------------------------------------------------------------------------
 
-def _refuse_changes_to_issued(session: Session, flush_context, instances) -> None:
+def _refuse_changes_to_issued(session: Session, flush_context: object, instances: object) -> None:
     """An issued invoice or credit note never changes: corrections are credit notes."""
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, (Invoice, InvoiceLine)) and session.is_modified(obj, include_collections=False) \
@@ -34,19 +36,20 @@ def _refuse_changes_to_issued(session: Session, flush_context, instances) -> Non
             raise ActionRefused("an issued invoice never changes; issue a credit note to correct it")
 
 
-def install(session_factory) -> None:
+def install(session_factory: type[Session]) -> None:
+    """Hook the never-changes rule into every session the app makes (called once by create_app)."""
     if not event.contains(session_factory, "before_flush", _refuse_changes_to_issued):
         event.listen(session_factory, "before_flush", _refuse_changes_to_issued)
 
 
 # -- balances -------------------------------------------------------------------------------
 
-def _paid_subquery():
+def _paid_subquery() -> Subquery:
     return (select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("paid"))
             .group_by(Payment.invoice_id).subquery())
 
 
-def _credited_subquery():
+def _credited_subquery() -> Subquery:
     credit = Invoice.__table__.alias("credit")
     return (select(credit.c.credited_invoice_id.label("invoice_id"), (-func.sum(credit.c.gross)).label("credited"))
             .where(credit.c.kind == "credit_note").group_by(credit.c.credited_invoice_id).subquery())
@@ -63,24 +66,29 @@ class Balance:
 
     @property
     def outstanding(self) -> Decimal:
+        """What is still owed (nothing on a credit note)."""
         return ZERO if self.kind == "credit_note" else outstanding(self.gross, self.paid, self.credited)
 
     @property
     def status(self) -> str:
+        """unpaid, part_paid, paid or credited; credit_note for a credit note."""
         if self.kind == "credit_note":
             return "credit_note"
         return payment_status(self.gross, self.paid, self.credited)
 
     @property
     def overdue(self) -> bool:
+        """An invoice past its due date with something still owed."""
         return self.kind == "invoice" and is_overdue(self.due, self.today, self.outstanding)
 
     @property
     def age(self) -> str:
+        """The aged-debt bucket of its due date."""
         return age_bucket(self.due, self.today)
 
 
 def balance(invoice: Invoice, today: date | None = None) -> Balance:
+    """The invoice's balance from its loaded payments and credit notes."""
     paid = sum((p.amount for p in invoice.payments), ZERO)
     credited = -sum((c.gross for c in invoice.credit_notes), ZERO)
     return Balance(invoice.gross, paid, credited, invoice.due_date, today or date.today(), invoice.kind)
@@ -97,6 +105,7 @@ class InvoiceFilter:
     q: str = ""
     kind: str = ""
     school_ids: set[int] | None = None  # a school user's own schools
+    urn: int | None = None  # one school's (the API's filter)
 
 
 def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
@@ -112,6 +121,8 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
         query = query.where(Invoice.customer_type == f.customer_type)
     if f.school_ids is not None:
         query = query.where(Invoice.school_id.in_(f.school_ids or {-1}))
+    if f.urn is not None:
+        query = query.where(Invoice.school_id.in_(select(School.id).where(School.urn == f.urn)))
     q = f.q.strip()
     if q:
         conditions = [func.lower(Invoice.customer_name).contains(q.lower()), Invoice.number == q.upper()]
@@ -136,17 +147,64 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
     return query.where(left > 0, Invoice.due_date < today)  # overdue
 
 
-def list_invoices(f: InvoiceFilter, page: int, per_page: int, today: date | None = None):
-    from contracts_app.services.queries import paginate
+def by_number(number: str) -> Invoice | None:
+    """The invoice or credit note with this number (any case), with its lines, payments and credit notes."""
+    return db.session.scalar(select(Invoice).where(Invoice.number == number.upper()).options(
+        selectinload(Invoice.lines), selectinload(Invoice.payments), selectinload(Invoice.credit_notes)))
 
+
+def list_invoices(f: InvoiceFilter, page: int, per_page: int, today: date | None = None, *,
+                  with_lines: bool = False) -> tuple[Page, dict[int, Balance]]:
+    """One page of the filtered invoices, newest first, with their balances.
+
+    ``with_lines`` loads each invoice's lines and credited invoice too (the API lists them).
+    """
     today = today or date.today()
-    query = filtered(select(Invoice), f, today).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
+    query = select(Invoice)
+    if with_lines:
+        query = query.options(selectinload(Invoice.lines), selectinload(Invoice.credited_invoice))
+    query = filtered(query, f, today).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
     result = paginate(query, page, per_page)
     balances = balances_for([i.id for i in result.items], today)
     return result, balances
 
 
+@dataclass(frozen=True)
+class InvoiceList:
+    """The invoice list page: one page of invoices, their balances, and the filter's totals."""
+
+    result: Page
+    balances: dict[int, Balance]
+    count: int
+    gross: Decimal
+
+
+def invoice_list(f: InvoiceFilter, page: int, per_page: int) -> InvoiceList:
+    """What the invoice list shows: the page and the count and gross of everything filtered."""
+    result, balances = list_invoices(f, page, per_page)
+    count, gross = totals(f)
+    return InvoiceList(result, balances, count, gross)
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    """What an invoice's page shows beside the invoice: balance, VAT per code, credits per line."""
+
+    state: Balance
+    breakdown: list[VatBreakdown]
+    credited: dict[int, Decimal]
+
+
+def summary(invoice: Invoice) -> InvoiceSummary:
+    """The invoice's balance, its VAT per code and (for an invoice) what each line has had credited."""
+    breakdown = vat_summary(((l.vat_code, l.net) for l in invoice.lines),
+                            {l.vat_code: l.vat_rate for l in invoice.lines})
+    credited = credited_by_line(invoice) if invoice.kind == "invoice" else {}
+    return InvoiceSummary(balance(invoice), breakdown, credited)
+
+
 def balances_for(ids: list[int], today: date) -> dict[int, Balance]:
+    """The balances of these invoices, in one query of totals (not their payments one by one)."""
     if not ids:
         return {}
     paid, credited = _paid_subquery(), _credited_subquery()
@@ -157,12 +215,13 @@ def balances_for(ids: list[int], today: date) -> dict[int, Balance]:
     return {r.id: Balance(r.gross, _money(r.paid), _money(r.credited), r.due_date, today, r.kind) for r in rows}
 
 
-def _money(value) -> Decimal:
+def _money(value: Decimal | int | None) -> Decimal:
     """Aggregates keep the money column's type, so they arrive in pounds; None is nothing."""
     return ZERO if value is None else Decimal(value)
 
 
 def totals(f: InvoiceFilter, today: date | None = None) -> tuple[int, Decimal]:
+    """How many invoices the filter matches, and their gross."""
     query = filtered(select(func.count(), func.coalesce(func.sum(Invoice.gross), 0)).select_from(Invoice), f,
                      today or date.today())
     count, gross = db.session.execute(query).one()
@@ -171,6 +230,7 @@ def totals(f: InvoiceFilter, today: date | None = None) -> tuple[int, Decimal]:
 
 # -- payments -------------------------------------------------------------------------------
 
+@refusal_rolls_back
 def record_payment(invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: str) -> Payment:
     """Record money received against an invoice; never more than is owed."""
     if invoice.kind != "invoice":
@@ -202,6 +262,7 @@ def credited_by_line(invoice: Invoice) -> dict[int, Decimal]:
     return {line_id: -_money(total) for line_id, total in rows}
 
 
+@refusal_rolls_back
 def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
                       amounts: dict[int, Decimal] | None = None) -> Invoice:
     """A credit note against an invoice: the whole of what is left, or chosen lines' amounts.
@@ -272,7 +333,14 @@ def aged_debt(today: date | None = None, year: int | None = None) -> list[dict]:
         key = (invoice.school_urn, invoice.customer_name)
         row = rows.setdefault(key, {"urn": invoice.school_urn, "name": invoice.customer_name,
                                     "customer_type": invoice.customer_type, "total": ZERO,
-                                    **{bucket: ZERO for bucket in ("current", "1-30", "31-60", "61-90", "90+")}})
+                                    **{bucket: ZERO for bucket in AGE_BUCKETS}})
         row[state.age] += state.outstanding
         row["total"] += state.outstanding
     return sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
+
+
+def aged_debt_report(today: date | None = None, year: int | None = None) -> tuple[list[dict], dict[str, Decimal]]:
+    """The aged debt page: the customers' rows and the totals of each bucket and overall."""
+    rows = aged_debt(today, year)
+    totals_by_bucket = {b: sum((r[b] for r in rows), ZERO) for b in (*AGE_BUCKETS, "total")}
+    return rows, totals_by_bucket

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import select
 
@@ -16,13 +17,14 @@ from pricing.sla_year import SlaYear
 
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, InvoiceLine
-from contracts_app.services.adhoc import invoice_attachments
+from contracts_app.services.adhoc.attachments import invoice_attachments
 from contracts_app.services.council import invoice_issuer
 from pricing.bulk import cyclic_gc_paused
 from contracts_app.services.invoicing.balances import InvoiceFilter, balance, filtered
 
 
 def document(invoice: Invoice) -> InvoiceDocument:
+    """The invoice as plain data for the PDF, with its VAT per code and its balance."""
     rates = {line.vat_code: line.vat_rate for line in invoice.lines}
     state = balance(invoice)
     return InvoiceDocument(
@@ -78,7 +80,7 @@ def export(f: InvoiceFilter, fmt: str) -> bytes:
     return export_bytes(export_rows(f), fmt)
 
 
-def export_to(f: InvoiceFilter, fmt: str, target) -> None:
+def export_to(f: InvoiceFilter, fmt: str, target: str | Path | BinaryIO) -> None:
     """Write the export to a file path or binary file object without holding it in memory."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"the format must be csv or xlsx, not {fmt!r}")
@@ -95,13 +97,13 @@ def export_to(f: InvoiceFilter, fmt: str, target) -> None:
 class _borrowed:
     """A file object the caller owns: used in a with-block without being closed."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
 
-    def __enter__(self):
+    def __enter__(self) -> BinaryIO:
         return self.stream
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> bool:
         return False
 
 

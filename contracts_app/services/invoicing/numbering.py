@@ -40,5 +40,6 @@ def take_numbers(kind: str, year: int, count: int) -> list[str]:
 
 
 def last_number(kind: str, year: int) -> int:
+    """The last number taken in the series (0 before the first)."""
     return db.session.scalar(select(NumberSeries.last).where(NumberSeries.kind == kind,
                                                              NumberSeries.year == year)) or 0

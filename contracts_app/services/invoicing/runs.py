@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -22,7 +21,7 @@ from functools import lru_cache
 from flask import current_app
 from sqlalchemy import insert, select, update
 
-from invoices.adhoc_documents import MissingRate, WorkEntry, charge_breakdown
+from adhoc.charging import MissingRate, WorkEntry, charge_breakdown, customer_types_name
 from invoices.building import (
     Contract,
     ContractLine,
@@ -33,6 +32,7 @@ from invoices.building import (
     due_invoices,
 )
 from invoices.due import due_date
+from invoices.run_report import Party, PlannedInvoice, RunReport
 from invoices.schedule import TERMS, BillingPeriod, ScheduleError
 from pricing.price_list import ADHOC_CODE
 from pricing.sla_year import SlaYear
@@ -49,86 +49,19 @@ from contracts_app.models import (
     InvoiceLine,
     InvoiceRun,
     School,
+    SchoolGroup,
     TimeEntry,
 )
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit, price_lists
-from contracts_app.services.adhoc import PriceBook, customer_types_name, no_rate_message
+from contracts_app.services.adhoc.rates import PriceBook, no_rate_message
 from pricing.bulk import cyclic_gc_paused
 from pricing.errors import ActionRefused
 from contracts_app.services.invoicing.numbering import ensure_series, lock_series, take_numbers
+from contracts_app.services.transactions import refusal_rolls_back
 
 BATCH = 500
 BILLED_STATUSES = ("active", "notice_given", "ended", "cancelled")  # §2.5 d: cancelled still owe the term
-
-
-@dataclass
-class Party:
-    agreement_id: int | None
-    school_id: int
-    urn: int
-    name: str
-    customer_type: str
-    po_number: str
-    status: str
-
-
-@dataclass
-class PlannedInvoice:
-    party: Party
-    draft: DraftInvoice
-    description: str
-    adhoc_request_id: int | None = None
-    span: tuple[date, date] | None = None  # an ad hoc invoice's first and last days of work
-
-
-@dataclass
-class RunReport:
-    """What a run raised: running totals, and the first invoices for a preview.
-
-    Only a sample of the planned invoices is kept (KEEP): a national run raises tens of
-    thousands, and their lines are already in the database.
-    """
-
-    sla_year: int
-    term: str
-    issue_date: date
-    dry_run: bool
-    invoices: list[PlannedInvoice] = field(default_factory=list)
-    numbers: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    already_billed: int = 0
-    count: int = 0
-    lines_count: int = 0
-    total_net: Decimal = Decimal("0.00")
-    total_gross: Decimal = Decimal("0.00")
-    _by_type: dict = field(default_factory=lambda: defaultdict(lambda: [0, Decimal("0.00"), Decimal("0.00")]))
-    _by_vat: dict = field(default_factory=lambda: defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")]))
-
-    KEEP = 500
-
-    def add(self, planned: list[PlannedInvoice]) -> None:
-        for p in planned:
-            net, gross = p.draft.net, p.draft.gross
-            self.count += 1
-            self.lines_count += len(p.draft.lines)
-            self.total_net += net
-            self.total_gross += gross
-            row = self._by_type[p.party.customer_type]
-            row[0] += 1
-            row[1] += net
-            row[2] += gross
-            for b in p.draft.vat_breakdown:
-                self._by_vat[b.code][0] += b.net
-                self._by_vat[b.code][1] += b.vat
-            if len(self.invoices) < self.KEEP:
-                self.invoices.append(p)
-
-    def by_customer_type(self) -> dict[str, tuple[int, Decimal, Decimal]]:
-        return {k: tuple(v) for k, v in sorted(self._by_type.items())}
-
-    def by_vat_code(self) -> dict[str, tuple[Decimal, Decimal]]:
-        return {k: tuple(v) for k, v in sorted(self._by_vat.items())}
 
 
 def _check(year: int, term: str) -> None:
@@ -139,6 +72,16 @@ def _check(year: int, term: str) -> None:
                             "invoicing")
 
 
+def billable_count(year: int) -> int:
+    """How many agreements of the SLA year a run looks at (for a progress bar)."""
+    return len(_agreement_ids(year))
+
+
+def recent_runs(limit: int = 20) -> list[InvoiceRun]:
+    """The latest invoice runs, newest first."""
+    return list(db.session.scalars(select(InvoiceRun).order_by(InvoiceRun.started_at.desc()).limit(limit)))
+
+
 def _agreement_ids(year: int) -> list[int]:
     return list(db.session.scalars(select(Agreement.id).where(
         Agreement.sla_year == year, Agreement.status.in_(BILLED_STATUSES), Agreement.issued_at.is_not(None))
@@ -147,8 +90,6 @@ def _agreement_ids(year: int) -> list[int]:
 
 def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[int, list[OneOffCharge]], set[str]]:
     """One batch of agreements, their lines, charges and what is already billed: four queries."""
-    from contracts_app.models import SchoolGroup
-
     parties, contracts_meta = {}, {}
     # Plain rows on the session's connection: the ORM's result layer costs more than the query here.
     conn = db.session.connection()
@@ -243,7 +184,7 @@ def _plan_adhoc(ids: list[int], report: RunReport, book: PriceBook) -> list[Plan
 
     §2.6: the minutes booked to the request are rounded up to whole hours at the ad hoc
     rate of the SLA year the work was done in, for the school's customer type
-    (invoices.adhoc_documents.charge_breakdown): one ADHOC line per SLA year worked,
+    (adhoc.charging.charge_breakdown): one ADHOC line per SLA year worked,
     quantity = the charged hours. A year with no published rate skips the request,
     with the reason, until one is published.
     """
@@ -358,6 +299,7 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
     return numbers
 
 
+@refusal_rolls_back
 def run(year: int, term: str, issue_date: date, by: str, *, dry_run: bool = False,
         progress: Callable[[int], None] | None = None) -> RunReport:
     """Raise (or, with dry_run, preview) the run for an SLA year and term."""

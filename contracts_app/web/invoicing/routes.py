@@ -7,17 +7,16 @@ from decimal import Decimal, InvalidOperation
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
                    stream_with_context, url_for)
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
-from invoices.vat import vat_summary
+from invoices.due import AGE_BUCKETS
+from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
 from contracts_app.access import can_see_school, roles_required
-from contracts_app.extensions import db
-from contracts_app.models import Invoice, InvoiceRun
-from contracts_app.services.invoicing import runs as invoice_run, balances as invoicing
-from pricing.errors import ActionRefused
+from contracts_app.models import Invoice
+from contracts_app.services.invoicing import balances as invoicing, runs as invoice_run
 from contracts_app.services.invoicing.documents import export_stream, export_to, invoice_pdf
 from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
@@ -29,6 +28,7 @@ STATUS_NAMES = {"unpaid": "Unpaid", "part_paid": "Part paid", "paid": "Paid", "c
 
 @bp.app_template_filter("pay_status")
 def pay_status(status: str) -> str:
+    """The payment status as the pages name it."""
     return STATUS_NAMES.get(status, status)
 
 
@@ -41,7 +41,7 @@ def _filter() -> InvoiceFilter:
 
 
 def _invoice(number: str) -> Invoice:
-    invoice = db.session.scalar(select(Invoice).where(Invoice.number == number.upper()))
+    invoice = invoicing.by_number(number)
     if invoice is None or not can_see_school(invoice.school_id):
         abort(404)
     return invoice
@@ -49,18 +49,17 @@ def _invoice(number: str) -> Invoice:
 
 @bp.route("/")
 @roles_required("finance", "sla", "school")
-def index():
-    f = _filter()
-    result, balances = invoicing.list_invoices(f, request.args.get("page", 1, type=int),
-                                               current_app.config["PAGE_SIZE"])
-    count, gross = invoicing.totals(f)
-    return render_template("invoicing/index.html", result=result, balances=balances, count=count, gross=gross,
-                           args=request.args, statuses=STATUS_NAMES)
+def index() -> ResponseReturnValue:
+    """The invoice list, filtered, with the count and gross of everything the filter matches."""
+    listed = invoicing.invoice_list(_filter(), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    return render_template("invoicing/index.html", result=listed.result, balances=listed.balances,
+                           count=listed.count, gross=listed.gross, args=request.args, statuses=STATUS_NAMES)
 
 
 @bp.route("/export")
 @roles_required("finance", "sla")
-def export_file():
+def export_file() -> ResponseReturnValue:
+    """The filtered invoices' lines as CSV (streamed) or XLSX."""
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         abort(400, description="The export format is csv or xlsx.")
@@ -79,20 +78,20 @@ def export_file():
 
 @bp.route("/<number>")
 @roles_required("finance", "sla", "school")
-def show(number: str):
+def show(number: str) -> ResponseReturnValue:
+    """One invoice or credit note, with its balance and the payment and credit forms."""
     invoice = _invoice(number)
-    state = invoicing.balance(invoice)
-    breakdown = vat_summary(((l.vat_code, l.net) for l in invoice.lines), {l.vat_code: l.vat_rate for l in invoice.lines})
-    credited = invoicing.credited_by_line(invoice) if invoice.kind == "invoice" else {}
-    return render_template("invoicing/show.html", invoice=invoice, state=state, breakdown=breakdown,
-                           credited=credited, payment_form=PaymentForm(paid_on=date.today()),
+    summary = invoicing.summary(invoice)
+    return render_template("invoicing/show.html", invoice=invoice, state=summary.state, breakdown=summary.breakdown,
+                           credited=summary.credited, payment_form=PaymentForm(paid_on=date.today()),
                            credit_form=CreditForm(issue_date=date.today()),
                            finance=current_user.role in ("admin", "finance"))
 
 
 @bp.route("/<number>/pdf")
 @roles_required("finance", "sla", "school")
-def pdf(number: str):
+def pdf(number: str) -> ResponseReturnValue:
+    """The invoice or credit note as sent (PDF)."""
     invoice = _invoice(number)
     return Response(invoice_pdf(invoice), mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={invoice.number}.pdf"})
@@ -100,7 +99,8 @@ def pdf(number: str):
 
 @bp.route("/<number>/payments", methods=["POST"])
 @roles_required("finance")
-def record_payment(number: str):
+def record_payment(number: str) -> ResponseReturnValue:
+    """Record money received against the invoice."""
     invoice = _invoice(number)
     form = PaymentForm()
     if form.validate_on_submit():
@@ -109,7 +109,6 @@ def record_payment(number: str):
                                      current_user.email)
             flash(f"Payment of £{form.amount.data:,.2f} recorded against {invoice.number}.", "success")
         except ActionRefused as exc:
-            db.session.rollback()
             flash(f"Payment not recorded: {exc.message}", "error")
     else:
         for name, errors in form.errors.items():
@@ -117,44 +116,52 @@ def record_payment(number: str):
     return redirect(url_for(".show", number=invoice.number))
 
 
+def _line_amounts(invoice: Invoice) -> tuple[dict[int, Decimal] | None, str | None]:
+    """The amounts typed against the invoice's lines (None: credit the whole), or why they are refused."""
+    if request.form.get("scope") != "lines":
+        return None, None
+    amounts: dict[int, Decimal] = {}
+    for line in invoice.lines:
+        raw = request.form.get(f"line-{line.id}", "").strip().lstrip("£").replace(",", "")
+        if not raw:
+            continue
+        try:
+            amounts[line.id] = Decimal(raw)
+        except InvalidOperation:
+            return None, f"line {line.position}: {raw!r} is not an amount."
+    if not amounts:
+        return None, "enter an amount against at least one line."
+    return amounts, None
+
+
 @bp.route("/<number>/credit", methods=["POST"])
 @roles_required("finance")
-def credit(number: str):
+def credit(number: str) -> ResponseReturnValue:
+    """Issue a credit note against the invoice: the whole of what is left, or chosen lines' amounts."""
     invoice = _invoice(number)
     form = CreditForm()
     if not form.validate_on_submit():
         for name, errors in form.errors.items():
             flash(f"No credit note issued: {getattr(form, name).label.text}: {'; '.join(errors)}", "error")
         return redirect(url_for(".show", number=invoice.number))
-    amounts: dict[int, Decimal] | None = None
-    if request.form.get("scope") == "lines":
-        amounts = {}
-        for line in invoice.lines:
-            raw = request.form.get(f"line-{line.id}", "").strip().lstrip("£").replace(",", "")
-            if not raw:
-                continue
-            try:
-                amounts[line.id] = Decimal(raw)
-            except InvalidOperation:
-                flash(f"No credit note issued: line {line.position}: {raw!r} is not an amount.", "error")
-                return redirect(url_for(".show", number=invoice.number))
-        if not amounts:
-            flash("No credit note issued: enter an amount against at least one line.", "error")
-            return redirect(url_for(".show", number=invoice.number))
+    amounts, refusal = _line_amounts(invoice)
+    if refusal:
+        flash(f"No credit note issued: {refusal}", "error")
+        return redirect(url_for(".show", number=invoice.number))
     try:
         note = invoicing.issue_credit_note(invoice, form.reason.data, current_user.email, form.issue_date.data,
                                            amounts)
         flash(f"Credit note {note.number} issued for £{-note.gross:,.2f}.", "success")
         return redirect(url_for(".show", number=note.number))
     except ActionRefused as exc:
-        db.session.rollback()
         flash(f"No credit note issued: {exc.message}", "error")
         return redirect(url_for(".show", number=invoice.number))
 
 
 @bp.route("/runs", methods=["GET", "POST"])
 @roles_required("finance")
-def runs():
+def runs() -> ResponseReturnValue:
+    """Preview (GET) or raise (POST) an invoice run, with the recent runs."""
     form = RunForm(year=request.args.get("year", SlaYear.containing(date.today()).start_year, type=int),
                    term=request.args.get("term", "summer"), issue_date=date.today())
     preview = None
@@ -174,17 +181,14 @@ def runs():
                      ": everything due was already invoiced") + ".", "success")
             return redirect(url_for(".index", year=form.year.data, term=form.term.data))
         except ActionRefused as exc:
-            db.session.rollback()
             form.term.errors.append(exc.message)
-    history = db.session.scalars(select(InvoiceRun).order_by(InvoiceRun.started_at.desc()).limit(20)).all()
-    return render_template("invoicing/runs.html", form=form, preview=preview, history=history)
+    return render_template("invoicing/runs.html", form=form, preview=preview, history=invoice_run.recent_runs())
 
 
 @bp.route("/aged-debt")
 @roles_required("finance")
-def aged_debt():
+def aged_debt() -> ResponseReturnValue:
+    """What customers owe, in age buckets past the due dates."""
     year = request.args.get("year", type=int)
-    rows = invoicing.aged_debt(date.today(), year)
-    buckets = ("current", "1-30", "31-60", "61-90", "90+")
-    totals = {b: sum((r[b] for r in rows), Decimal("0.00")) for b in (*buckets, "total")}
-    return render_template("invoicing/aged_debt.html", rows=rows, buckets=buckets, totals=totals, year=year)
+    rows, totals = invoicing.aged_debt_report(date.today(), year)
+    return render_template("invoicing/aged_debt.html", rows=rows, buckets=AGE_BUCKETS, totals=totals, year=year)

@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from contracts_app.extensions import db
-from contracts_app.models import School
+from contracts_app.services import home
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-def index():
+def index() -> ResponseReturnValue:
+    """The staff dashboard; a school user goes to the portal."""
     if current_user.role == "school":
         return redirect(url_for("portal.home"))
-    counts = dict(
-        db.session.execute(select(School.customer_type, func.count()).group_by(School.customer_type)).all()
-    )
-    return render_template("main/index.html", counts=counts)
+    return render_template("main/index.html", counts=home.schools_by_customer_type())

@@ -1,7 +1,7 @@
 """Access to the SLA template pages and to an agreement's filled-in document."""
 from __future__ import annotations
 
-from contracts_app.services import documents as sla_documents
+from contracts_app.services import documents
 
 EDITORS = {"admin", "sla"}
 READERS = {"admin", "sla", "finance", "school"}
@@ -25,4 +25,4 @@ SCHOOL_SCOPED = {"documents.agreement_document", "documents.agreement_pdf"}
 
 def world(own, other) -> dict:
     """A draft template version for the template routes (the agreements come from test_access)."""
-    return {"template_id": sla_documents.new_version("access test").id}
+    return {"template_id": documents.new_version("access test").id}

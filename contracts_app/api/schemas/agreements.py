@@ -1,0 +1,103 @@
+"""Agreements on the wire: the list's filters, an agreement with its lines and charges, notice."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from contracts_app.api.schemas.common import YEARS, Day, Money, PageArgs, PageSchema, Quantity, Text
+from contracts_app.models import STATUSES
+
+
+class AgreementArgs(PageArgs):
+    year = fields.Integer(required=True, validate=YEARS,
+                          metadata={"description": "The SLA year by the year it starts: 2025 is 2025-26."})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    customer_type = fields.String(validate=validate.OneOf(("maintained", "academy")))
+    q = Text(validate=validate.Length(max=100), metadata={"description": "Part of the party's name, or a URN."})
+
+
+class NoticeSchema(Schema):
+    given_by = fields.String(required=True, validate=validate.OneOf(("school", "council")))
+    notice_date = fields.Date(required=True)
+    requested_date = fields.Date(required=True, allow_none=True)
+    effective_date = fields.Date(required=True, metadata={
+        "description": "§2.4: the later of the notice date + 90 days and the requested date."})
+    fundamental_breach = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+
+
+class PartySchoolSchema(Schema):
+    urn = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class AgreementSchema(Schema):
+    id = fields.Integer(required=True)
+    sla_year = fields.String(required=True, metadata={"example": "2025-26"})
+    year = fields.Integer(required=True, metadata={"description": "The year the SLA year starts in."})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    party_name = fields.String(required=True)
+    school_urn = fields.Integer(required=True, allow_none=True,
+                                metadata={"description": "The school, or null for a group's agreement."})
+    group_name = fields.String(required=True, allow_none=True)
+    schools = fields.List(fields.Nested(PartySchoolSchema), required=True)
+    customer_type = fields.String(required=True)
+    term_start = fields.Date(required=True)
+    term_end = fields.Date(required=True)
+    annual_total = Money(required=True, allow_none=True,
+                         metadata={"description": "Null while a draft cannot be priced yet."})
+    po_number = fields.String(required=True)
+    issued_at = fields.AwareDateTime(required=True, allow_none=True)
+    notice = fields.Nested(NoticeSchema, required=True, allow_none=True)
+
+
+class AgreementLineSchema(Schema):
+    service_code = fields.String(required=True)
+    title = fields.String(required=True)
+    list = fields.String(required=True, validate=validate.OneOf(("subscribed", "additional", "excluded")),
+                         metadata={"description": "§4.1 subscribed, §4.2 available at extra charge, "
+                                                  "§4.3 specifically excluded."})
+    quantity = Quantity(required=True)
+    start_date = fields.Date(required=True, allow_none=True)
+    end_date = fields.Date(required=True, allow_none=True)
+    annual_price = Money(required=True, allow_none=True)
+    explanation = fields.String(required=True)
+    vat_code = fields.String(required=True, allow_none=True)
+
+
+class ChargeSchema(Schema):
+    kind = fields.String(required=True)
+    description = fields.String(required=True)
+    amount = Money(required=True)
+    vat_code = fields.String(required=True)
+
+
+class AgreementDetailSchema(AgreementSchema):
+    census_label = fields.String(required=True, allow_none=True)
+    pupils = fields.Integer(required=True, allow_none=True)
+    price_list_version = fields.Integer(required=True, allow_none=True)
+    odm_name = fields.String(required=True)
+    odm_email = fields.String(required=True)
+    lines = fields.List(fields.Nested(AgreementLineSchema), required=True)
+    charges = fields.List(fields.Nested(ChargeSchema), required=True)
+
+
+class AgreementPageSchema(PageSchema):
+    items = fields.List(fields.Nested(AgreementSchema), required=True)
+
+
+class NoticeRequestSchema(Schema):
+    notice_date = Day(required=True, metadata={"description": "The date the written notice was given."})
+    requested_date = Day(load_default=None, allow_none=True, metadata={
+        "description": "The date the notice asks for; at least 90 days after the notice date."})
+    reason = Text(load_default="", multiline=True, validate=validate.Length(max=2000))
+    given_by = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("school", "council")),
+                             metadata={"description": "Staff only: who gave notice (default: the school)."})
+    fundamental_breach = fields.Boolean(load_default=False, metadata={
+        "description": "Staff only: the council cancels for fundamental breach (§2.4 c)."})
+
+
+class NoticeResultSchema(Schema):
+    agreement_id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    effective_date = fields.Date(required=True)
+    notice = fields.Nested(NoticeSchema, required=True)

@@ -1,0 +1,142 @@
+"""The API's wire format, shared by every area: its fields, paging and the error body.
+
+The schemas of each area (schools, agreements, invoices, prices) are in this package's
+other modules; flask-smorest generates the OpenAPI document from them all.
+
+Money is always a string with two decimals ("1277.20"), never a float; rates keep
+their precision (2 to 4 places). Invoice field names are the finance export's
+columns (DESIGN §4) where the two overlap.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from contracts_app.services.queries import Page
+
+CENT = Decimal("0.01")
+MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+# More than 0.00 and below a billion, in plain digits: "120.00", "0.50".
+MONEY_IN = re.compile(r"^([1-9][0-9]{0,8}\.[0-9]{2}|0\.(0[1-9]|[1-9][0-9]))$")
+DATE_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+RATE_PATTERN = r"^-?[0-9]+\.[0-9]{2,4}$"
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+YEARS = validate.Range(min=2000, max=2100)
+MAX_ID = 2_147_483_647  # the database's integer columns
+
+
+# -- fields -----------------------------------------------------------------------------------
+
+class Money(fields.Field):
+    """Pounds and pence as a string with two decimals; credit notes are negative."""
+
+    PATTERN, EXAMPLE = MONEY_PATTERN, "1277.20"
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": self.PATTERN, "example": self.EXAMPLE, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Decimal | None, attr: str | None, obj: object, **kwargs: object) -> str | None:
+        if value is None:
+            return None
+        value = Decimal(value).quantize(CENT)
+        return format(value if value else Decimal("0.00"), "f")
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> Decimal:
+        # A JSON number would be a float on the way in: money travels as text.
+        if not isinstance(value, str) or not MONEY_IN.match(value):
+            raise ValidationError('give an amount above 0 as a string of pounds with two decimals, like "120.00"')
+        return Decimal(value)
+
+
+class MoneyIn(Money):
+    """Money a client sends: more than 0.00, up to 999,999,999.99."""
+
+    PATTERN, EXAMPLE = MONEY_IN.pattern, "120.00"
+
+
+class Quantity(Money):
+    """A quantity with two decimals, as in the export ("412.00", "2.50")."""
+
+    EXAMPLE = "30.00"
+
+
+class Rate(fields.Field):
+    """A rate or unit price: a string with 2 to 4 decimals ("3.10", "3.565", "0.20")."""
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": RATE_PATTERN, "example": "3.10", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Decimal | None, attr: str | None, obj: object, **kwargs: object) -> str | None:
+        if value is None:
+            return None
+        text = format(Decimal(value).quantize(Decimal("0.0001")), "f")
+        whole, _, places = text.partition(".")
+        places = places.rstrip("0").ljust(2, "0")
+        return f"{whole}.{places}" if text.strip("-0.") else "0.00"
+
+
+class Text(fields.String):
+    """Text a client sends: no NUL or other control characters, valid Unicode only."""
+
+    SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
+    MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        metadata = {"pattern": self.MULTILINE if multiline else self.SINGLE_LINE, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("not valid Unicode text") from None
+        allowed = "\n\r\t" if self.multiline else ""
+        if any(ord(c) < 32 and c not in allowed for c in text) or "\x7f" in text:
+            raise ValidationError("control characters are not allowed")
+        return text
+
+
+def Day(**kwargs) -> fields.Date:  # noqa: N802 - reads like a field class
+    """A calendar date (ISO 8601, YYYY-MM-DD), within 2000-2100: anything else is a typo."""
+    metadata = {"pattern": DATE_PATTERN, **kwargs.pop("metadata", {})}
+    return fields.Date(validate=validate.Range(min=FIRST_DAY, max=LAST_DAY), metadata=metadata, **kwargs)
+
+
+# -- paging -----------------------------------------------------------------------------------
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000),
+                          metadata={"description": "Page number, from 1 (past the last page gives the last)."})
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500),
+                              metadata={"description": "Items per page (1-500)."})
+
+
+class PageSchema(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Items matching the filter, on all pages."})
+    pages = fields.Integer(required=True)
+
+
+def page_dict(page: Page, items: list) -> dict:
+    """One page of a list in the wire format: its items and where it is in the whole."""
+    return {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total,
+            "pages": page.pages}
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+class ErrorSchema(Schema):
+    """Every error: a short code to branch on and a sentence for people."""
+
+    error = fields.String(required=True, metadata={"example": "not_found"})
+    detail = fields.String(required=True, metadata={"example": "no invoice INV-2025-000099"})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), data_key="fields",
+                          metadata={"description": "Bad input: the reasons per field."})

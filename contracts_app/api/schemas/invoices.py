@@ -1,0 +1,100 @@
+"""Invoices on the wire: the list's filters, an invoice with its lines, payments.
+
+Field names are the finance export's columns (DESIGN §4) where the two overlap.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from contracts_app.api.schemas.common import (
+    MAX_ID,
+    YEARS,
+    Day,
+    Money,
+    MoneyIn,
+    PageArgs,
+    PageSchema,
+    Quantity,
+    Rate,
+    Text,
+)
+
+
+class InvoiceArgs(PageArgs):
+    year = fields.Integer(validate=YEARS, metadata={"description": "SLA year by its start: 2025 is 2025-26."})
+    term = fields.String(validate=validate.OneOf(("summer", "autumn")))
+    status = fields.String(validate=validate.OneOf(("unpaid", "part_paid", "paid", "credited", "overdue")))
+    kind = fields.String(validate=validate.OneOf(("invoice", "credit_note")))
+    urn = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "One school's."})
+    q = Text(validate=validate.Length(max=100),
+             metadata={"description": "Part of the customer's name, an invoice number or a URN."})
+
+
+class InvoiceLineSchema(Schema):
+    position = fields.Integer(required=True)
+    service_code = fields.String(required=True)
+    description = fields.String(required=True)
+    explanation = fields.String(required=True)
+    quantity = Quantity(required=True)
+    unit_price = Rate(required=True)
+    net = Money(required=True)
+    vat_code = fields.String(required=True)
+    vat_rate = Rate(required=True, metadata={"example": "0.20"})
+
+
+class InvoiceSchema(Schema):
+    invoice_number = fields.String(required=True, metadata={"example": "INV-2025-000001"})
+    kind = fields.String(required=True, validate=validate.OneOf(("invoice", "credit_note")))
+    school_urn = fields.Integer(required=True)
+    school_name = fields.String(required=True)
+    customer_type = fields.String(required=True)
+    sla_year = fields.String(required=True, metadata={"example": "2025-26"})
+    term = fields.String(required=True, allow_none=True)
+    period_start = fields.Date(required=True, allow_none=True)
+    period_end = fields.Date(required=True, allow_none=True)
+    issue_date = fields.Date(required=True)
+    due_date = fields.Date(required=True)
+    invoice_net = Money(required=True)
+    invoice_vat = Money(required=True)
+    invoice_gross = Money(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ("unpaid", "part_paid", "paid", "credited", "credit_note")))
+    overdue = fields.Boolean(required=True)
+    paid = Money(required=True)
+    credited = Money(required=True, metadata={"description": "Gross of the credit notes against it."})
+    outstanding = Money(required=True)
+    po_number = fields.String(required=True)
+    description = fields.String(required=True)
+    agreement_id = fields.Integer(required=True, allow_none=True)
+    credited_invoice_number = fields.String(required=True, allow_none=True,
+                                            metadata={"description": "For a credit note: the invoice it credits."})
+    lines = fields.List(fields.Nested(InvoiceLineSchema), required=True)
+
+
+class PaymentSchema(Schema):
+    paid_on = fields.Date(required=True)
+    amount = Money(required=True)
+    reference = fields.String(required=True)
+
+
+class InvoiceDetailSchema(InvoiceSchema):
+    payments = fields.List(fields.Nested(PaymentSchema), required=True)
+    credit_notes = fields.List(fields.String(), required=True,
+                               metadata={"description": "Numbers of the credit notes against it."})
+
+
+class InvoicePageSchema(PageSchema):
+    items = fields.List(fields.Nested(InvoiceSchema), required=True)
+
+
+class PaymentRequestSchema(Schema):
+    amount = MoneyIn(required=True, metadata={"description": "More than 0 and no more than is outstanding."})
+    paid_on = Day(required=True)
+    reference = Text(load_default="", validate=validate.Length(max=120))
+
+
+class PaymentResultSchema(PaymentSchema):
+    invoice_number = fields.String(required=True)
+    status = fields.String(required=True)
+    paid = Money(required=True, metadata={"description": "All payments on the invoice so far."})
+    outstanding = Money(required=True)
