@@ -16,7 +16,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "active": frozenset({"notice_given", "ended", "cancelled"}),  # notice; term over; breach, immediately
     # effective date reached; notice withdrawn; term over before the notice took effect
     "notice_given": frozenset({"cancelled", "active", "ended"}),
-    "ended": frozenset(),
+    # a notice received on paper during the term, entered after it, that took effect within it
+    "ended": frozenset({"cancelled"}),
     "cancelled": frozenset(),
 }
 STATUS_NAMES = {
@@ -102,8 +103,12 @@ def check_details_change(name: str, status: str, term: tuple[date, date], new_te
 
 
 def status_on(status: str, today: date, term_end: date, effective_date: date | None) -> str:
-    """What a stored status has become by ``today``: notices fall due, terms run out."""
-    if status == "notice_given" and effective_date is not None and effective_date <= today:
+    """What a stored status has become by ``today``: notices fall due, terms run out.
+
+    §2.4 b with the term: a notice taking effect after the term end never cancels; the
+    agreement ends at its term end (``notice_outcome``)."""
+    if (status == "notice_given" and effective_date is not None and effective_date <= today
+            and effective_date <= term_end):
         return "cancelled"
     if status in ("active", "notice_given") and term_end < today:
         return "ended"
@@ -113,3 +118,58 @@ def status_on(status: str, today: date, term_end: date, effective_date: date | N
 def in_term(day: date, term_start: date, term_end: date) -> bool:
     """Whether ``day`` falls within the term, both ends included."""
     return term_start <= day <= term_end
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_notice_date(notice_date: date, *, entered_by: str, today: date, term: tuple[date, date]) -> None:
+    """§2.4 a: the date a written notice is given.
+
+    A school giving notice itself (``entered_by="school"``) dates it the day it gives it:
+    it may ask for a later effective date, never back-date the notice. A notice recorded
+    by staff is dated when it was received: not in the future, and within the agreement's
+    term - also once the term is over, so that notices received on paper can be entered
+    afterwards. Either way the notice is given within the term, so it never takes effect
+    before the term begins.
+    """
+    if entered_by not in ("school", "staff"):
+        raise TermsRefused(f"a notice is entered by the school or by staff, not {entered_by!r}", "entered_by")
+    if entered_by == "school" and notice_date != today:
+        raise TermsRefused(f"a school's notice is dated the day it is given, {_day(today)}, not "
+                           f"{_day(notice_date)}; ask for a later cancellation date instead", "notice_date")
+    if notice_date > today:
+        raise TermsRefused(f"the notice date {_day(notice_date)} is in the future", "notice_date")
+    if not in_term(notice_date, *term):
+        raise TermsRefused(f"the notice date {_day(notice_date)} is not within the agreement's term "
+                           f"({_day(term[0])} to {_day(term[1])})", "notice_date")
+
+
+@dataclass(frozen=True)
+class NoticeOutcome:
+    """What a notice does to the agreement: the day it ends and whether that is its term end."""
+
+    effective_date: date
+    ends_on: date
+    at_term_end: bool
+
+    @property
+    def text(self) -> str:
+        if not self.at_term_end:
+            return f"cancelled with effect from {_day(self.effective_date)}"
+        return (f"the notice takes effect on {_day(self.effective_date)}, after the term: the agreement ends "
+                f"at its term end on {_day(self.ends_on)} and is not renewed")
+
+
+def notice_outcome(effective_date: date, term_end: date) -> NoticeOutcome:
+    """§2.4 b, §2.5: what a notice with this effective date does to the agreement.
+
+    Effective within the term: the agreement is cancelled with effect from that date.
+    Effective after the term end: the agreement ends at its term end and is not renewed
+    (it never rolls over; nothing runs on into next year). Either way all moneys for the
+    term stay owed (§2.5 d).
+    """
+    if effective_date <= term_end:
+        return NoticeOutcome(effective_date, effective_date, False)
+    return NoticeOutcome(effective_date, term_end, True)

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import re
 
+from documents.service_levels import read_service_levels
 from documents.template import TemplateCheck, TemplateRefused, read_template
-from pricing.errors import ImportRefused, Problem
+from pricing.errors import ActionRefused, ImportRefused, Problem
+from servicedesk.targets import TargetTable
 
-__all__ = ["decode_template", "check_template", "next_version"]
+__all__ = ["APPLIES_TO", "applies_to", "decode_template", "check_template", "check_service_levels", "next_version"]
+
+#: Whose agreements a version is issued on (DESIGN "Customer type"): every school, or one type.
+APPLIES_TO = {"all": "maintained schools and academies", "maintained": "maintained schools",
+              "academy": "academies"}
 
 
 def decode_template(data: bytes | str, source: str) -> str:
@@ -34,6 +40,22 @@ def check_template(text: str, source: str) -> TemplateCheck:
         return read_template(text, source)
     except TemplateRefused as exc:
         raise ImportRefused([Problem(None, None, p) for p in exc.problems], source) from None
+
+
+def check_service_levels(text: str, source: str, version: str) -> TargetTable:
+    """§6.2, §7.2, §11.1: the service levels the version's own tables state, which its tickets are
+    measured against; an ``ImportRefused`` naming the line of each figure that cannot be read."""
+    try:
+        return read_service_levels(text, f"SLA template v{version}", source)
+    except TemplateRefused as exc:
+        raise ImportRefused([Problem(None, None, p) for p in exc.problems], source) from None
+
+
+def applies_to(value: str) -> str:
+    """A version applies to ``all`` schools, ``maintained`` schools or ``academy`` schools only."""
+    if value not in APPLIES_TO:
+        raise ActionRefused(f"a template version applies to {', '.join(APPLIES_TO)}, not {value!r}")
+    return value
 
 
 def next_version(version: str, taken: set[str]) -> str:

@@ -161,6 +161,23 @@ def _line_plan(annual: Decimal, customer_type: str, term_start: date, term_end: 
     return tuple(plan)
 
 
+def term_charge(annual: Decimal, customer_type: str, term_start: date, term_end: date,
+                line_start: date | None = None) -> Decimal:
+    """§2.7 and DESIGN §1 "Invoice schedule": what the term actually charges for a line.
+
+    The sum of what the line's invoices carry, from the same plan ``due_invoices`` bills:
+    the annual price pro rata by calendar month from the line's start (the term's start if
+    it has none or an earlier one) to the term's end, rounded as ``allocate_line`` rounds.
+    A line stopped early is still owed for the term (§2.5 d), so its end date plays no part.
+    Raises ``ScheduleError`` for a term no invoice schedule fits.
+    """
+    start = line_start if line_start is not None and line_start > term_start else term_start
+    if start > term_end:
+        return ZERO
+    return sum((amount for _, amount, _, _ in _line_plan(annual, customer_type, term_start, term_end, start)),
+               ZERO)
+
+
 def due_invoices(contract: Contract, run_term: str, billed: set[str],
                  vat_rates: Mapping[str, Decimal] = VAT_RATES) -> list[DraftInvoice]:
     """The invoices a run raises for one agreement: one per due period with unbilled lines.

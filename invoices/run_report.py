@@ -49,6 +49,7 @@ class RunReport:
     term: str
     issue_date: date
     dry_run: bool
+    run_id: int | None = None  # the run's row, once raised (its invoices carry it)
     invoices: list[PlannedInvoice] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)

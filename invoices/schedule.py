@@ -21,6 +21,7 @@ __all__ = [
     "BillingPeriod",
     "ScheduleError",
     "billing_periods",
+    "check_term",
     "period_for",
     "schedule_description",
 ]
@@ -64,6 +65,33 @@ def _check(customer_type: str, term_start: date, term_end: date) -> None:
         raise ScheduleError(f"agreement term ends ({term_end}) before it starts ({term_start})")
 
 
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_term(customer_type: str, term_start: date, term_end: date) -> None:
+    """§2.7: refuse an agreement term that no invoice schedule fits, saying why.
+
+    An academy is invoiced for 1 Apr - 31 Aug and 1 Sep - 31 Mar of one SLA year, so its
+    term must end by the 31 March after it starts: a term crossing into the next SLA year
+    would need a second summer and autumn invoice and no run would ever invoice it. A
+    maintained school's single invoice covers whatever term it has. Unknown customer types
+    and terms that end before they start are refused too. Every door that sets a term, and
+    every invoice run, calls this one rule.
+    """
+    _check(customer_type, term_start, term_end)
+    if customer_type != "academy":
+        return
+    year = SlaYear.containing(term_start)
+    if term_end > year.end:
+        raise ScheduleError(
+            f"an academy agreement term must lie within one SLA year (1 April - 31 March): "
+            f"{_long(term_start)} to {_long(term_end)} runs past {_long(year.end)}, and academies are "
+            f"invoiced per SLA year (summer and autumn, §2.7); end the term by {_long(year.end)} and "
+            f"make a separate agreement for the next year"
+        )
+
+
 def billing_periods(customer_type: str, term_start: date, term_end: date) -> list[BillingPeriod]:
     """Return the invoice periods of an agreement term, in date order.
 
@@ -74,15 +102,10 @@ def billing_periods(customer_type: str, term_start: date, term_end: date) -> lis
     year would need a second summer and autumn invoice; such a term is refused
     with ``ScheduleError``, as are unknown customer types and reversed terms.
     """
-    _check(customer_type, term_start, term_end)
+    check_term(customer_type, term_start, term_end)
     if customer_type == "maintained":
         return [BillingPeriod("summer", term_start, term_end)]
     sla_year = SlaYear.containing(term_start).start_year
-    if SlaYear.containing(term_end).start_year != sla_year:
-        raise ScheduleError(
-            f"an academy agreement term must lie within one SLA year (1 April - 31 March); "
-            f"{term_start} - {term_end} crosses into the next"
-        )
     periods = []
     for term, window_start, window_end in _academy_windows(sla_year):
         shared = overlap(term_start, term_end, window_start, window_end)

@@ -10,6 +10,28 @@ from pricing.sla_year import SlaYear
 _LABEL = re.compile(r"^(\d{4})-(01|10)$")
 _MONTH_NAMES = {1: "January", 10: "October"}
 CENSUS_BASES = ("january", "october")
+# No school has this many pupils; a bigger figure is a typo (and would not fit the column).
+MAX_PUPILS = 100_000
+MIN_PUPILS = 1
+
+
+def check_census_pupils(pupils: object) -> int:
+    """§2.6: a census figure is the pupils on a school's roll, a whole number from 1 to 100,000.
+
+    A school on the census has at least one pupil, so 0 is as impossible as a negative
+    figure: it would price a pupil-based service at its lowest band or minimum instead of
+    reporting the school as having no figure. Refused in the ``pupils`` column.
+    """
+    if isinstance(pupils, bool) or not isinstance(pupils, int):
+        raise PriceRuleError(
+            "pupils", f"pupils must be a whole number from {MIN_PUPILS} to {MAX_PUPILS:,}, not {pupils!r}")
+    if pupils == 0:
+        raise PriceRuleError("pupils", "0 pupils is not a census figure: a school on the census has at least 1 pupil")
+    if pupils < MIN_PUPILS:
+        raise PriceRuleError("pupils", f"{pupils} is less than {MIN_PUPILS}")
+    if pupils > MAX_PUPILS:
+        raise PriceRuleError("pupils", f"{pupils} is more than {MAX_PUPILS:,} pupils")
+    return pupils
 
 
 @dataclass(frozen=True, order=True)

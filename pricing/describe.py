@@ -19,9 +19,9 @@ def describe_terms(model: PriceModel) -> str:
     if isinstance(model, Flat):
         return f"{format_gbp(model.amount)} a year"
     if isinstance(model, PerPupil):
-        return f"{format_rate(model.rate)} per pupil{_limits(model)}"
+        return f"{format_rate(model.rate)} per {model.unit or 'pupil'}{_limits(model)}"
     if isinstance(model, BasePlusPerPupil):
-        return f"{format_gbp(model.amount)} + {format_rate(model.rate)} per pupil{_limits(model)}"
+        return f"{format_gbp(model.amount)} + {format_rate(model.rate)} per {model.unit or 'pupil'}{_limits(model)}"
     if isinstance(model, Banded):
         return "; ".join(f"{band.label}: {format_gbp(band.amount)}" for band in model.bands)
     if isinstance(model, PerUnit):

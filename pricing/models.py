@@ -34,9 +34,10 @@ class PricingContext:
             raise PriceRuleError("quantity", f"quantity must not be negative ({quantity})")
         object.__setattr__(self, "quantity", quantity)
 
-    def pupils_text(self) -> str:
-        """``412 pupils (January 2025 census)``."""
-        noun = "pupil" if self.pupils == 1 else "pupils"
+    def pupils_text(self, unit: str | None = None) -> str:
+        """``412 pupils (January 2025 census)``; ``unit`` is the price's label for a pupil."""
+        unit = unit or PUPIL_UNIT
+        noun = unit if self.pupils == 1 else _plural(unit)
         where = f" ({self.census.description} census)" if self.census else ""
         return f"{self.pupils} {noun}{where}"
 
@@ -85,6 +86,30 @@ def _check_limits(model: object) -> None:
     low, high = getattr(model, "minimum"), getattr(model, "maximum")
     if low is not None and high is not None and low > high:
         raise PriceRuleError("minimum", f"minimum {format_gbp(low)} is above maximum {format_gbp(high)}")
+
+
+PUPIL_UNIT = "pupil"
+
+
+def pupil_unit(model: str, unit: str | None) -> str | None:
+    """§2.6 (DESIGN §4 ``unit``): on a pupil-based price the unit is a label, and it can only be a pupil.
+
+    A council's list may say ``pupil``, ``pupils`` or ``per pupil`` there (kept as
+    ``pupil``); a unit that contradicts charging per census pupil (``device``,
+    ``hour`` ...) is refused in the ``unit`` column. Empty means the same as ``pupil``.
+    """
+    if unit is None:
+        return None
+    if not isinstance(unit, str):
+        raise PriceRuleError("unit", f"unit must be text, not {unit!r}")
+    words = " ".join(unit.lower().split())
+    words = words[4:] if words.startswith("per ") else words
+    if words in ("", "pupil", "pupils"):
+        return PUPIL_UNIT if words else None
+    raise PriceRuleError(
+        "unit",
+        f"a {_DISPLAY[model]} price is charged per census pupil, so its unit can only be 'pupil', not {unit.strip()!r}",
+    )
 
 
 def _pupils(ctx: PricingContext) -> int:
@@ -144,12 +169,14 @@ class PerPupil(PriceModel):
     rate: Decimal
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         _money(self, "rate")
         _money(self, "minimum", optional=True)
         _money(self, "maximum", optional=True)
         _check_limits(self)
+        object.__setattr__(self, "unit", pupil_unit(self.name, self.unit))
 
     def _priced(self, ctx: PricingContext) -> tuple[Decimal, Decimal, str]:
         raw = self.rate * _pupils(ctx)
@@ -161,10 +188,11 @@ class PerPupil(PriceModel):
 
     def explain(self, ctx: PricingContext) -> str:
         raw, _, note = self._priced(ctx)
-        return f"{ctx.pupils_text()} x {format_rate(self.rate)} = {format_gbp(raw)}{note}"
+        return f"{ctx.pupils_text(self.unit)} x {format_rate(self.rate)} = {format_gbp(raw)}{note}"
 
     def to_fields(self) -> dict[str, str | None]:
-        return _fields(self, rate=_text(self.rate), minimum=_text(self.minimum), maximum=_text(self.maximum))
+        return _fields(self, rate=_text(self.rate), minimum=_text(self.minimum), maximum=_text(self.maximum),
+                       unit=self.unit)
 
 
 @dataclass(frozen=True)
@@ -174,19 +202,21 @@ class Banded(PriceModel):
     name: ClassVar[str] = "banded"
     needs_pupils: ClassVar[bool] = True
     bands: tuple[Band, ...]
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bands", validate_bands(self.bands))
+        object.__setattr__(self, "unit", pupil_unit(self.name, self.unit))
 
     def annual(self, ctx: PricingContext) -> Decimal:
         return round_money(band_for(self.bands, _pupils(ctx)).amount)
 
     def explain(self, ctx: PricingContext) -> str:
         band = band_for(self.bands, _pupils(ctx))
-        return f"{ctx.pupils_text()}: band {band.label} : {format_gbp(band.amount)}"
+        return f"{ctx.pupils_text(self.unit)}: band {band.label} : {format_gbp(band.amount)}"
 
     def to_fields(self) -> dict[str, str | None]:
-        return _fields(self, bands=format_bands(self.bands))
+        return _fields(self, bands=format_bands(self.bands), unit=self.unit)
 
 
 @dataclass(frozen=True)
@@ -229,6 +259,7 @@ class BasePlusPerPupil(PriceModel):
     rate: Decimal
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         _money(self, "amount")
@@ -236,6 +267,7 @@ class BasePlusPerPupil(PriceModel):
         _money(self, "minimum", optional=True)
         _money(self, "maximum", optional=True)
         _check_limits(self)
+        object.__setattr__(self, "unit", pupil_unit(self.name, self.unit))
 
     def _priced(self, ctx: PricingContext) -> tuple[Decimal, Decimal, str]:
         raw = self.amount + self.rate * _pupils(ctx)
@@ -248,7 +280,7 @@ class BasePlusPerPupil(PriceModel):
     def explain(self, ctx: PricingContext) -> str:
         raw, _, note = self._priced(ctx)
         return (
-            f"base {format_gbp(self.amount)} + {ctx.pupils_text()} x {format_rate(self.rate)}"
+            f"base {format_gbp(self.amount)} + {ctx.pupils_text(self.unit)} x {format_rate(self.rate)}"
             f" = {format_gbp(raw)}{note}"
         )
 
@@ -259,6 +291,7 @@ class BasePlusPerPupil(PriceModel):
             rate=_text(self.rate),
             minimum=_text(self.minimum),
             maximum=_text(self.maximum),
+            unit=self.unit,
         )
 
 
@@ -289,12 +322,12 @@ _ARTICLE = {
 # Fields each model takes (required first) and how to describe the model in messages.
 _TAKES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "flat": (("amount",), (), "an amount"),
-    "per_pupil": (("rate",), ("minimum", "maximum"), "a rate (with optional minimum and maximum)"),
-    "banded": (("bands",), (), "bands"),
+    "per_pupil": (("rate",), ("minimum", "maximum", "unit"), "a rate (with optional minimum and maximum)"),
+    "banded": (("bands",), ("unit",), "bands"),
     "per_unit": (("rate",), ("unit",), "a rate (with an optional unit)"),
     "base_plus_per_pupil": (
         ("amount", "rate"),
-        ("minimum", "maximum"),
+        ("minimum", "maximum", "unit"),
         "an amount and a rate (with optional minimum and maximum)",
     ),
 }

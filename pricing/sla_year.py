@@ -69,3 +69,31 @@ class SlaYear:
 
     def __str__(self) -> str:
         return self.label
+
+
+# The SLA years anyone may ask for, by the year they start: outside this it is a typo (year 1, 99999).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_START_YEAR = re.compile(r"^\d{1,6}$")
+
+
+def requested_year(value: object) -> SlaYear:
+    """§1: the SLA year a person or client asks for, by its start (2025 means 2025-26) or its label.
+
+    Every door that takes a year (pages, API, commands) calls this one function, so a year out
+    of 2000-01 .. 2100-01, or one that is not a year at all, is refused the same way everywhere
+    with a PriceRuleError that says so - never a traceback deeper down.
+    """
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if _LABEL.match(text):
+        start_year = int(text[:4])
+        if text != SlaYear(start_year).label:
+            raise PriceRuleError("year", f"{text!r} is not one SLA year (expected {SlaYear(start_year).label})")
+    elif _START_YEAR.match(text):
+        start_year = int(text)
+    else:
+        raise PriceRuleError("year", f"{value!r} is not an SLA year: give the year it starts, "
+                                     f"e.g. 2025 for 2025-26")
+    if not FIRST_YEAR <= start_year <= LAST_YEAR:
+        raise PriceRuleError("year", f"{start_year} is not an SLA year: give the year it starts, from "
+                                     f"{FIRST_YEAR} to {LAST_YEAR} (2025 means 2025-26)")
+    return SlaYear(start_year)

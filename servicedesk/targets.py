@@ -17,7 +17,7 @@ from servicedesk.calendar import ServiceDeskCalendar
 __all__ = [
     "KPI_PERCENT_MET", "TICKET_TYPES", "INCIDENT_PRIORITIES", "TargetKind", "Target", "AGREED",
     "TargetTable", "target_table_from_dict", "deadline", "desk_allowance",
-    "SLA_2022_23", "ACADEMY_2018_19",
+    "SLA_2022_23", "ACADEMY_2018_19", "KpiStandards", "KPI_2022_23",
 ]
 
 #: §11.1: "95% of Incidents and service requests completed within SLA".
@@ -90,6 +90,77 @@ class Target:
 AGREED = Target("agreed")
 
 
+def _percent(value: Any, what: str) -> Decimal:
+    try:
+        percent = Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError(f"{what} must be a percentage, not {value!r}") from None
+    if not percent.is_finite() or not 0 < percent <= 100:
+        raise ValueError(f"{what} must be a percentage above 0 and at most 100, not {value}")
+    return percent
+
+
+@dataclass(frozen=True)
+class KpiStandards:
+    """§11.1 performance standards: the share of incidents and service requests completed
+    within SLA (which the reports measure), and the call and email standards (stated, not
+    measured: the call log has no answer times). ``None`` when a version does not state one."""
+
+    resolved_percent: Decimal = KPI_PERCENT_MET
+    calls_percent: Decimal | None = None
+    calls_seconds: int | None = None
+    emails_percent: Decimal | None = None
+    emails_days: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "resolved_percent", _percent(self.resolved_percent, "the KPI"))
+        for percent, amount, what in ((self.calls_percent, self.calls_seconds, "calls"),
+                                      (self.emails_percent, self.emails_days, "emails")):
+            if (percent is None) != (amount is None):
+                raise ValueError(f"the {what} standard needs both its percentage and its time")
+            if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount < 1):
+                raise ValueError(f"the {what} standard's time must be a whole number of at least 1, not {amount!r}")
+        for name in ("calls_percent", "emails_percent"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, _percent(getattr(self, name), name.replace("_", " ")))
+
+    @property
+    def labels(self) -> list[str]:
+        """The standards as the SLA words them (§11.1)."""
+        lines = []
+        if self.calls_percent is not None:
+            lines.append(f"{self.calls_percent}% of calls to the service desk answered within {self.calls_seconds} "
+                         "seconds")
+        if self.emails_percent is not None:
+            lines.append(f"{self.emails_percent}% of emails given a reply within {self.emails_days} business "
+                         f"day{'s' if self.emails_days != 1 else ''}")
+        lines.append(f"{self.resolved_percent}% of incidents and service requests completed within SLA")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; percentages as strings, so that they stay exact."""
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+        return {"resolved_percent": text(self.resolved_percent), "calls_percent": text(self.calls_percent),
+                "calls_seconds": self.calls_seconds, "emails_percent": text(self.emails_percent),
+                "emails_days": self.emails_days}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> KpiStandards:
+        """Inverse of to_dict; unknown keys are refused."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"KPI standards must be a mapping, not {data!r}")
+        extra = set(data) - {"resolved_percent", "calls_percent", "calls_seconds", "emails_percent", "emails_days"}
+        if extra:
+            raise ValueError(f"unknown KPI keys: {', '.join(sorted(extra))}")
+        return cls(**{key: value for key, value in data.items() if value is not None})
+
+
+#: SLA 2022/23 §11.1: 80% of calls answered within 60 seconds, 95% of emails within 1 business
+#: day, 95% of incidents and service requests completed within SLA.
+KPI_2022_23 = KpiStandards(Decimal("95"), Decimal("80"), 60, Decimal("95"), 1)
+
+
 @dataclass(frozen=True)
 class TargetTable:
     """Targets by (ticket_type, priority): incidents by priority 1-4 (§6.2), one
@@ -100,8 +171,11 @@ class TargetTable:
     incident: tuple[Target, Target, Target, Target]
     service_request: Target
     project: Target = field(default=AGREED)
+    kpi: KpiStandards = field(default=KPI_2022_23)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.kpi, KpiStandards):
+            raise TypeError(f"expected KpiStandards, not {self.kpi!r}")
         if len(self.incident) != len(INCIDENT_PRIORITIES):
             raise ValueError(f"incident targets are needed for priorities 1-4, got {len(self.incident)}")
         for target in (*self.incident, self.service_request, self.project):
@@ -131,6 +205,7 @@ class TargetTable:
             "incident": {str(p): t.to_dict() for p, t in zip(INCIDENT_PRIORITIES, self.incident)},
             "service_request": self.service_request.to_dict(),
             "project": self.project.to_dict(),
+            "kpi": self.kpi.to_dict(),
         }
 
 
@@ -138,7 +213,7 @@ def target_table_from_dict(data: Mapping[str, Any]) -> TargetTable:
     """Build a TargetTable from its to_dict form (as stored in JSON); ValueError when malformed."""
     if not isinstance(data, Mapping):
         raise ValueError(f"a target table must be a mapping, not {data!r}")
-    extra = set(data) - {"name", "incident", "service_request", "project"}
+    extra = set(data) - {"name", "incident", "service_request", "project", "kpi"}
     if extra:
         raise ValueError(f"unknown target table keys: {', '.join(sorted(extra))}")
     try:
@@ -155,6 +230,8 @@ def target_table_from_dict(data: Mapping[str, Any]) -> TargetTable:
         incident=tuple(Target.from_dict(by_priority[str(p)]) for p in INCIDENT_PRIORITIES),  # type: ignore[arg-type]
         service_request=Target.from_dict(standard),
         project=Target.from_dict(data.get("project", AGREED.to_dict())),
+        # Versions stored before §11.1 was read carry no KPI: theirs were 2022/23's.
+        kpi=KpiStandards.from_dict(data["kpi"]) if data.get("kpi") else KPI_2022_23,
     )
 
 
@@ -208,4 +285,5 @@ ACADEMY_2018_19 = TargetTable(
         Target("desk_days", 5),
     ),
     service_request=Target("desk_days", 10),
+    kpi=KpiStandards(KPI_PERCENT_MET, Decimal("80"), 20, Decimal("95"), 1),
 )

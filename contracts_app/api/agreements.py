@@ -1,4 +1,5 @@
-"""Agreements: the list by year and status, one agreement, its PDF, and a notice of cancellation."""
+"""Agreements: the list by year and status, one agreement, its PDF, a notice of cancellation and a
+one-off charge."""
 from __future__ import annotations
 
 from flask import Response
@@ -7,7 +8,7 @@ from flask_login import current_user
 from pricing.sla_year import SlaYear
 
 from contracts_app.models import Agreement, CancellationNotice
-from contracts_app.services.agreements import queries
+from contracts_app.services.agreements import changes, queries
 from contracts_app.services.documents import pdf_download
 from contracts_app.services.agreements.cancellation import give_notice as record_notice
 from contracts_app.services.agreements.status import InputRefused
@@ -18,6 +19,8 @@ from contracts_app.api.schemas.agreements import (
     AgreementArgs,
     AgreementDetailSchema,
     AgreementPageSchema,
+    ChargeRequestSchema,
+    ChargeResultSchema,
     NoticeRequestSchema,
     NoticeResultSchema,
 )
@@ -39,9 +42,10 @@ def notice_dict(notice: CancellationNotice | None) -> dict | None:
     """The notice as the API shows it (NoticeSchema)."""
     if notice is None:
         return None
+    outcome = notice.outcome
     return {"given_by": notice.given_by, "notice_date": notice.notice_date, "requested_date": notice.requested_date,
             "effective_date": notice.effective_date, "fundamental_breach": notice.fundamental_breach,
-            "reason": notice.reason}
+            "reason": notice.reason, "ends_on": outcome.ends_on, "outcome": outcome.text}
 
 
 def agreement_dict(a: Agreement, detail: bool = False) -> dict:
@@ -130,10 +134,13 @@ def give_notice(args: dict, agreement_id: int) -> dict:
     """Give notice of cancellation
 
     §2.4: the agreement is cancelled from the later of the notice date + 90 days and
-    the date the notice asks for (an earlier requested date is refused, 400). A school
-    user gives notice on its own school's agreement; staff may record notice given by
-    the council, or cancellation for fundamental breach (§2.4 c). Only an active
-    agreement takes notice (409 otherwise).
+    the date the notice asks for (an earlier requested date is refused, 400). When that
+    date is after the term end, the agreement ends at its term end and is not renewed
+    (``ends_on``, ``outcome``). A school user gives notice on its own school's agreement,
+    dated today (an earlier or later notice date is 400); staff record a written notice
+    dated when received (not in the future, within the term), notice given by the council,
+    or cancellation for fundamental breach (§2.4 c). Only an active agreement takes
+    notice, or, from staff, an ended one without a notice (409 otherwise).
     """
     agreement = _agreement(agreement_id)
     given_by, breach = args["given_by"] or "school", args["fundamental_breach"]
@@ -143,8 +150,33 @@ def give_notice(args: dict, agreement_id: int) -> dict:
     try:  # the notice's terms are the client's input (400); the agreement's state is a conflict (409)
         notice = record_notice(agreement, notice_date=args["notice_date"], requested_date=args["requested_date"],
                                given_by=given_by, reason=args["reason"], fundamental_breach=breach,
-                               recorded_by=current_user.email)
+                               recorded_by=current_user.email, entered_by="school" if school_user() else "staff")
     except InputRefused as exc:
         raise _bad_notice(exc, breach) from None
+    shown = notice_dict(notice)
     return {"agreement_id": agreement.id, "status": agreement.status, "effective_date": notice.effective_date,
-            "notice": notice_dict(notice)}
+            "ends_on": shown["ends_on"], "outcome": shown["outcome"], "notice": shown}
+
+
+@bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>/charges", methods=["POST"], tags=TAGS)
+@allow("sla", "finance")
+@bp.arguments(ChargeRequestSchema)
+@bp.response(201, ChargeResultSchema, description="Charge added; the next invoice run invoices it.")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def add_charge(args: dict, agreement_id: int) -> dict:
+    """Add a one-off charge (§2.5 e)
+
+    For example SIMS and FMS licence costs on a maintained school's cancellation. The
+    same checks as the agreement page and ``agreements charge``: positive pounds and
+    pence, a known VAT code (S, Z, E, O), a description (400 naming the field); a draft
+    agreement takes no charges (409). The next invoice run invoices it.
+    """
+    agreement = _agreement(agreement_id)
+    try:
+        charge = changes.add_charge(agreement, args["description"], args["amount"], args["vat_code"],
+                                    current_user.email)
+    except InputRefused as exc:
+        raise ApiError(400, exc.message, fields={exc.field: [exc.message]}) from None
+    return {"agreement_id": agreement.id, "kind": charge.kind, "description": charge.description,
+            "amount": charge.amount, "vat_code": charge.vat_code}

@@ -69,13 +69,14 @@ def invoice_dict(invoice: Invoice, state: Balance, detail: bool = False) -> dict
 def list_invoices(args: dict) -> dict:
     """Invoices and credit notes
 
-    Filtered by SLA year, term, payment status, kind and school (URN), newest first.
+    Filtered by SLA year, term, payment status (outstanding: any balance), kind, school
+    (URN) and invoice run, newest first.
     Each item carries the finance export's columns for the invoice, its balance and
     its lines. A school user sees its own school's only.
     """
     f = InvoiceFilter(year=args.get("year"), term=args.get("term", ""), status=args.get("status", ""),
                       kind=args.get("kind", ""), q=args.get("q", ""), school_ids=own_school_ids(),
-                      urn=args.get("urn"))
+                      urn=args.get("urn"), run_id=args.get("run"))
     result, balances = invoicing.list_invoices(f, args["page"], args["per_page"], with_lines=True)
     return {"items": [invoice_dict(i, balances[i.id]) for i in result.items], "page": result.page,
             "per_page": result.per_page, "total": result.total, "pages": result.pages}

@@ -7,9 +7,9 @@ import click
 from flask.cli import AppGroup
 
 from adhoc.lifecycle import STATUS_NAMES, kind_name, status_name
-from contracts_app.cli.common import service_command
+from contracts_app.cli.common import parse_date, service_command
 from contracts_app.models import AdHocRequest
-from contracts_app.services.adhoc import documents, lifecycle, queries, time_log
+from contracts_app.services.adhoc import documents, lifecycle, queries, requests_import, time_log
 from pricing.errors import ActionRefused
 
 adhoc_group = AppGroup("adhoc", help="Ad hoc work charged by the hour.")
@@ -35,6 +35,35 @@ def import_command(file: Path) -> None:
     click.echo(f"{file.name}: {report.summary()}.")
     if report.references:
         click.echo(f"  requests: {', '.join(report.references)}")
+
+
+requests_group = AppGroup("requests", help="Ad hoc requests raised in the call-logging system.")
+adhoc_group.add_command(requests_group)
+
+
+@requests_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def requests_import_command(file: Path) -> None:
+    """Requests: columns urn,reference,kind,description,estimate_hours,authorised_by,authorised_on
+    [,third_party,report].
+
+    Created, estimated and authorised in writing by the page rules (§7.3, §9.4-9.5); all or
+    nothing; rows whose reference was imported before are skipped.
+    """
+    report = requests_import.import_requests(file, file.name)
+    click.echo(f"{file.name}: {report.summary()}.")
+
+
+@adhoc_group.command("complete")
+@click.argument("reference")
+@click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD", help="The day the work was completed.")
+@service_command
+def complete_command(reference: str, date_text: str) -> None:
+    """Mark a request complete (§7.4); the next invoice run invoices it."""
+    on = parse_date(date_text, "--date")
+    found = lifecycle.complete(_request(reference), on)
+    click.echo(f"{found.reference} completed on {on.day} {on:%B %Y} (§7.4); the next invoice run invoices it.")
 
 
 @adhoc_group.command("list")

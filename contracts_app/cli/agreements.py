@@ -1,7 +1,8 @@
-"""Operator commands for agreements: import, issue, rollover, notice, settle and SLA PDFs."""
+"""Operator commands for agreements: import, issue, rollover, notice, charges, settle and SLA PDFs."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from pricing.sla_year import SlaYear
 from documents.bulk import default_workers, write_zip
 from contracts_app.services import documents as sla_documents
 from contracts_app.services.agreements.cancellation import give_notice
+from contracts_app.services.agreements.changes import add_charge
 from contracts_app.services.agreements.importing import import_agreements
 from contracts_app.services.agreements.issuing import issue_year
 from contracts_app.services.agreements.queries import agreement_of_school
@@ -72,13 +74,40 @@ def rollover_command(year: int) -> None:
 @service_command
 def cancel_command(urn: int, year: int, notice_date: str, effective_date: str | None, given_by: str, reason: str,
                    breach: bool) -> None:
-    """Record written notice of cancellation (§2.4) and print when it takes effect."""
+    """Record a written notice of cancellation received (§2.4) and print what it does.
+
+    The notice date is when it was received: not in the future, within the agreement's
+    term (also once the term is over, to enter a paper notice afterwards)."""
     agreement = agreement_of_school(urn, year)
     notice = give_notice(agreement, notice_date=_date(notice_date, "--notice-date"),
-                                 requested_date=_date(effective_date, "--effective-date"), given_by=given_by,
-                                 reason=reason, fundamental_breach=breach, recorded_by=_actor())
-    click.echo(f"Notice recorded for {agreement.name}: cancelled with effect from "
-               f"{notice.effective_date.isoformat()} ({notice.effective_date:%d %B %Y}).")
+                         requested_date=_date(effective_date, "--effective-date"), given_by=given_by,
+                         reason=reason, fundamental_breach=breach, recorded_by=_actor(), entered_by="staff")
+    outcome = notice.outcome
+    if outcome.at_term_end:
+        click.echo(f"Notice recorded for {agreement.name}: {outcome.text} "
+                   f"({outcome.ends_on.isoformat()}; status {agreement.status.replace('_', ' ')}).")
+    else:
+        click.echo(f"Notice recorded for {agreement.name}: cancelled with effect from "
+                   f"{notice.effective_date.isoformat()} ({notice.effective_date.day} {notice.effective_date:%B %Y}).")
+
+
+@agreements_group.command("charge")
+@click.argument("urn", type=int)
+@YEAR
+@click.option("--amount", required=True, help="Pounds and pence before VAT, e.g. 350.00.")
+@click.option("--vat-code", required=True, help="S, Z, E or O.")
+@click.option("--description", required=True, help="What it is for, e.g. SIMS licence costs on cancellation.")
+@service_command
+def charge_command(urn: int, year: int, amount: str, vat_code: str, description: str) -> None:
+    """Add a one-off charge (§2.5 e) to a school's agreement; the next invoice run invoices it."""
+    try:
+        value = Decimal(amount.strip().lstrip("£").replace(",", ""))
+    except InvalidOperation:
+        raise click.BadParameter(f"{amount!r} is not an amount of pounds and pence", param_hint="--amount") from None
+    agreement = agreement_of_school(urn, year)
+    charge = add_charge(agreement, description, value, vat_code.strip().upper(), _actor())
+    click.echo(f"Charge of £{charge.amount:,.2f} (VAT {charge.vat_code}) added to {agreement.name}: "
+               f"{charge.description}. The next invoice run invoices it.")
 
 
 @agreements_group.command("settle")
@@ -86,8 +115,10 @@ def cancel_command(urn: int, year: int, notice_date: str, effective_date: str | 
 @service_command
 def settle_command(today: str | None) -> None:
     """Cancel agreements whose notice has taken effect and end those whose term is over."""
-    changed = settle_and_save(_date(today, "--date") or date.today())
-    click.echo(f"{changed} agreement(s) changed status.")
+    changes = settle_and_save(_date(today, "--date") or date.today())
+    for change in changes:
+        click.echo(f"  {change}")
+    click.echo(f"{len(changes)} agreement(s) changed status.")
 
 
 @agreements_group.command("pdf")

@@ -8,7 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from pricing.price_list import ADHOC_CODE
-from pricing.sla_year import SlaYear
+from pricing.errors import PriceRuleError
+from pricing.sla_year import SlaYear, requested_year
 
 from contracts_app.services import price_lists
 from contracts_app.cli.common import service_command
@@ -20,9 +21,10 @@ def sla_year(ctx: click.Context, param: click.Parameter, value: int | None) -> i
     """--year 2025 means 2025-26; a year out of range is a usage error, not a traceback."""
     if value is None:
         return value
-    if not 2000 <= value <= 2100:
-        raise click.BadParameter(f"{value} is not an SLA year (give the year it starts, e.g. 2025 for 2025-26)")
-    return value
+    try:
+        return requested_year(value).start_year
+    except PriceRuleError as exc:
+        raise click.BadParameter(exc.reason) from None
 
 
 YEAR = click.option("--year", type=int, required=True, callback=sla_year,

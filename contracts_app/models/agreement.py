@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts_app.extensions import db
 from contracts_app.models.types import Money, ScaledDecimal, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from agreements.lifecycle import NoticeOutcome
 
 STATUSES = ("draft", "active", "notice_given", "ended", "cancelled")
 
@@ -174,3 +178,11 @@ class CancellationNotice(db.Model):
     @property
     def name(self) -> str:
         return f"notice on agreement {self.agreement_id}, effective {self.effective_date}"
+
+    @property
+    def outcome(self) -> "NoticeOutcome":
+        """What the notice does to its agreement (§2.4 b): cancelled from the effective date, or
+        ended at the term end and not renewed when that date is after the term."""
+        from agreements.lifecycle import notice_outcome
+
+        return notice_outcome(self.effective_date, self.agreement.term_end)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Select, func, insert, select, update
 
-from pricing.census import CensusRef, census_for_year, parse_census_label
+from pricing.census import CensusRef, census_for_year, check_census_pupils, parse_census_label
 from pricing.errors import PriceRuleError
 from pricing.sla_year import SlaYear
 
@@ -25,8 +25,6 @@ from contracts_app.services.queries import Page, paginate
 from pricing.errors import ActionRefused, ImportRefused, Problem
 
 COLUMNS = ("urn", "census", "pupils")
-# No school has this many pupils; a bigger figure is a typo (and would not fit the column).
-MAX_PUPILS = 100_000
 
 
 @dataclass
@@ -93,10 +91,13 @@ def _read_figures(frame: pd.DataFrame, source: str) -> dict[tuple[int, str], int
 
 def _pupils(value: str, row: int, problems: list[Problem]) -> int | None:
     pupils = parse_whole_number(value, row, "pupils", problems)
-    if pupils is not None and pupils > MAX_PUPILS:
-        problems.append(Problem(row, "pupils", f"{pupils} is more than {MAX_PUPILS:,} pupils"))
+    if pupils is None:
         return None
-    return pupils
+    try:
+        return check_census_pupils(pupils)
+    except PriceRuleError as exc:
+        problems.append(Problem(row, "pupils", exc.reason))
+        return None
 
 
 def _label(value: str, row: int, problems: list[Problem]) -> str | None:
@@ -138,8 +139,10 @@ def set_override(school: School, census_label: str, pupils: int, note: str) -> C
         label = parse_census_label(census_label).label
     except PriceRuleError as exc:
         raise ActionRefused(exc.reason) from None
-    if isinstance(pupils, bool) or not isinstance(pupils, int) or not 0 <= pupils <= MAX_PUPILS:
-        raise ActionRefused(f"pupils must be a whole number from 0 to {MAX_PUPILS:,}, not {pupils!r}")
+    try:
+        check_census_pupils(pupils)
+    except PriceRuleError as exc:
+        raise ActionRefused(exc.reason) from None
     if not note.strip():
         raise ActionRefused("say where the figure comes from (it is audited)")
     figure = db.session.scalar(select(CensusFigure).where(CensusFigure.school_id == school.id,

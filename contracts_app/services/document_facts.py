@@ -24,6 +24,8 @@ __all__ = ["facts_for", "preview_facts"]
 def _status_text(agreement: Agreement) -> str:
     notice = agreement.notice
     if agreement.status == "notice_given" and notice is not None:
+        if notice.outcome.at_term_end:  # §2.4 b: ends at its term end, not renewed
+            return f"Notice given: {notice.outcome.text}"
         return f"Notice given: cancelled with effect from {day_words(notice.effective_date)}"
     return {"cancelled": "Cancelled", "ended": "Ended", "draft": "Draft: not yet issued"}.get(agreement.status, "")
 

@@ -26,7 +26,7 @@ from documents.html import render_html
 from documents.model import ControlRow, FilledDocument, Template
 from documents.pdf import render_pdf
 from documents.template import parse_template, read_template
-from documents.versions import check_template, decode_template, next_version
+from documents.versions import applies_to, check_service_levels, check_template, decode_template, next_version
 from documents.writing import to_markdown
 from pricing.errors import ActionRefused, ImportRefused, Problem
 from pricing.sla_year import SlaYear
@@ -101,33 +101,39 @@ def versions() -> list[SlaTemplate]:
     return list(db.session.scalars(select(SlaTemplate).order_by(SlaTemplate.id.desc())))
 
 
-def current() -> SlaTemplate | None:
-    """The version new agreements are issued under: the one published last."""
-    return db.session.scalar(select(SlaTemplate).where(SlaTemplate.status == "published")
-                             .order_by(SlaTemplate.published_at.desc(), SlaTemplate.id.desc()).limit(1))
+def current(customer_type: str | None = None) -> SlaTemplate | None:
+    """The version new agreements are issued under: the one published last (for *customer_type*,
+    the last published for that type or for all schools)."""
+    query = select(SlaTemplate).where(SlaTemplate.status == "published")
+    if customer_type is not None:
+        query = query.where(SlaTemplate.applies_to.in_((customer_type, "all")))
+    return db.session.scalar(query.order_by(SlaTemplate.published_at.desc(), SlaTemplate.id.desc()).limit(1))
 
 
-def _record(template: Template, markdown: str, *, status: str, by: str, targets: dict | None) -> SlaTemplate:
+def _record(template: Template, markdown: str, *, status: str, by: str, targets: dict | None,
+            applies: str = "all") -> SlaTemplate:
     latest = template.latest
     return SlaTemplate(version=latest.version, title=template.title, released_on=latest.released_on,
                        change_notice=latest.change_notice, pages_affected=latest.pages_affected,
                        remarks=latest.remarks, status=status, markdown=markdown, targets=targets,
-                       created_by=by, published_at=utcnow() if status == "published" else None)
+                       applies_to=applies, created_by=by, published_at=utcnow() if status == "published" else None)
 
 
-def current_template() -> SlaTemplate:
-    """The current published version, creating the default one on first need.
+def current_template(customer_type: str | None = None) -> SlaTemplate:
+    """The current published version (for *customer_type*, the current one that applies to it),
+    creating the default one on first need; refused when versions are published but none applies.
 
     Flushes but does not commit: ``agreements.issue`` calls it inside the caller's
     transaction (and ``issue_year``'s savepoints). Two processes creating the default
     at once meet the unique version; the loser uses the winner's.
     """
-    found = current()
+    found = current(customer_type)
     if found is not None:
         return found
-    check = read_template(DEFAULT_TEMPLATE.read_text(encoding="utf-8"), DEFAULT_TEMPLATE.name)
-    record = _record(check.template, to_markdown(check.template), status="published", by=DEFAULT_BY,
-                     targets=SLA_2022_23.to_dict())
+    if customer_type is not None and current() is not None:
+        raise ActionRefused(f"no published SLA template version applies to {customer_type} schools: publish one "
+                            "for them (or for all schools) first")
+    record = _default_record()
     try:
         with db.session.begin_nested():
             db.session.add(record)
@@ -136,9 +142,23 @@ def current_template() -> SlaTemplate:
         found = current()
         if found is not None:
             return found
-        raise ActionRefused(f"no SLA template is published and version {check.template.latest.version} of the "
+        raise ActionRefused(f"no SLA template is published and version {record.version} of the "
                             "default template is taken by a draft: publish a template first") from None
     return record
+
+
+def _default_record() -> SlaTemplate:
+    """The built-in default template as a published version, not yet in the session."""
+    check = read_template(DEFAULT_TEMPLATE.read_text(encoding="utf-8"), DEFAULT_TEMPLATE.name)
+    return _record(check.template, to_markdown(check.template), status="published", by=DEFAULT_BY,
+                   targets=SLA_2022_23.to_dict())
+
+
+def readable_template(customer_type: str | None = None) -> SlaTemplate:
+    """The version a page shows, storing nothing (GET pages never commit): the current one for
+    *customer_type*, else the current one, else the built-in default, unsaved until the first
+    agreement is issued or a version is imported or started from it."""
+    return current(customer_type) or current() or _default_record()
 
 
 def ensure_default() -> SlaTemplate:
@@ -149,9 +169,8 @@ def ensure_default() -> SlaTemplate:
 
 
 def template_listing() -> TemplateListing:
-    """Every version, the current one (the default, committed, on first need) and their use."""
-    current_version = ensure_default()
-    return TemplateListing(current_version, versions(), usage())
+    """Every version, the current one (the built-in default until one is stored) and their use."""
+    return TemplateListing(readable_template(), versions(), usage())
 
 
 def _targets(template: SlaTemplate) -> TargetTable | None:
@@ -190,16 +209,21 @@ def _version_free(version: str, source: str, keep: SlaTemplate | None = None) ->
                                                 "the new version at the end of the document control table"), source)
 
 
-def import_template(data: bytes | str, source: str, by: str) -> TemplateResult:
-    """A Markdown file (our format or the customer's own SLA) -> a new draft version.
+def import_template(data: bytes | str, source: str, by: str, applies: str = "all") -> TemplateResult:
+    """A Markdown file (our format or the customer's own SLA) -> a new draft version, with the
+    service levels its own §6.2, §7.2 and §11.1 state, applying to *applies* (all, maintained, academy).
 
     Refused whole, with every problem named, if it is not a template, uses an
-    unknown placeholder, or its version (the last document-control row) exists.
+    unknown placeholder, its service levels cannot be read, or its version (the last
+    document-control row) exists.
     """
-    base = current_template()  # the default comes first, so its version number is never taken
-    check = check_template(decode_template(data, source), source)
+    current_template()  # the default comes first, so its version number is never taken
+    text = decode_template(data, source)
+    check = check_template(text, source)
     _version_free(check.template.latest.version, source)
-    record = _record(check.template, to_markdown(check.template), status="draft", by=by, targets=base.targets)
+    levels = check_service_levels(text, source, check.template.latest.version)
+    record = _record(check.template, to_markdown(check.template), status="draft", by=by, targets=levels.to_dict(),
+                     applies=applies_to(applies))
     db.session.add(record)
     db.session.flush()
     audit.record("import", "SlaTemplate", record.id, f"{record.name} imported from {source} as a draft")
@@ -222,9 +246,11 @@ def save_draft(template: SlaTemplate, markdown: str) -> TemplateResult:
         raise ActionRefused(reason)
     check = check_template(markdown, f"{template.name} as edited")
     _version_free(check.template.latest.version, f"{template.name} as edited", keep=template)
+    levels = check_service_levels(markdown, f"{template.name} as edited", check.template.latest.version)
     fresh = _record(check.template, to_markdown(check.template), status="draft", by=template.created_by,
-                    targets=template.targets)
-    for name in ("version", "title", "released_on", "change_notice", "pages_affected", "remarks", "markdown"):
+                    targets=levels.to_dict())  # the draft's text states its service levels
+    for name in ("version", "title", "released_on", "change_notice", "pages_affected", "remarks", "markdown",
+                 "targets"):
         setattr(template, name, getattr(fresh, name))
     db.session.commit()
     return TemplateResult(template, check.notes)
@@ -263,7 +289,8 @@ def new_version(by: str, today: date | None = None) -> SlaTemplate:
     template = parsed(base)
     template = replace(template, control=template.control + (
         ControlRow(version, day_words(when), when, "Changes for review", "", ""),))
-    record = _record(template, to_markdown(template), status="draft", by=by, targets=base.targets)
+    record = _record(template, to_markdown(template), status="draft", by=by, targets=base.targets,
+                     applies=base.applies_to)
     db.session.add(record)
     db.session.commit()
     return record
@@ -281,7 +308,7 @@ def template_for(agreement: Agreement) -> tuple[SlaTemplate, tuple[str, ...]]:
     """The version an agreement renders with, and a note when it is not its own."""
     if agreement.status != "draft" and agreement.template is not None:
         return agreement.template, ()
-    template = current_template()
+    template = readable_template(agreement.customer_type)  # the one it would be issued under
     if agreement.status == "draft":
         return template, ()
     return template, (f"No SLA template version was recorded when this agreement was issued: the document uses "
@@ -310,19 +337,9 @@ def agreement_html(agreement: Agreement) -> str:
     return render_html(document_for(agreement))
 
 
-def document_to_read(agreement: Agreement) -> FilledDocument:
-    """The agreement's document for its page, committed: filling it in may have created the
-    default template (the first document anyone needed), and the template pages link to it."""
-    document = document_for(agreement)
-    db.session.commit()
-    return document
-
-
 def pdf_download(agreement: Agreement) -> tuple[bytes, str]:
-    """The agreement's PDF and its file name, committed as ``document_to_read`` is."""
-    data = agreement_pdf(agreement)
-    db.session.commit()
-    return data, file_name(agreement)
+    """The agreement's PDF and its file name, for a download."""
+    return agreement_pdf(agreement), file_name(agreement)
 
 
 def preview(template: SlaTemplate) -> FilledDocument:

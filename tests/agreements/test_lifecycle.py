@@ -13,14 +13,16 @@ from agreements.lifecycle import (
     TermsRefused,
     TransitionRefused,
     check_details_change,
+    check_notice_date,
     check_transition,
+    notice_outcome,
     notice_terms,
     status_on,
 )
 
 ALLOWED = {("draft", "active"), ("draft", "cancelled"), ("active", "notice_given"), ("active", "ended"),
            ("active", "cancelled"), ("notice_given", "cancelled"), ("notice_given", "active"),
-           ("notice_given", "ended")}
+           ("notice_given", "ended"), ("ended", "cancelled")}
 
 
 @pytest.mark.parametrize("old", list(STATUS_NAMES))
@@ -33,8 +35,9 @@ def test_every_transition_is_allowed_or_refused_as_designed(old, new):
             check_transition(old, new)
 
 
-def test_ended_and_cancelled_are_final():
-    assert TRANSITIONS["ended"] == TRANSITIONS["cancelled"] == frozenset()
+def test_cancelled_is_final_and_ended_only_takes_a_late_paper_notice():
+    assert TRANSITIONS["cancelled"] == frozenset()
+    assert TRANSITIONS["ended"] == frozenset({"cancelled"})  # a notice entered after the term (§2.4)
 
 
 def test_effective_date_is_90_days_after_notice():
@@ -105,3 +108,46 @@ def test_details_change_while_the_agreement_lives_and_an_issued_term_is_fixed():
     assert refused.value.field == "term_end"
     with pytest.raises(TransitionRefused, match="A is ended; it can no longer change."):
         check_details_change("A", "ended", term, term)
+
+
+TERM = (date(2026, 4, 1), date(2027, 3, 31))
+
+
+def test_a_schools_own_notice_is_dated_the_day_it_is_given():
+    """§2.4 a: a school giving notice itself dates it today; it may ask for a later date, never an earlier one."""
+    today = date(2026, 9, 1)
+    check_notice_date(today, entered_by="school", today=today, term=TERM)
+    for other in (date(2026, 6, 1), date(2026, 9, 2)):
+        with pytest.raises(TermsRefused, match="dated the day it is given") as refused:
+            check_notice_date(other, entered_by="school", today=today, term=TERM)
+        assert refused.value.field == "notice_date"
+
+
+def test_a_notice_recorded_by_staff_is_not_in_the_future_and_within_the_term():
+    today = date(2026, 9, 1)
+    check_notice_date(date(2026, 4, 1), entered_by="staff", today=today, term=TERM)
+    with pytest.raises(TermsRefused, match="in the future") as refused:
+        check_notice_date(date(2030, 1, 1), entered_by="staff", today=today, term=TERM)
+    assert refused.value.field == "notice_date"
+    with pytest.raises(TermsRefused, match="within the agreement's term") as refused:
+        check_notice_date(date(2025, 6, 1), entered_by="staff", today=today, term=TERM)
+    assert refused.value.field == "notice_date"
+    # The term is over: a paper notice received during it can still be entered.
+    check_notice_date(date(2027, 1, 10), entered_by="staff", today=date(2027, 6, 1), term=TERM)
+    with pytest.raises(TermsRefused, match="within the agreement's term"):
+        check_notice_date(date(2027, 4, 2), entered_by="staff", today=date(2027, 6, 1), term=TERM)
+    with pytest.raises(TermsRefused, match="within the agreement's term"):
+        check_notice_date(date(2026, 3, 1), entered_by="school", today=date(2026, 3, 1), term=TERM)
+
+
+def test_an_effective_date_after_the_term_ends_the_agreement_at_its_term_end_unrenewed():
+    within = notice_outcome(date(2027, 1, 31), TERM[1])
+    assert (within.ends_on, within.at_term_end) == (date(2027, 1, 31), False)
+    assert within.text == "cancelled with effect from 31 January 2027"
+    after = notice_outcome(date(2027, 6, 30), TERM[1])
+    assert (after.ends_on, after.at_term_end) == (date(2027, 3, 31), True)
+    assert after.text == ("the notice takes effect on 30 June 2027, after the term: the agreement ends at its "
+                          "term end on 31 March 2027 and is not renewed")
+    # settle applies the same rule, even when it first runs after the effective date
+    assert status_on("notice_given", date(2027, 7, 1), TERM[1], date(2027, 6, 30)) == "ended"
+    assert status_on("notice_given", date(2027, 3, 31), TERM[1], date(2027, 6, 30)) == "notice_given"

@@ -164,10 +164,78 @@ def test_notice_input_is_checked(world, live, api):
     assert api("GET", f"/agreements/{live[OWN]}", "school").get_json()["status"] == "active"
 
 
-def test_an_ended_agreement_takes_no_notice(world, api):
-    """The 2025-26 term ends on 31 March 2026: notice after that is a conflict, not bad input."""
+def test_an_ended_agreement_takes_only_a_paper_notice_dated_within_its_term(world, api):
+    """The 2025-26 term ends on 31 March 2026: a notice dated after it is bad input (§2.4 a);
+    one received during it can still be entered by staff, but not by the school itself."""
     if date.today() <= date(2026, 3, 31):
         pytest.skip("the 2025-26 agreements are still running")
-    response = api("POST", f"/agreements/{world.agreements[OWN]}/notice", "sla",
-                   json={"notice_date": date.today().isoformat()})
-    assert_error(response, 409, "conflict")
+    url = f"/agreements/{world.agreements[OWN]}/notice"
+    late = assert_error(api("POST", url, "sla", json={"notice_date": date.today().isoformat()}), 400,
+                        mentions="within the agreement's term")
+    assert "notice_date" in late["fields"]
+    by_school = assert_error(api("POST", url, "school", json={"notice_date": "2025-12-01"}), 400, mentions="dated the day")
+    assert list(by_school["fields"]) == ["notice_date"]
+    paper = api("POST", url, "sla", json={"notice_date": "2025-12-01", "given_by": "school"})
+    assert paper.status_code == 201, paper.get_json()
+    body = paper.get_json()
+    assert (body["status"], body["effective_date"], body["ends_on"]) == ("cancelled", "2026-03-01", "2026-03-01")
+    assert body["outcome"] == "cancelled with effect from 1 March 2026"
+    assert_error(api("POST", url, "sla", json={"notice_date": "2025-12-01"}), 409, "conflict")
+
+
+def test_a_school_cannot_back_date_its_notice(world, live, api):
+    """§2.4 a: a school's notice is dated the day it is given; an earlier date is 400 naming the field."""
+    url = f"/agreements/{live[OWN]}/notice"
+    for day in ("2026-01-15", (date.today() - timedelta(days=1)).isoformat()):
+        body = assert_error(api("POST", url, "school", json={"notice_date": day}), 400, mentions="dated the day")
+        assert list(body["fields"]) == ["notice_date"]
+    assert api("GET", f"/agreements/{live[OWN]}", "school").get_json()["status"] == "active"
+    future = (date.today() + timedelta(days=1)).isoformat()
+    assert_error(api("POST", url, "sla", json={"notice_date": future}), 400, mentions="in the future")
+
+
+def test_an_effective_date_after_the_term_ends_it_at_its_term_end(world, live, api):
+    agreement = db.session.get(Agreement, live[OWN])
+    after = agreement.term_end + timedelta(days=200)
+    response = api("POST", f"/agreements/{live[OWN]}/notice", "school",
+                   json={"notice_date": date.today().isoformat(), "requested_date": after.isoformat()})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["effective_date"] == after.isoformat() and body["ends_on"] == agreement.term_end.isoformat()
+    assert "after the term: the agreement ends at its term end on" in body["outcome"]
+    assert body["outcome"].endswith("and is not renewed")
+    shown = api("GET", f"/agreements/{live[OWN]}", "sla").get_json()["notice"]
+    assert shown["outcome"] == body["outcome"] and shown["ends_on"] == body["ends_on"]
+
+
+# -- one-off charges (§2.5 e) -----------------------------------------------------------------
+
+def test_staff_add_a_cancellation_charge(world, api):
+    url = f"/agreements/{world.agreements[OWN]}/charges"
+    response = api("POST", url, "finance", json={"description": "SIMS and FMS licence costs (§2.5 e)",
+                                                  "amount": "350.00", "vat_code": "S"})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["agreement_id"], body["amount"], body["vat_code"]) == (world.agreements[OWN], "350.00", "S")
+    charges = api("GET", f"/agreements/{world.agreements[OWN]}", "sla").get_json()["charges"]
+    assert [(c["description"], c["amount"]) for c in charges] == [("SIMS and FMS licence costs (§2.5 e)", "350.00")]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"description": "x", "amount": "1.005", "vat_code": "S"}, "amount"),
+    ({"description": "x", "amount": 10, "vat_code": "S"}, "amount"),
+    ({"description": "x", "amount": "10.00", "vat_code": "X"}, "vat_code"),
+    ({"description": "  ", "amount": "10.00", "vat_code": "S"}, "description"),
+    ({"description": "x" * 501, "amount": "10.00", "vat_code": "S"}, "description"),
+    ({"amount": "10.00", "vat_code": "S"}, "description"),
+])
+def test_a_charge_is_checked_as_on_the_page(world, api, body, field):
+    response = api("POST", f"/agreements/{world.agreements[OWN]}/charges", "sla", json=body)
+    assert field in assert_error(response, 400, "bad_request")["fields"]
+    assert api("GET", f"/agreements/{world.agreements[OWN]}", "sla").get_json()["charges"] == []
+
+
+def test_charges_by_role(world, api):
+    body = {"description": "x", "amount": "10.00", "vat_code": "S"}
+    assert_error(api("POST", f"/agreements/{world.agreements[OWN]}/charges", "school", json=body), 403)
+    assert_error(api("POST", "/agreements/999999/charges", "sla", json=body), 404)

@@ -21,6 +21,7 @@ EXPECTED = {
     "api.get_agreement": ALL,
     "api.agreement_pdf": ALL,
     "api.give_notice": {"admin", "sla", "school"},
+    "api.add_charge": {"admin", "sla", "finance"},
     "api.list_invoices": ALL,
     "api.get_invoice": ALL,
     "api.get_invoice_pdf": ALL,

@@ -224,7 +224,7 @@ def test_agreement_page_shows_lines_schedule_and_history(world, client, login):
     page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     assert "412 pupils (January 2025 census) x £3.10 = £1,277.20" in page
     assert "Summer term" in page
-    client.post(f"/agreements/{agreement.id}/issue")
+    client.post(f"/agreements/{agreement.id}/issue", data={"confirmed": "1"})
     page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     assert "Active" in page and "draft → active" in page
 

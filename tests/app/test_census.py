@@ -241,7 +241,7 @@ def test_sla_team_enters_an_audited_figure_for_a_new_school(app, client, login, 
 @pytest.mark.parametrize("pupils, note, field, message", [
     ("60", "", "note", "Say where the figure comes from."),
     ("", "new school", "pupils", "Give the number of pupils."),
-    ("-4", "new school", "pupils", "Pupils must be a whole number from 0 to 100000."),
+    ("-4", "new school", "pupils", "Pupils must be a whole number from 1 to 100000."),
     ("sixty", "new school", "pupils", "Not a valid integer value."),
 ])
 def test_a_bad_override_shows_the_error_beside_its_field(app, client, login, schools, pupils, note, field,
@@ -275,7 +275,7 @@ def test_a_census_figure_is_not_overridden_by_hand(app, client, login, schools):
 
 def test_missing_report_for_a_year_out_of_range_is_not_found(app, client, login):
     login("sla")
-    assert client.get("/census/missing?year=1").status_code == 404
+    assert client.get("/census/missing?year=1").status_code == 400  # issue #15 item 8: a clear 400
     result = run(app, "census", "missing", "--year", "1")
     assert result.exit_code != 0 and "Traceback" not in result.output
 
@@ -297,3 +297,37 @@ def test_missing_report_pages_through_a_long_list(app, client, login, make_schoo
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Page 3 of 3" in html
     assert 'id="s104011-note-error">Say where the figure comes from.</span>' in html
+
+
+# -- issue 15 item 12: a census figure of 0 pupils is impossible ------------------------------
+
+ZERO_REASON = "0 pupils is not a census figure: a school on the census has at least 1 pupil"
+
+
+def test_a_census_row_of_0_pupils_is_refused_with_its_row_by_command_and_page(app, client, login, schools,
+                                                                             tmp_path):
+    path = tmp_path / "census.csv"
+    path.write_text("urn,census,pupils\n103700,2025-01,412\n103702,2025-01,0\n")
+    result = run(app, "census", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert f"row 3, column pupils: {ZERO_REASON}" in result.output
+    assert count_figures() == 0
+    login("sla")
+    page = client.post("/census/import", data={"file": (io.BytesIO(path.read_bytes()), "census.csv")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 400
+    assert f"row 3, column pupils: {ZERO_REASON}" in unescape(page.get_data(as_text=True))
+    assert count_figures() == 0
+
+
+def test_a_manual_figure_of_0_pupils_is_refused(app, client, login, schools):
+    run(app, "census", "import", str(CENSUS))
+    login("sla")
+    response = override(client, 103702, 0, "new school")
+    assert response.status_code == 400
+    assert 'id="s103702-pupils-error">Pupils must be a whole number from 1 to 100000.</span>' in response.get_data(
+        as_text=True)
+    assert (103702, "2025-01") not in figures()
+    with pytest.raises(ActionRefused, match=ZERO_REASON):
+        census_service.set_override(schools["canley"], "2025-01", 0, "new school")
+    assert (103702, "2025-01") not in figures()

@@ -14,6 +14,7 @@ from contracts_app.extensions import db
 from contracts_app.models import AuditEvent, PriceList, PriceListEntry, Service
 from contracts_app.services import price_lists
 from pricing.errors import ActionRefused
+from pricing.models import PricingContext
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PRICES_2025 = DATA / "prices_2025.csv"
@@ -480,7 +481,7 @@ def test_publish_from_the_page_freezes_the_list(app, client, login):
     import_2025(app)
     user = login("sla")
     email = entry(2025, "EMAIL", "maintained")
-    html = client.post("/prices/2025/publish", follow_redirects=True).get_data(as_text=True)
+    html = client.post("/prices/2025/publish", data={"confirmed": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "2025-26 price list v1 is published and frozen." in html
     assert 'id="list-status">published<' in html and f"by {user.email}" in html
     assert "/entries/" not in html  # no edit links on a frozen list
@@ -491,7 +492,7 @@ def test_publish_from_the_page_freezes_the_list(app, client, login):
     db.session.expire_all()
     assert entry(2025, "EMAIL", "maintained").amount == Decimal("780.00")
 
-    again = client.post("/prices/2025/publish", follow_redirects=True).get_data(as_text=True)
+    again = client.post("/prices/2025/publish", data={"confirmed": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "there is no draft 2025-26 price list to publish" in again
 
     started = client.post("/prices/2025/new-version", follow_redirects=True).get_data(as_text=True)
@@ -540,3 +541,52 @@ def test_compare_at_a_size_above_a_closed_top_band_says_why(app, client, login, 
     assert response.status_code == 200
     assert "Cannot compare at 5000 pupils: bands: 5000 pupils is above the top band 301-600" in response.get_data(
         as_text=True)
+
+
+# -- issue 15 item 11: 'pupil' in the unit column is a label, at every door ---------------
+
+PUPIL_UNITS = (HEADER + "SIMS-SUPPORT,SIMS support,all,per_pupil,,3.10,950,,,pupil,S\n"
+               + "ISP,Internet service,all,base_plus_per_pupil,620,1.15,,,,Pupils,S\n")
+
+
+def test_a_price_list_saying_pupil_on_pupil_rows_imports_by_command(app, tmp_path):
+    result = run(app, "prices", "import", str(write(tmp_path, PUPIL_UNITS)), "--year", "2025")
+    assert result.exit_code == 0, result.output
+    assert entry(2025, "SIMS-SUPPORT", "all").unit == "pupil"
+    assert entry(2025, "ISP", "all").unit == "pupil"
+    assert entry(2025, "ISP", "all").price_model().explain(
+        PricingContext(pupils=100)) == "base £620.00 + 100 pupils x £1.15 = £735.00"
+
+
+def test_a_unit_contradicting_a_pupil_model_is_refused_by_command_and_page(app, client, login, tmp_path):
+    bad = PUPIL_UNITS.replace(",Pupils,S", ",device,S")
+    result = run(app, "prices", "import", str(write(tmp_path, bad)), "--year", "2025")
+    assert result.exit_code == 1, result.output
+    message = ("row 3, column unit: a base-plus-per-pupil price is charged per census pupil, "
+               "so its unit can only be 'pupil', not 'device'")
+    assert message in result.output and count(PriceList) == 0
+    login("sla")
+    refused = client.post("/prices/2025/import", data={
+        "file": (io.BytesIO(bad.encode()), "prices.csv"), "census_basis": "january"},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400 and message in unescape(refused.get_data(as_text=True))
+    accepted = client.post("/prices/2025/import", data={
+        "file": (io.BytesIO(PUPIL_UNITS.encode()), "prices.csv"), "census_basis": "january"},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert accepted.status_code == 200 and entry(2025, "SIMS-SUPPORT", "all").unit == "pupil"
+
+
+def test_the_draft_edit_form_takes_pupil_on_a_per_pupil_price_and_refuses_a_contradiction(app, client, login):
+    import_2025(app)
+    login("sla")
+    sims = entry(2025, "SIMS-SUPPORT", "maintained")
+    data = {"title": "SIMS", "model": "per_pupil", "amount": "", "rate": "3.10", "minimum": "950",
+            "maximum": "4200", "bands": "", "vat_code": "S"}
+    bad = unescape(client.post(f"/prices/2025/entries/{sims.id}", data={**data, "unit": "licence"})
+                   .get_data(as_text=True))
+    assert ('<p class="error" id="unit-error">a per-pupil price is charged per census pupil, '
+            "so its unit can only be 'pupil', not 'licence'</p>") in bad
+    saved = client.post(f"/prices/2025/entries/{sims.id}", data={**data, "unit": "pupils"}, follow_redirects=True)
+    assert saved.status_code == 200
+    db.session.expire_all()
+    assert entry(2025, "SIMS-SUPPORT", "maintained").unit == "pupil"

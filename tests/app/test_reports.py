@@ -183,6 +183,28 @@ def test_group_agreement_and_drafts(log):
     assert _by_ref(service.school_report(other, MARCH, NOW))["OTHER-1"].targets == "SLA 2022/23"
 
 
+def test_an_academys_ticket_is_measured_against_its_imported_academy_version(log, client, login):
+    """Issue #15 item 15: the academy SLA (seed 002) promises P1 0-2 h; a 3-hour P1 breaches it."""
+    from contracts_app.services import documents
+    from tests.documents.samples import academy_markdown
+    own, other = log
+    documents.ensure_default()
+    academy = documents.import_template(academy_markdown().encode(), "academy.md", "sla@test", "academy").template
+    documents.publish(academy, "sla@test")
+    _agreement(own, template=academy)
+    _agreement(other, template=documents.current("maintained"))
+    t = _by_ref(service.school_report(own, MARCH, NOW))
+    assert t["P1-MET"].targets == "SLA template v3.0"
+    assert t["P1-MET"].clock.target.label == "0-2 service desk hours" and t["P1-MET"].outcome == "breached"
+    assert t["P2-EVENING"].clock.target.label == "0-6 service desk hours"
+    assert t["P4-MET"].clock.target.label == "5 service desk days"
+    measured = _by_ref(service.school_report(other, MARCH, NOW))["OTHER-1"]
+    assert (measured.targets, measured.clock.target.label) == ("SLA 2022/23", "0-3 working days")
+    login("sla")
+    page = client.get("/reports/schools/111111" + ARGS).get_data(as_text=True)
+    assert "Targets: SLA template v3.0." in page
+
+
 def test_unreadable_template_targets_are_reported_not_fatal(log):
     _agreement(log[0], template=_template("9.9", {"name": "Broken", "incident": {"1": {"kind": "desk_hours"}}}))
     report = service.school_report(log[0], MARCH, NOW)

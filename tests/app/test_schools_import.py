@@ -141,3 +141,22 @@ def test_row_with_more_cells_than_the_header_is_named(app):
     error = refused(HEADER + "103700,A,Community school,141,Coventry,1,CV1\n"
                              "103701,B,Community school,141,Coventry,2,CV1,surprise\n")
     assert [(p.row, p.reason) for p in error.problems] == [(3, "8 cells but the header has 7 columns")]
+
+
+def test_older_extracts_naming_la_nursery_schools_make_them_maintained(app):
+    """Issue 15 item 13: "LA nursery school" / "LA Nursery School" (older GIAS extracts) is maintained."""
+    report = import_schools((HEADER + "103702,Canley Nursery,LA Nursery School,141,Coventry,60,CV4 8DY\r\n"
+                                     "103703,Hillfields Nursery,LA nursery school,141,Coventry,70,CV1 5GR\r\n"
+                                     "103704,Tile Hill PRU,Pupil Referral Unit,141,Coventry,20,CV4 9PX\r\n"
+                                     "103705,Woodlands,Foundation Special School,141,Coventry,90,CV5 7FF\r\n"
+                            ).encode(), "old.csv")
+    assert report.added == 4
+    assert [school(urn).customer_type for urn in (103702, 103703, 103704, 103705)] == ["maintained"] * 4
+
+
+def test_schools_import_command_derives_maintained_from_an_old_type_name(app, tmp_path):
+    path = tmp_path / "gias.csv"
+    path.write_text(HEADER + "103702,Canley Nursery,LA Nursery School,141,Coventry,60,CV4 8DY\r\n")
+    result = app.test_cli_runner().invoke(args=["schools", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert school(103702).customer_type == "maintained"

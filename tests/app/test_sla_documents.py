@@ -226,6 +226,14 @@ def test_template_pages_import_edit_and_publish(schools, client, login):
     assert markdown.mimetype == "text/markdown" and b"| 2.0 |" in markdown.data
 
 
+def test_the_templates_page_stores_nothing_before_a_version_is_saved(schools, client, login):
+    login("sla")
+    listing = client.get("/sla-templates/").get_data(as_text=True)
+    assert "Version <strong>1.0</strong> is current" in listing
+    db.session.rollback()
+    assert count_templates() == 0  # GET pages never commit; the default is stored on first need by a POST
+
+
 def test_new_version_and_discard(schools, client, login):
     login("sla")
     response = client.post("/sla-templates/new-version")
@@ -304,3 +312,96 @@ def test_pdf_command_finds_a_groups_agreement_by_a_member(schools, app, tmp_path
     assert "Spires Federation" in first and "Allesley Primary School (URN 103700)" in first
     assert documents.file_name(group_agreement) == \
         f"sla-2025-26-group-{partner.id}-spires-federation.pdf"
+
+
+# -- service levels per version (issue #15 item 15) ---------------------------------------
+
+def _academy_version(applies="academy", publish=True) -> SlaTemplate:
+    from tests.documents.samples import academy_markdown
+    documents.ensure_default()
+    template = documents.import_template(academy_markdown().encode(), "academy.md", "sla@test", applies).template
+    if publish:
+        documents.publish(template, "sla@test")
+    return template
+
+
+def test_an_import_reads_the_versions_own_service_levels(schools):
+    from servicedesk import ACADEMY_2018_19, target_table_from_dict
+    template = _academy_version(publish=False)
+    table = target_table_from_dict(template.targets)
+    assert table.name == "SLA template v3.0" and template.applies_to == "academy"
+    assert (table.incident, table.service_request, table.kpi) == (ACADEMY_2018_19.incident,
+                                                                  ACADEMY_2018_19.service_request, ACADEMY_2018_19.kpi)
+    assert table.target_for("incident", 1).label == "0-2 service desk hours"  # not 2022-23's 4 hours
+
+
+def test_an_agreement_takes_the_current_version_for_its_customer_type(schools):
+    maintained, academy = schools
+    _academy_version()
+    assert issue(academy).template.version == "3.0"
+    assert issue(maintained).template.version == "1.0"  # the academy version does not apply to it
+    assert documents.current("academy").version == "3.0" and documents.current("maintained").version == "1.0"
+
+
+def test_a_years_issue_takes_each_types_version(schools):
+    maintained, academy = schools
+    _academy_version()
+    drafts = []
+    for school in schools:
+        draft = agreement_service.create_draft(2025, school=school, from_catalogue=False)
+        agreement_service.set_lines(draft, LINES)
+        drafts.append(draft)
+    db.session.commit()
+    report = agreement_service.issue_year(2025, "sla@test")
+    assert not report.refused_ids
+    assert [(d.school.urn, d.template.version) for d in drafts] == [(103700, "1.0"), (140001, "3.0")]
+
+
+def test_a_version_for_academies_only_leaves_maintained_schools_on_the_default(schools):
+    from contracts_app.services import template_levels
+    template = _academy_version()
+    default = documents.current("maintained")
+    with pytest.raises(ActionRefused, match="only published version for maintained schools"):
+        template_levels.correct_levels(default, template_levels.levels_of(default).values, "academy", "sla@test")
+    assert db.session.get(SlaTemplate, default.id).applies_to == "all" and template.applies_to == "academy"
+
+
+def test_a_template_whose_tables_cannot_be_read_is_refused_with_the_line(schools):
+    from tests.documents.samples import academy_markdown
+    documents.ensure_default()
+    text = academy_markdown().replace("0 - 6 Service Desk Hours", "within the morning")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "within the morning" in row)
+    with pytest.raises(ImportRefused) as caught:
+        documents.import_template(text.encode(), "academy.md", "sla@test")
+    db.session.rollback()
+    assert f"line {line}: section 6.2 priority 2: 'within the morning' is not a target" in caught.value.message
+    assert count_templates() == 1
+
+
+def test_the_sla_team_sees_and_corrects_a_versions_service_levels(schools, client, login):
+    from contracts_app.models import AuditEvent
+    from tests.documents.samples import academy_markdown
+    login("sla")
+    documents.ensure_default()
+    response = client.post("/sla-templates/import", data={"file": (io.BytesIO(academy_markdown().encode()), "a.md"),
+                                                          "applies_to": "academy"})
+    assert response.status_code == 302
+    template = db.session.scalar(select(SlaTemplate).where(SlaTemplate.version == "3.0"))
+    page = client.get(f"/sla-templates/{template.id}").get_data(as_text=True)
+    assert "P1 0-2 service desk hours; P2 0-6 service desk hours; P3 3 service desk days; P4 5 service desk days" in page
+    assert "80% of calls to the service desk answered within 20 seconds" in page and "academies" in page
+    form = client.get(f"/sla-templates/{template.id}/service-levels").get_data(as_text=True)
+    assert 'value="0-2 service desk hours"' in form
+    values = {"p1": "0 - 2 Service Desk Hours", "p2": "0 - 5 Service Desk Hours", "p3": "0 - 3 Service Desk Days",
+              "p4": "5 Service Desk Days", "standard": "10 Service Desk Days", "project": "Agreed with customer",
+              "resolved_percent": "95", "calls_percent": "80", "calls_seconds": "20", "emails_percent": "95",
+              "emails_days": "1", "applies_to": "all"}
+    bad = client.post(f"/sla-templates/{template.id}/service-levels", data={**values, "p2": "soon"})
+    assert bad.status_code == 400 and "Priority 2 incidents: &#39;soon&#39; is not a target" in bad.get_data(as_text=True)
+    assert client.post(f"/sla-templates/{template.id}/service-levels", data=values).status_code == 302
+    db.session.expire_all()
+    template = db.session.get(SlaTemplate, template.id)
+    assert template.targets["incident"]["2"] == {"kind": "desk_hours", "amount": 5} and template.applies_to == "all"
+    events = db.session.scalars(select(AuditEvent.summary).where(AuditEvent.entity_type == "SlaTemplate",
+                                                                 AuditEvent.action == "update")).all()
+    assert any("Priority 2 incidents 0-6 service desk hours → 0-5 service desk hours" in e for e in events)

@@ -107,3 +107,16 @@ def test_the_seed_fills_in_with_no_placeholder_left():
     assert "This agreement runs from 1 April 2025 to 31 March 2026" in words
     assert "and Allesley Primary School." in words
     assert tables(document, "4.1")[0].rows[2] == ("Anti-virus", "30 devices")
+
+
+def test_the_default_templates_words_are_for_the_school_not_for_us():
+    """Issue 15 item 16: the document-control remark and §1's review sentence, as every school reads them."""
+    document = fill(default_template(), facts(), COUNCIL)
+    remarks = [row.remarks for row in document.control]
+    assert remarks == ["First issue to schools."]
+    assert not any("our own words" in r.lower() or "structure of" in r.lower() for r in remarks)
+    intro = next(s for s in document.sections if s.number == "1")
+    words = " ".join(b.text for b in intro.blocks if isinstance(b, Paragraph))
+    assert ("Making sure that this review happens is the responsibility of the Head of ICT and Digital."
+            in words)
+    assert "the head of ICT & Digital" not in words

@@ -36,6 +36,10 @@ def test_build_issue_and_cancel_an_agreement(page, sign_in, make_user, make_scho
     expect(page.locator("#lines-subscribed")).to_contain_text("412 pupils (January 2026 census) x £3.10 = £1,277.20")
     expect(page.locator("#annual-total")).to_have_text("£4,919.70")
     page.get_by_role("button", name="Issue the agreement").click()
+    # The confirmation step (issue #15 item 18): the annual total and the invoice schedule first.
+    expect(page.locator("#consequences")).to_contain_text("Prices are fixed at £4,919.70 a year")
+    expect(page.locator("#consequences")).to_contain_text("term invoice:")
+    page.get_by_role("button", name="Confirm: issue at £4,919.70 a year").click()
     expect(page.locator("#agreement-status")).to_have_text("Active")
     expect(page.get_by_role("status")).to_contain_text("issued")
     page.screenshot(path=str(tmp_path / "agreement.png"), full_page=True)
@@ -44,7 +48,11 @@ def test_build_issue_and_cancel_an_agreement(page, sign_in, make_user, make_scho
     notice_date = date.today()
     page.get_by_label("Date the written notice was given").fill(notice_date.isoformat())
     page.get_by_label("Reason").fill("Joining a multi-academy trust")
-    page.get_by_role("button", name="Record the notice").click()
+    page.get_by_role("button", name="Review the notice").click()
     effective = notice_date + timedelta(days=90)
+    # A confirmation step in the page says what will happen before anything is recorded.
+    expect(page.locator("#notice-confirm")).to_contain_text(f"cancelled with effect from {effective.day} {effective:%B %Y}")
+    expect(page.locator("#agreement-status")).to_have_count(0)
+    page.get_by_role("button", name="Record the notice").click()
     expect(page.locator("#notice-box")).to_contain_text(f"cancelled with effect from {effective.day} {effective:%B %Y}")
     expect(page.locator("#agreement-status")).to_have_text("Notice given")

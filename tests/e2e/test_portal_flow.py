@@ -57,3 +57,35 @@ def test_school_user_opens_and_downloads_its_agreement(page, sign_in, make_user,
         expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     response = page.request.get(f"/agreements/{agreements[103701]}/document.pdf")
     assert response.status == 404
+
+
+def test_school_gives_notice_dated_today_after_seeing_what_it_does(page, sign_in, make_user, make_school):
+    """§2.4: a school's notice is dated the day it is given; the page shows the effective date first."""
+    from datetime import date, timedelta
+
+    from agreements.lifecycle import notice_outcome
+    from contracts_app.services.census import census_for
+    from pricing.sla_year import SlaYear
+
+    year = SlaYear.containing(date.today()).start_year
+    build_priced_world(year)
+    school = make_school(urn=103700, name="Allesley Primary School")
+    add_census(school, census_for(year, "january").label, 412)
+    agreement = agreement_service.create_draft(year, school=school, from_catalogue=False)
+    agreement_service.set_lines(agreement, [L("SIMS", "subscribed")])
+    agreement_service.issue(agreement, "sla")
+    db.session.commit()
+    outcome = notice_outcome(date.today() + timedelta(days=90), agreement.term_end).text
+    sign_in(make_user("school", school=school))
+
+    page.locator("#portal-agreements").get_by_role("link", name=re.compile("^Give notice")).click()
+    expect(page.get_by_label("Date the written notice was given")).to_have_count(0)
+    expect(page.locator("#notice-dated")).to_contain_text(outcome)
+    page.get_by_label("Reason").fill("Moving to another provider")
+    page.get_by_role("button", name="Review the notice").click()
+    expect(page.locator("#notice-confirm")).to_contain_text(outcome)
+    page.get_by_role("button", name="Record the notice").click()
+    expect(page.locator("#notice-box")).to_contain_text(outcome)
+    expect(page.locator("#agreement-status")).to_have_text("Notice given")
+    page.goto("/portal/")
+    expect(page.locator(f"#portal-notice-{agreement.id}")).to_contain_text(outcome)

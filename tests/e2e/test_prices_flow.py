@@ -43,6 +43,9 @@ def test_sla_team_edits_a_draft_band_and_publishes(page, sign_in, make_user):
     expect(admin_row).to_contain_text("251-500: £2,920.00")  # the academy price is untouched
 
     page.get_by_role("button", name="Publish version 1").click()
+    # The confirmation step (issue #15 item 18): how many rows, which year.
+    expect(page.locator("#consequences")).to_contain_text("price row(s) of 2025-26 price list v1 are frozen")
+    page.get_by_role("button", name=re.compile(r"^Confirm: publish \d+ rows for 2025-26$")).click()
     expect(page.get_by_role("status")).to_contain_text("2025-26 price list v1 is published and frozen.")
     expect(page.locator("#list-status")).to_have_text("published")
     expect(page.get_by_role("link", name=re.compile(r"^Edit "))).to_have_count(0)

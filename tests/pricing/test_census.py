@@ -57,3 +57,16 @@ def test_unknown_basis_refused():
 
 def test_census_refs_order_chronologically():
     assert CensusRef(2024, 10) < CensusRef(2025, 1) < CensusRef(2025, 10)
+
+
+def test_a_census_figure_is_a_whole_number_of_pupils_from_1():
+    from pricing.census import check_census_pupils
+
+    assert check_census_pupils(1) == 1 and check_census_pupils(100_000) == 100_000
+    for bad, reason in [(0, "0 pupils is not a census figure: a school on the census has at least 1 pupil"),
+                        (-3, "-3 is less than 1"), (100_001, "100001 is more than 100,000 pupils"),
+                        (True, "pupils must be a whole number from 1 to 100,000, not True"),
+                        ("60", "pupils must be a whole number from 1 to 100,000, not '60'")]:
+        with pytest.raises(PriceRuleError) as info:
+            check_census_pupils(bad)
+        assert (info.value.column, info.value.reason) == ("pupils", reason)

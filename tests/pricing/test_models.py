@@ -308,7 +308,7 @@ def test_build_field_not_taken():
     ("flat", {"amount": "1", "unit": "hour"}, "unit"),
     ("flat", {"amount": "1", "minimum": "1"}, "minimum"),
     ("per_pupil", {"rate": "1", "amount": "5"}, "amount"),
-    ("per_pupil", {"rate": "1", "unit": "pupil"}, "unit"),
+    ("per_pupil", {"rate": "1", "unit": "device"}, "unit"),
     ("banded", {"bands": "0-:1", "rate": "1"}, "rate"),
     ("banded", {"bands": "0-:1", "maximum": "1"}, "maximum"),
     ("per_unit", {"rate": "1", "minimum": "1"}, "minimum"),

@@ -195,3 +195,44 @@ def test_expand_refuses_clashes():
     row = parse_price_row(raw(customer_type="all"))
     with pytest.raises(PriceRuleError):
         expand_customer_types([row, parse_price_row(raw())])
+
+
+# -- issue 15 item 11: the unit is a label ----------------------------------------------------
+
+@pytest.mark.parametrize("unit", ["pupil", "pupils", "Pupils", " PUPIL ", "per pupil"])
+@pytest.mark.parametrize("cells", [
+    {"model": "per_pupil", "amount": "", "rate": "3.10"},
+    {"model": "base_plus_per_pupil", "amount": "620", "rate": "1.15"},
+    {"model": "banded", "amount": "", "bands": "0-100:1200;101-:2400"},
+])
+def test_a_pupil_unit_on_a_pupil_based_row_is_a_label(cells, unit):
+    row = parse_price_row(raw(**cells, unit=unit))
+    assert row.model.to_fields()["unit"] == "pupil"
+    ctx = PricingContext(pupils=412)
+    assert row.model.explain(ctx).count("412 pupils") == 1
+
+
+def test_the_pupil_unit_is_used_in_the_explanation_and_the_terms():
+    from pricing.describe import describe_terms
+    row = parse_price_row(raw(model="per_pupil", amount="", rate="3.10", unit="pupils"))
+    assert row.model.explain(PricingContext(pupils=1)) == "1 pupil x £3.10 = £3.10"
+    assert row.model.explain(PricingContext(pupils=412)) == "412 pupils x £3.10 = £1,277.20"
+    assert describe_terms(row.model) == "£3.10 per pupil"
+    assert row.model.annual(PricingContext(pupils=412)) == Decimal("1277.20")
+
+
+@pytest.mark.parametrize(("cells", "reason"), [
+    ({"model": "per_pupil", "amount": "", "rate": "3.10", "unit": "device"},
+     "a per-pupil price is charged per census pupil, so its unit can only be 'pupil', not 'device'"),
+    ({"model": "base_plus_per_pupil", "amount": "620", "rate": "1.15", "unit": "hour"},
+     "a base-plus-per-pupil price is charged per census pupil, so its unit can only be 'pupil', not 'hour'"),
+    ({"model": "banded", "amount": "", "bands": "0-:1", "unit": "site"},
+     "a banded price is charged per census pupil, so its unit can only be 'pupil', not 'site'"),
+])
+def test_a_unit_that_contradicts_a_pupil_model_is_refused_with_row_and_column(cells, reason):
+    text = HEADER + "\n" + "MIS,MIS,all,flat,100,,,,,,S\n"
+    rows = rows_of(text) + [raw(service_code="SUPPORT", **cells)]
+    with pytest.raises(PriceListRefused) as info:
+        validate_price_list(rows)
+    assert info.value.problems == [PriceListProblem(3, "unit", reason)]
+    assert f"row 3, column unit: {reason}" in str(info.value)

@@ -1,9 +1,11 @@
-"""Agreements on the wire: the list's filters, an agreement with its lines and charges, notice."""
+"""Agreements on the wire: the list's filters, an agreement with its lines and charges, notice, a charge."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from contracts_app.api.schemas.common import YEARS, Day, Money, PageArgs, PageSchema, Quantity, Text
+from pricing.vat import VAT_RATES
+
+from contracts_app.api.schemas.common import YEARS, Day, Money, MoneyIn, PageArgs, PageSchema, Quantity, Text
 from contracts_app.models import STATUSES
 
 
@@ -23,6 +25,10 @@ class NoticeSchema(Schema):
         "description": "§2.4: the later of the notice date + 90 days and the requested date."})
     fundamental_breach = fields.Boolean(required=True)
     reason = fields.String(required=True)
+    ends_on = fields.Date(required=True, metadata={
+        "description": "The day the agreement ends: the effective date, or the term end when that date is "
+                       "after the term (the agreement then ends at its term end and is not renewed)."})
+    outcome = fields.String(required=True, metadata={"description": "What the notice does, in words."})
 
 
 class PartySchoolSchema(Schema):
@@ -86,7 +92,10 @@ class AgreementPageSchema(PageSchema):
 
 
 class NoticeRequestSchema(Schema):
-    notice_date = Day(required=True, metadata={"description": "The date the written notice was given."})
+    notice_date = Day(required=True, metadata={
+        "description": "The date the written notice was given. A school giving notice sends today's date "
+                       "(§2.4 a; any other date is 400); staff send the date it was received: not in the "
+                       "future and within the agreement's term, also once the term is over."})
     requested_date = Day(load_default=None, allow_none=True, metadata={
         "description": "The date the notice asks for; at least 90 days after the notice date."})
     reason = Text(load_default="", multiline=True, validate=validate.Length(max=2000))
@@ -100,4 +109,20 @@ class NoticeResultSchema(Schema):
     agreement_id = fields.Integer(required=True)
     status = fields.String(required=True)
     effective_date = fields.Date(required=True)
+    ends_on = fields.Date(required=True, metadata={"description": "As in NoticeSchema."})
+    outcome = fields.String(required=True, metadata={"example": "cancelled with effect from 2 March 2027"})
     notice = fields.Nested(NoticeSchema, required=True)
+
+
+class ChargeRequestSchema(Schema):
+    # Not blank: the pattern says so to clients; agreements.charges.check_charge enforces it.
+    description = Text(required=True, validate=validate.Length(min=1, max=500),
+                       metadata={"example": "SIMS and FMS licence costs on cancellation (§2.5 e)",
+                                 "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"})
+    amount = MoneyIn(required=True, metadata={"description": "Pounds and pence before VAT."})
+    vat_code = fields.String(required=True, validate=validate.OneOf(sorted(VAT_RATES)),
+                             metadata={"description": "S standard, Z zero rated, E exempt, O outside scope."})
+
+
+class ChargeResultSchema(ChargeSchema):
+    agreement_id = fields.Integer(required=True)

@@ -15,6 +15,9 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from pricing.errors import PriceRuleError
+from pricing.sla_year import FIRST_YEAR, LAST_YEAR, requested_year
+
 from contracts_app.services.queries import Page
 
 CENT = Decimal("0.01")
@@ -24,7 +27,24 @@ MONEY_IN = re.compile(r"^([1-9][0-9]{0,8}\.[0-9]{2}|0\.(0[1-9]|[1-9][0-9]))$")
 DATE_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 RATE_PATTERN = r"^-?[0-9]+\.[0-9]{2,4}$"
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-YEARS = validate.Range(min=2000, max=2100)
+
+
+class _SlaYears(validate.Range):
+    """The SLA years a client may ask for: pricing.sla_year.requested_year is the one bound
+    (a Range, so the OpenAPI document shows its minimum and maximum)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=FIRST_YEAR, max=LAST_YEAR)
+
+    def __call__(self, value: int) -> int:
+        try:
+            requested_year(value)
+        except PriceRuleError as exc:
+            raise ValidationError(exc.reason) from None
+        return value
+
+
+YEARS = _SlaYears()
 MAX_ID = 2_147_483_647  # the database's integer columns
 
 

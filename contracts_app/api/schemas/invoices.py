@@ -23,9 +23,13 @@ from contracts_app.api.schemas.common import (
 class InvoiceArgs(PageArgs):
     year = fields.Integer(validate=YEARS, metadata={"description": "SLA year by its start: 2025 is 2025-26."})
     term = fields.String(validate=validate.OneOf(("summer", "autumn")))
-    status = fields.String(validate=validate.OneOf(("unpaid", "part_paid", "paid", "credited", "overdue")))
+    status = fields.String(validate=validate.OneOf(("unpaid", "part_paid", "paid", "credited", "overdue",
+                                                    "outstanding")),
+                           metadata={"description": "outstanding: every invoice with a balance, part-paid included."})
     kind = fields.String(validate=validate.OneOf(("invoice", "credit_note")))
     urn = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "One school's."})
+    run = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                         metadata={"description": "The invoices one invoice run raised, whatever their terms."})
     q = Text(validate=validate.Length(max=100),
              metadata={"description": "Part of the customer's name, an invoice number or a URN."})
 

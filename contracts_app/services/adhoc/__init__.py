@@ -6,7 +6,9 @@
 - ``queries``: one request, its page, the lists and counts;
 - ``documents``: the estimate (§7.3) and the §9.5 rework report, as data and PDFs;
 - ``attachments``: the §9.5 report printed after a rework invoice;
-- ``time_log``: the service desk's time log import.
+- ``time_log``: the service desk's time log import;
+- ``requests_import``: requests raised in the call-logging system, created, estimated and
+  authorised by ``lifecycle``, all or nothing.
 
 The names below are the package's front door for callers that want the whole of it
 (the demo, tests); the package's own modules import each other directly.

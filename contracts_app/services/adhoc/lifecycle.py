@@ -70,6 +70,15 @@ def transition(request: AdHocRequest, new: str) -> None:
 def create_request(school: School, reference: str, kind: str, description: str, *, third_party: str = "",
                    intervention_report: str = "", by: str = "") -> AdHocRequest:
     """A new chargeable request for a school, waiting for an estimate or the school's authorisation."""
+    request = add_request(school, reference, kind, description, third_party=third_party,
+                          intervention_report=intervention_report, by=by)
+    db.session.commit()
+    return request
+
+
+def add_request(school: School, reference: str, kind: str, description: str, *, third_party: str = "",
+                intervention_report: str = "", by: str = "") -> AdHocRequest:
+    """``create_request`` without the commit, for an import that saves all its rows in one transaction."""
     try:
         check_new_request(kind, reference, third_party)
     except AdhocRuleBroken as exc:
@@ -86,7 +95,6 @@ def create_request(school: School, reference: str, kind: str, description: str, 
                            description=description.strip(), third_party=third_party.strip(),
                            intervention_report=intervention_report.strip(), created_by=by)
     db.session.add(request)
-    db.session.commit()
     return request
 
 
@@ -125,6 +133,13 @@ def set_estimate(request: AdHocRequest, hours: Decimal, sla_year: int, by: str) 
     The estimate is in hours at the SLA year's published ad hoc rate for the school's
     customer type (§2.6); the request then waits for the school's authorisation.
     """
+    give_estimate(request, hours, sla_year, by)
+    db.session.commit()
+    return request
+
+
+def give_estimate(request: AdHocRequest, hours: Decimal, sla_year: int, by: str) -> AdHocRequest:
+    """``set_estimate`` without the commit, for an import that saves all its rows in one transaction."""
     try:
         check_estimate(request.status, hours)
     except AdhocRuleBroken as exc:
@@ -143,7 +158,6 @@ def set_estimate(request: AdHocRequest, hours: Decimal, sla_year: int, by: str) 
     request.estimated_at = utcnow()
     request.estimated_by = by
     transition(request, "estimated")
-    db.session.commit()
     return request
 
 
@@ -151,6 +165,14 @@ def set_estimate(request: AdHocRequest, hours: Decimal, sla_year: int, by: str) 
 def authorise(request: AdHocRequest, *, name: str, on: date, via: str, user_id: int | None = None,
               today: date | None = None) -> AdHocRequest:
     """Record the school's authorisation: in the portal, or staff recording a written one (§7.3, §9.4)."""
+    record_authorisation(request, name=name, on=on, via=via, user_id=user_id, today=today)
+    db.session.commit()
+    return request
+
+
+def record_authorisation(request: AdHocRequest, *, name: str, on: date, via: str, user_id: int | None = None,
+                         today: date | None = None) -> AdHocRequest:
+    """``authorise`` without the commit, for an import that saves all its rows in one transaction."""
     try:
         check_authorisation(request.kind, request.status, name=name, on=on, via=via,
                             third_party=request.third_party, today=today or date.today())
@@ -164,7 +186,6 @@ def authorise(request: AdHocRequest, *, name: str, on: date, via: str, user_id: 
     request.authorised_via = via
     request.authorised_user_id = user_id
     transition(request, "authorised")
-    db.session.commit()
     return request
 
 

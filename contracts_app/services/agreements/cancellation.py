@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from agreements.lifecycle import TermsRefused, notice_terms
+from agreements.lifecycle import NoticeOutcome, TermsRefused, check_notice_date, notice_outcome, notice_terms, status_on
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, CancellationNotice
 from contracts_app.services.agreements.status import InputRefused, settle, transition
@@ -12,32 +12,61 @@ from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
 
 
-@refusal_rolls_back
-def give_notice(agreement: Agreement, *, notice_date: date, requested_date: date | None, given_by: str,
-                reason: str = "", fundamental_breach: bool = False, recorded_by: str = "",
-                today: date | None = None) -> CancellationNotice:
-    """Record written notice of cancellation (§2.4) and return it with its effective date.
-
-    The notice's own terms are checked first, by ``agreements.lifecycle.notice_terms``:
-    they are refused with InputRefused naming the field at fault (the caller's input).
-    An agreement that is not active is then refused with ActionRefused (its state).
-    """
-    today = today or date.today()
-    settle(today)
+def _checked(agreement: Agreement, *, notice_date: date, requested_date: date | None, given_by: str,
+             fundamental_breach: bool, entered_by: str, today: date) -> NoticeOutcome:
+    """Every rule a notice must pass, changing nothing: its date (§2.4 a), its effective date
+    (§2.4 b, c), and the agreement's state on ``today``. Input at fault is InputRefused naming
+    the field; the agreement's state is ActionRefused."""
+    notice = agreement.notice
+    status = status_on(agreement.status, today, agreement.term_end, notice.effective_date if notice else None)
     try:
+        check_notice_date(notice_date, entered_by=entered_by, today=today,
+                          term=(agreement.term_start, agreement.term_end))
         terms = notice_terms(notice_date, requested_date, given_by=given_by, fundamental_breach=fundamental_breach)
     except TermsRefused as exc:
         raise InputRefused(str(exc), exc.field) from None
-    if agreement.status not in ("active",):
-        raise ActionRefused(f"{agreement.name} is {agreement.status.replace('_', ' ')}; notice can only be "
-                            "given on an active agreement")
+    late_paper = entered_by == "staff" and status == "ended" and not agreement.notices
+    if status != "active" and not late_paper:
+        raise ActionRefused(f"{agreement.name} is {status.replace('_', ' ')}; notice can only be given on an "
+                            "active agreement (staff may enter a paper notice once the term is over)")
+    return notice_outcome(terms.effective_date, agreement.term_end)
+
+
+def preview_notice(agreement: Agreement, *, notice_date: date, requested_date: date | None, given_by: str,
+                   fundamental_breach: bool = False, entered_by: str = "staff",
+                   today: date | None = None) -> NoticeOutcome:
+    """What recording this notice would do (the confirmation step), refused as ``give_notice``
+    would refuse it; nothing is saved."""
+    return _checked(agreement, notice_date=notice_date, requested_date=requested_date, given_by=given_by,
+                    fundamental_breach=fundamental_breach, entered_by=entered_by, today=today or date.today())
+
+
+@refusal_rolls_back
+def give_notice(agreement: Agreement, *, notice_date: date, requested_date: date | None, given_by: str,
+                reason: str = "", fundamental_breach: bool = False, recorded_by: str = "",
+                entered_by: str = "staff", today: date | None = None) -> CancellationNotice:
+    """Record written notice of cancellation (§2.4) and return it with its effective date.
+
+    ``entered_by`` is "school" when the school gives notice itself (dated today) and
+    "staff" when the SLA team records a written notice it received (dated then, within
+    the term; also once the term is over). The rules are checked first (``_checked``).
+    An effective date after the term end ends the agreement at its term end, unrenewed.
+    """
+    today = today or date.today()
+    settle(today)
+    outcome = _checked(agreement, notice_date=notice_date, requested_date=requested_date, given_by=given_by,
+                       fundamental_breach=fundamental_breach, entered_by=entered_by, today=today)
     notice = CancellationNotice(agreement=agreement, given_by=given_by, notice_date=notice_date,
-                                requested_date=requested_date, effective_date=terms.effective_date,
+                                requested_date=requested_date, effective_date=outcome.effective_date,
                                 fundamental_breach=fundamental_breach, reason=reason.strip(),
                                 recorded_by=recorded_by)
     db.session.add(notice)
     why = "fundamental breach (§2.4 c)" if fundamental_breach else f"notice by the {given_by} (§2.4)"
-    transition(agreement, "notice_given", f"{why}, effective {terms.effective_date:%d %B %Y}")
+    if agreement.status == "ended":  # a paper notice entered after the term
+        if not outcome.at_term_end:
+            transition(agreement, "cancelled", f"{why}, entered after the term: {outcome.text}")
+    else:
+        transition(agreement, "notice_given", f"{why}: {outcome.text}")
     db.session.flush()
     settle(today)
     db.session.commit()

@@ -7,15 +7,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from agreements.charges import check_charge
+from agreements.lifecycle import TermsRefused
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementCharge, AgreementLine, Service
 from contracts_app.services import audit
 from contracts_app.services.agreements.drafts import LineInput, check_line
+from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.price_check import price_school
 from pricing.check import PricedLine
 from pricing.errors import ActionRefused
 from pricing.money import round_money
-from pricing.vat import VAT_RATES
 
 
 def _live(agreement: Agreement) -> None:
@@ -90,17 +92,17 @@ def remove_service_by_code(agreement: Agreement, code: str, from_date: date) -> 
 
 
 def add_charge(agreement: Agreement, description: str, amount: Decimal, vat_code: str, by: str) -> AgreementCharge:
-    """A one-off charge, e.g. SIMS/FMS licence costs on cancellation (§2.5 e); invoiced by the next run."""
-    if agreement.status == "draft":
-        raise ActionRefused("add charges to an issued agreement")
-    if amount <= 0 or amount != round_money(amount):
-        raise ActionRefused(f"the amount must be positive pounds and pence, not {amount}")
-    if vat_code not in VAT_RATES:
-        raise ActionRefused(f"unknown VAT code {vat_code!r}")
-    if not description.strip():
-        raise ActionRefused("describe the charge")
-    charge = AgreementCharge(agreement=agreement, description=description.strip(), amount=amount,
-                             vat_code=vat_code, created_by=by)
+    """A one-off charge, e.g. SIMS/FMS licence costs on cancellation (§2.5 e); invoiced by the next run.
+
+    Checked by ``agreements.charges.check_charge`` for every door: a draft agreement is
+    ActionRefused (its state), anything else wrong is InputRefused naming the field."""
+    try:
+        text = check_charge(agreement.status, description, amount, vat_code)
+    except TermsRefused as exc:
+        if exc.field == "status":
+            raise ActionRefused(f"{agreement.name}: {exc}") from None
+        raise InputRefused(str(exc), exc.field) from None
+    charge = AgreementCharge(agreement=agreement, description=text, amount=amount, vat_code=vat_code, created_by=by)
     db.session.add(charge)
     db.session.commit()
     return charge

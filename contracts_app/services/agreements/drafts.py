@@ -16,6 +16,7 @@ from contracts_app.models.catalogue import LISTS
 from contracts_app.services.agreements.status import InputRefused, find, transition
 from contracts_app.services.price_check import price_agreement
 from contracts_app.services.transactions import refusal_rolls_back
+from invoices.schedule import ScheduleError, check_term
 from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
@@ -162,6 +163,10 @@ def save_details(agreement: Agreement, *, term_start: date, term_end: date, odm_
         raise InputRefused(str(exc), exc.field) from None
     except TransitionRefused as exc:
         raise ActionRefused(str(exc)) from None
+    try:  # §2.7: the term must fit the invoice schedule, or no run would ever invoice it
+        check_term(agreement.customer_type, term_start, term_end)
+    except ScheduleError as exc:
+        raise InputRefused(str(exc), "term_end") from None
     agreement.term_start, agreement.term_end = term_start, term_end
     agreement.odm_name, agreement.odm_email = odm_name, odm_email
     agreement.po_number, agreement.notes = po_number, notes

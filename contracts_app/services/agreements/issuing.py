@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Row, bindparam, select, update
@@ -25,6 +26,7 @@ from contracts_app.services.census import census_for
 from contracts_app.services.documents import current_template
 from contracts_app.services.price_check import price_agreement
 from contracts_app.services.transactions import refusal_rolls_back
+from invoices.schedule import ScheduleError, check_term
 from pricing.bulk import cyclic_gc_paused
 from pricing.census import CensusRef
 from pricing.check import PricedLine, price_line
@@ -49,6 +51,15 @@ def _snapshot_prices(agreement: Agreement, priced: dict[str, PricedLine]) -> Non
             line.annual_price, line.explanation, line.vat_code = None, "", None
 
 
+def _check_term(name: str, customer_type: str, term_start: date, term_end: date) -> None:
+    """§2.7's term rule at issue too: a term entered before it, or a school that has become an
+    academy since, is stopped here rather than issued and then skipped by every invoice run."""
+    try:
+        check_term(customer_type, term_start, term_end)
+    except ScheduleError as exc:
+        raise ActionRefused(f"{name}: {exc}") from None
+
+
 def issue(agreement: Agreement, by: str) -> Agreement:
     """draft -> active: price every subscribed line and snapshot it (DESIGN "Agreement").
 
@@ -63,6 +74,8 @@ def issue(agreement: Agreement, by: str) -> Agreement:
                             "published")
     if not agreement.lines_in("subscribed"):
         raise ActionRefused(f"{agreement.name}: no subscribed services")
+    customer_type = party_customer_type(agreement.school, agreement.group)
+    _check_term(agreement.name, customer_type, agreement.term_start, agreement.term_end)
     check = price_agreement(agreement, price_list)
     if not check.complete:
         raise ActionRefused(f"{agreement.name}: " + "; ".join(p.reason for p in check.problems))
@@ -70,10 +83,11 @@ def issue(agreement: Agreement, by: str) -> Agreement:
     agreement.price_list = price_list
     agreement.census_label = check.census.label
     agreement.pupils = check.pupils
-    agreement.customer_type = party_customer_type(agreement.school, agreement.group)
+    agreement.customer_type = customer_type
     agreement.annual_total = check.total
-    # The SLA document is rendered with the template version current at issue, for good.
-    agreement.template = current_template()
+    # The SLA document is rendered with the template version current at issue for the
+    # agreement's customer type (maintained or academy), for good.
+    agreement.template = current_template(customer_type)
     agreement.issued_at = utcnow()
     agreement.issued_by = by
     transition(agreement, "active", f"issued by {by} on {price_list.name}")
@@ -138,6 +152,17 @@ def _issue_groups(year: int, by: str, report: IssueReport) -> None:
             report.refused_ids.append((agreement.id, exc.message))
 
 
+def _templates_by_type() -> dict[str, int | str]:
+    """The current template version's id for each customer type, or why there is none."""
+    chosen: dict[str, int | str] = {}
+    for customer_type in ("maintained", "academy"):
+        try:
+            chosen[customer_type] = current_template(customer_type).id
+        except ActionRefused as exc:
+            chosen[customer_type] = exc.message
+    return chosen
+
+
 def issue_year(year: int, by: str) -> IssueReport:
     """Issue every draft of the year; one that cannot be issued is reported and left as it was.
 
@@ -147,7 +172,7 @@ def issue_year(year: int, by: str) -> IssueReport:
     report = IssueReport()
     try:
         with cyclic_gc_paused():
-            bulk = issue_school_drafts(year, by, current_template().id)
+            bulk = issue_school_drafts(year, by, _templates_by_type())
         report.issued_ids.extend(bulk.issued)
         report.refused_ids.extend((agreement_id, reason) for agreement_id, _, reason in bulk.refused)
     except ActionRefused as exc:
@@ -175,25 +200,29 @@ class _YearPrices:
     rows: dict[tuple[str, str], PriceRow]
     census: CensusRef
     label: str
-    cache: dict[tuple, PricedLine | str] = field(default_factory=dict)
+    # None: no census figure. The cache holds only what the key decides; the school is
+    # named per agreement, since many schools share one key.
+    cache: dict[tuple, PricedLine | str | None] = field(default_factory=dict)
 
     def price(self, head: Row, line: Row, pupils: int | None) -> PricedLine | str:
         """The priced line, or why it cannot be priced."""
         key = (line.service_code, head.customer_type, pupils, line.quantity)
-        result = self.cache.get(key)
+        if key not in self.cache:
+            self.cache[key] = self._price(head.customer_type, line, pupils)
+        result = self.cache[key]
         if result is None:
-            result = self.cache[key] = self._price(head, line, pupils)
+            return f"{head.name} (URN {head.urn}) has no pupil figure for the {self.census.description} census"
         return result
 
-    def _price(self, head: Row, line: Row, pupils: int | None) -> PricedLine | str:
-        row = self.rows.get((line.service_code, head.customer_type))
+    def _price(self, customer_type: str, line: Row, pupils: int | None) -> PricedLine | str | None:
+        row = self.rows.get((line.service_code, customer_type))
         try:
             if row is None:
-                raise PricingError(f"no {head.customer_type} price for {line.service_code} in "
+                raise PricingError(f"no {customer_type} price for {line.service_code} in "
                                    f"{self.price_list.name}")
             return price_line(row, PricingContext(pupils=pupils, census=self.census, quantity=line.quantity))
         except MissingCensus:
-            return f"{head.name} (URN {head.urn}) has no pupil figure for the {self.census.description} census"
+            return None
         except PricingError as exc:
             return str(exc)
 
@@ -245,7 +274,8 @@ class _BatchWrites:
 def _load_batch(batch: list[int], census: CensusRef) -> tuple[list[Row], dict[int, int], dict[int, list[Row]]]:
     """The batch's agreement heads with their schools, the schools' pupils, and every line."""
     heads = db.session.execute(
-        select(Agreement.id, Agreement.school_id, School.name, School.urn, School.customer_type)
+        select(Agreement.id, Agreement.school_id, School.name, School.urn, School.customer_type,
+               Agreement.term_start, Agreement.term_end)
         .join(School, School.id == Agreement.school_id).where(Agreement.id.in_(batch))).all()
     pupils = dict(db.session.execute(select(CensusFigure.school_id, CensusFigure.pupils).where(
         CensusFigure.census == census.label,
@@ -267,6 +297,11 @@ def _issue_head(head: Row, lines: list[Row], pupils: int | None, prices: _YearPr
     if not subscribed:
         report.refused.append((head.id, name, f"{name}: no subscribed services"))
         return
+    try:
+        _check_term(name, head.customer_type, head.term_start, head.term_end)
+    except ActionRefused as exc:
+        report.refused.append((head.id, name, exc.message))
+        return
     results = [(line, prices.price(head, line, pupils)) for line in subscribed]
     problems = [result for _, result in results if isinstance(result, str)]
     if problems:
@@ -276,8 +311,12 @@ def _issue_head(head: Row, lines: list[Row], pupils: int | None, prices: _YearPr
     report.issued.append(head.id)
 
 
-def issue_school_drafts(year: int, by: str, template_id: int | None = None) -> BulkIssueReport:
+def issue_school_drafts(year: int, by: str,
+                        template_id: int | dict[str, int | str] | None = None) -> BulkIssueReport:
     """Issue every single-school draft of the year; group agreements are left to the caller.
+
+    ``template_id``: the version recorded on each, or one per customer type (an id, or
+    why that type has none: its drafts are then left as drafts with the reason).
 
     Each batch is committed on its own, so a year of every school in England never
     holds one transaction open.
@@ -293,7 +332,12 @@ def issue_school_drafts(year: int, by: str, template_id: int | None = None) -> B
         heads, pupils, lines = _load_batch(ids[start:start + BATCH], prices.census)
         writes = _BatchWrites()
         for head in heads:
-            _issue_head(head, lines[head.id], pupils.get(head.school_id), prices, by, template_id, report, writes)
+            template = template_id.get(head.customer_type) if isinstance(template_id, dict) else template_id
+            if isinstance(template, str):
+                name = f"{head.name} {prices.label}"
+                report.refused.append((head.id, name, f"{name}: {template}"))
+                continue
+            _issue_head(head, lines[head.id], pupils.get(head.school_id), prices, by, template, report, writes)
         writes.write()
         db.session.commit()
     return report

@@ -14,7 +14,11 @@ from contracts_app.models import Agreement, AuditEvent, School, SchoolGroup, Ser
 from contracts_app.services.agreements.status import find
 from contracts_app.services.price_check import PriceCheck, price_agreement
 from contracts_app.services.queries import Page, paginate
+from invoices.allocation import AllocationError
+from invoices.building import term_charge
+from invoices.schedule import ScheduleError
 from pricing.errors import ActionRefused
+from pricing.money import round_money
 from pricing.sla_year import SlaYear
 
 
@@ -90,11 +94,41 @@ def agreement_of_school(urn: int, year: int) -> Agreement:
     return agreement
 
 
+class TermCharges(NamedTuple):
+    """What the term actually charges (§2.7 pro rata): per subscribed line id, and in total
+    (None while a line has no price yet or the term fits no invoice schedule)."""
+
+    by_line: dict[int, Decimal]
+    total: Decimal | None
+
+
 class AgreementFacts(NamedTuple):
-    """What the agreement's page shows besides the agreement: a draft's price check, its history."""
+    """What the agreement's page shows besides the agreement: a draft's price check, its history,
+    and what the term charges beside the annual prices."""
 
     check: PriceCheck | None
     history: list[AuditEvent]
+    charged: TermCharges
+
+
+def term_charges(agreement: Agreement, check: PriceCheck | None) -> TermCharges:
+    """Each subscribed line's charge for the term by the invoices' own rule (invoices.building),
+    priced at its issued annual price, or a draft's at today's (``check``)."""
+    live = {line.service_code: line.annual for line in check.lines} if check is not None else {}
+    by_line: dict[int, Decimal] = {}
+    complete = True
+    for line in agreement.lines_in("subscribed"):
+        annual = line.annual_price if agreement.status != "draft" else live.get(line.service_code)
+        if annual is None:
+            complete = False
+            continue
+        try:
+            by_line[line.id] = term_charge(annual, agreement.customer_type, agreement.term_start,
+                                           agreement.term_end, line.start_date)
+        except (ScheduleError, AllocationError):  # the page says why under the invoice schedule
+            return TermCharges({}, None)
+    total = round_money(sum(by_line.values(), Decimal(0))) if complete else None
+    return TermCharges(by_line, total)
 
 
 def page_facts(agreement: Agreement) -> AgreementFacts:
@@ -103,7 +137,7 @@ def page_facts(agreement: Agreement) -> AgreementFacts:
     history = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "Agreement",
                                                           AuditEvent.entity_id == str(agreement.id))
                                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
-    return AgreementFacts(check, list(history))
+    return AgreementFacts(check, list(history), term_charges(agreement, check))
 
 
 # -- what the forms offer ------------------------------------------------------------------

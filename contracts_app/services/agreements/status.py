@@ -41,10 +41,23 @@ def find(year: int, school: School | None = None, group: SchoolGroup | None = No
     return db.session.scalar(query)
 
 
-def settle(today: date) -> int:
+def _why(agreement: Agreement, new: str) -> str:
+    """How the calendar moved the agreement, as the audit trail and ``agreements settle`` say it."""
+    notice, end = agreement.notice, f"{agreement.term_end.day} {agreement.term_end:%B %Y}"
+    if new == "cancelled":
+        return f"cancelled: notice effective {notice.effective_date.day} {notice.effective_date:%B %Y}"
+    if notice is not None and notice.outcome.at_term_end:  # §2.4 b: never runs on into next year
+        return (f"ended at its term end on {end}, not renewed (notice effective "
+                f"{notice.effective_date.day} {notice.effective_date:%B %Y})")
+    return f"ended: term ended {end}"
+
+
+def settle_changes(today: date) -> list[str]:
     """Apply what the calendar has decided: notices reaching their effective date cancel the
-    agreement (§2.4 b); terms that have run out end it. Returns how many changed."""
-    changed = 0
+    agreement (§2.4 b); terms that have run out end it, also those under a notice that takes
+    effect after the term (``agreements.lifecycle.status_on``). Returns "name: what happened"
+    for each agreement changed."""
+    changes = []
     live = db.session.scalars(select(Agreement).where(Agreement.status.in_(("active", "notice_given")),
                                                       ((Agreement.term_end < today) |
                                                        (Agreement.status == "notice_given")))).all()
@@ -52,15 +65,19 @@ def settle(today: date) -> int:
         notice = agreement.notice
         new = status_on(agreement.status, today, agreement.term_end, notice.effective_date if notice else None)
         if new != agreement.status:
-            why = (f"notice effective {notice.effective_date:%d %B %Y}" if new == "cancelled"
-                   else f"term ended {agreement.term_end:%d %B %Y}")
+            why = _why(agreement, new)
             transition(agreement, new, why)
-            changed += 1
-    return changed
+            changes.append(f"{agreement.name}: {why}")
+    return changes
 
 
-def settle_and_save(today: date) -> int:
-    """``settle`` as its own transaction (the operator's daily command)."""
-    changed = settle(today)
+def settle(today: date) -> int:
+    """``settle_changes``, counted."""
+    return len(settle_changes(today))
+
+
+def settle_and_save(today: date) -> list[str]:
+    """``settle_changes`` as its own transaction (the operator's daily command)."""
+    changes = settle_changes(today)
     db.session.commit()
-    return changed
+    return changes

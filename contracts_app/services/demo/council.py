@@ -160,7 +160,7 @@ def _census(rng: random.Random, schools: dict[int, School], year: int) -> str:
                 continue
             if census.endswith("-01") and school.urn % 37 == 0:
                 continue  # a school missing from the January census, to show the report
-            db.session.add(CensusFigure(school=school, census=census, pupils=max(0, base + drift)))
+            db.session.add(CensusFigure(school=school, census=census, pupils=max(1, base + drift)))
             added += 1
     return f"Census figures: {added} added"
 

@@ -23,7 +23,8 @@ from contracts_app.services.queries import Page, paginate
 from contracts_app.services.transactions import refusal_rolls_back
 
 ZERO = Decimal("0.00")
-STATUSES = ("unpaid", "part_paid", "paid", "credited", "overdue")
+# "outstanding": every invoice with something still owed, part-paid ones included (aged debt's drill-down).
+STATUSES = ("unpaid", "part_paid", "paid", "credited", "overdue", "outstanding")
 
 
 # -- immutability --------------------------------------------------------------------------
@@ -106,6 +107,7 @@ class InvoiceFilter:
     kind: str = ""
     school_ids: set[int] | None = None  # a school user's own schools
     urn: int | None = None  # one school's (the API's filter)
+    run_id: int | None = None  # the invoices one invoice run raised, whatever their terms
 
 
 def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
@@ -117,6 +119,8 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
         query = query.where(Invoice.term == f.term)
     if f.kind:
         query = query.where(Invoice.kind == f.kind)
+    if f.run_id is not None:
+        query = query.where(Invoice.run_id == f.run_id)
     if f.customer_type:
         query = query.where(Invoice.customer_type == f.customer_type)
     if f.school_ids is not None:
@@ -144,6 +148,8 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
         return query.where(left > 0, paid_any == 0)
     if f.status == "part_paid":
         return query.where(left > 0, paid_any > 0)
+    if f.status == "outstanding":
+        return query.where(left > 0)
     return query.where(left > 0, Invoice.due_date < today)  # overdue
 
 
@@ -262,13 +268,8 @@ def credited_by_line(invoice: Invoice) -> dict[int, Decimal]:
     return {line_id: -_money(total) for line_id, total in rows}
 
 
-@refusal_rolls_back
-def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
-                      amounts: dict[int, Decimal] | None = None) -> Invoice:
-    """A credit note against an invoice: the whole of what is left, or chosen lines' amounts.
-
-    It never exceeds what is left to credit on any line (invoices.credit).
-    """
+def _credit_lines(invoice: Invoice, reason: str, amounts: dict[int, Decimal] | None) -> list[InvoiceLine]:
+    """The credit note's lines (not yet saved), or ActionRefused: never more than is left (invoices.credit)."""
     if invoice.kind != "invoice":
         raise ActionRefused(f"{invoice.number} is a credit note; credit the invoice itself")
     if not reason.strip():
@@ -287,8 +288,6 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
         position = {l.id: l.position for l in invoice.lines}.get(exc.line_id, exc.line_id)
         raise ActionRefused(f"line {position}: {exc.reason}" if exc.line_id is not None else exc.reason) from None
     by_id = {line.id: line for line in invoice.lines}
-    ensure_series("credit_note", invoice.sla_year)
-    number = take_numbers("credit_note", invoice.sla_year, 1)[0]
     note_lines = []
     for position, request in enumerate(requests, start=1):
         original = by_id[request.line_id]
@@ -297,10 +296,35 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
             explanation=f"Credit against {invoice.number} line {original.position}: {reason.strip()}",
             quantity=Decimal(1), unit_price=-request.amount, net=-request.amount, vat_code=original.vat_code,
             vat_rate=original.vat_rate, credited_line_id=original.id))
+    return note_lines
+
+
+def _credit_totals(note_lines: list[InvoiceLine]) -> tuple[Decimal, Decimal]:
     breakdown = vat_summary(((l.vat_code, l.net) for l in note_lines),
                             {**VAT_RATES, **{l.vat_code: l.vat_rate for l in note_lines}})
-    net = sum((l.net for l in note_lines), ZERO)
-    vat = sum((b.vat for b in breakdown), ZERO)
+    return sum((l.net for l in note_lines), ZERO), sum((b.vat for b in breakdown), ZERO)
+
+
+def credit_preview(invoice: Invoice, reason: str, amounts: dict[int, Decimal] | None = None) -> Decimal:
+    """What the credit note would credit, gross (a positive amount), for its confirmation; nothing is saved.
+
+    The same checks as issuing it: ActionRefused when it could not be issued.
+    """
+    net, vat = _credit_totals(_credit_lines(invoice, reason, amounts))
+    return -(net + vat)
+
+
+@refusal_rolls_back
+def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
+                      amounts: dict[int, Decimal] | None = None) -> Invoice:
+    """A credit note against an invoice: the whole of what is left, or chosen lines' amounts.
+
+    It never exceeds what is left to credit on any line (invoices.credit).
+    """
+    note_lines = _credit_lines(invoice, reason, amounts)
+    net, vat = _credit_totals(note_lines)
+    ensure_series("credit_note", invoice.sla_year)
+    number = take_numbers("credit_note", invoice.sla_year, 1)[0]
     note = Invoice(number=number, kind="credit_note", sla_year=invoice.sla_year, term=invoice.term,
                    period_start=invoice.period_start, period_end=invoice.period_end, school_id=invoice.school_id,
                    agreement_id=invoice.agreement_id, credited_invoice=invoice, customer_name=invoice.customer_name,

@@ -61,6 +61,7 @@ from contracts_app.services.invoicing.numbering import ensure_series, lock_serie
 from contracts_app.services.transactions import refusal_rolls_back
 
 BATCH = 500
+PREVIEW_LIMIT = 5000  # agreements: past this, a run's confirmation counts instead of previewing
 BILLED_STATUSES = ("active", "notice_given", "ended", "cancelled")  # §2.5 d: cancelled still owe the term
 
 
@@ -75,6 +76,17 @@ def _check(year: int, term: str) -> None:
 def billable_count(year: int) -> int:
     """How many agreements of the SLA year a run looks at (for a progress bar)."""
     return len(_agreement_ids(year))
+
+
+def run_consequences(year: int, term: str, issue_date: date, by: str,
+                     limit: int = PREVIEW_LIMIT) -> tuple[RunReport | None, int]:
+    """For a run's confirmation: the dry-run report (how many invoices, the total) and the count of
+    agreements it looks at; past ``limit`` agreements only that cheap count (report None)."""
+    count = billable_count(year)
+    if count > limit:
+        _check(year, term)
+        return None, count
+    return run(year, term, issue_date, by, dry_run=True), count
 
 
 def recent_runs(limit: int = 20) -> list[InvoiceRun]:
@@ -323,7 +335,7 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
         run_row = InvoiceRun(sla_year=year, term=term, issue_date=issue_date, started_by=by)
         db.session.add(run_row)
         db.session.commit()
-        run_id = run_row.id  # read once: each batch's commit expires run_row
+        run_id = report.run_id = run_row.id  # read once: each batch's commit expires run_row
     for batch in _batches(ids):
         if dry_run:
             report.add(_plan_batch(batch, term, report, label))

@@ -96,6 +96,13 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import")
 
 
+class RequestsImportForm(FlaskForm):
+    """The requests raised in the call-logging system, as a file."""
+
+    file = FileField("Ad hoc requests (CSV or XLSX)", validators=[FileRequired()])
+    submit = SubmitField("Import the requests")
+
+
 class ConfirmForm(FlaskForm):
     """A bare confirmation (CSRF only) for buttons that change something."""
 

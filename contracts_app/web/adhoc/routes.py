@@ -24,9 +24,10 @@ from adhoc.lifecycle import (
     kind_name,
     status_name,
 )
+from adhoc.requests_import import COLUMNS, OPTIONAL_COLUMNS
 from contracts_app.access import can_see_school, roles_required
 from contracts_app.models import AdHocRequest
-from contracts_app.services.adhoc import charges, documents, lifecycle, queries, time_log
+from contracts_app.services.adhoc import charges, documents, lifecycle, queries, requests_import, time_log
 from contracts_app.services.imports import import_upload
 from contracts_app.web.adhoc.forms import (
     CompleteForm,
@@ -37,6 +38,7 @@ from contracts_app.web.adhoc.forms import (
     ImportForm,
     PortalAuthorisationForm,
     RequestForm,
+    RequestsImportForm,
     TimeForm,
     WrittenAuthorisationForm,
 )
@@ -126,6 +128,20 @@ def import_file() -> ResponseReturnValue:
         if report is not None:
             flash(f"Time log imported: {report.summary()}.", "success")
     return render_template("adhoc/import.html", form=form, report=report, problems=problems)
+
+
+@bp.route("/requests/import", methods=["GET", "POST"])
+@roles_required("sla")
+def import_requests() -> ResponseReturnValue:
+    """Requests raised in the call-logging system, uploaded: created, estimated, authorised; all or nothing."""
+    form = RequestsImportForm()
+    report = problems = None
+    if form.validate_on_submit():
+        report, problems = import_upload(form.file.data, requests_import.import_requests, "ad hoc requests")
+        if report is not None:
+            flash(f"Ad hoc requests imported: {report.summary()}.", "success")
+    return render_template("adhoc/requests_import.html", form=form, report=report, problems=problems,
+                           columns=COLUMNS + OPTIONAL_COLUMNS)
 
 
 @bp.route("/portal")

@@ -1,8 +1,10 @@
 """The agreement pages' forms: a new draft, its details, mid-year changes, notice and charges."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, EmailField, IntegerField, RadioField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, DecimalField, EmailField, HiddenField, IntegerField, RadioField,
+                     SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from pricing.sla_year import FIRST_YEAR, LAST_YEAR
 
 VAT_CHOICES = [("S", "S - standard 20%"), ("Z", "Z - zero rated"), ("E", "E - exempt"), ("O", "O - outside scope")]
 
@@ -10,7 +12,7 @@ VAT_CHOICES = [("S", "S - standard 20%"), ("Z", "Z - zero rated"), ("E", "E - ex
 class NewAgreementForm(FlaskForm):
     urn = IntegerField("School URN", validators=[Optional()])
     group = SelectField("or a group of schools", coerce=str, validators=[Optional()])
-    year = IntegerField("SLA year (its start: 2026 means 2026-27)", validators=[InputRequired(), NumberRange(2000, 2100)])
+    year = IntegerField("SLA year (its start: 2026 means 2026-27)", validators=[InputRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
     from_catalogue = BooleanField("Start from the catalogue's default lists", default=True)
     submit = SubmitField("Create draft agreement")
 
@@ -41,7 +43,9 @@ class NoticeForm(FlaskForm):
                                description="At least 90 days after the notice (§2.4 b); leave empty for 90 days.")
     fundamental_breach = BooleanField("The council cancels for the school's fundamental breach (§2.4 c)")
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Record the notice")
+    # Empty: show what the notice does and ask; "yes": the person has seen that and confirms.
+    confirmed = HiddenField()
+    submit = SubmitField("Review the notice")
 
 
 class ChargeForm(FlaskForm):

@@ -9,18 +9,22 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from agreements.lifecycle import STATUS_NAMES
+from agreements.lifecycle import STATUS_NAMES, earliest_effective_date, notice_outcome
 from invoices.schedule import ScheduleError, billing_periods, schedule_description
 from pricing.errors import ActionRefused
+from pricing.money import format_gbp
 from pricing.sla_year import SlaYear
+from servicedesk.period import long_date
 
 from contracts_app.access import agreement_or_404, roles_required
 from contracts_app.models import Agreement, Service
 from contracts_app.models.catalogue import LIST_NAMES, LISTS
 from contracts_app.services.agreements import changes, drafts, queries
-from contracts_app.services.agreements.cancellation import give_notice
+from contracts_app.services.agreements.cancellation import give_notice, preview_notice
 from contracts_app.services.agreements.issuing import issue_draft
 from contracts_app.services.agreements.status import InputRefused
+from contracts_app.web.args import year_arg
+from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.agreements.forms import (
     ChangeForm,
     ChargeForm,
@@ -52,7 +56,7 @@ def _this_year() -> int:
 def index() -> ResponseReturnValue:
     """The year's agreements, filtered, with their count and annual total."""
     args = request.args
-    year = args.get("year", _this_year(), type=int)
+    year = year_arg(_this_year())
     result, count, total = queries.list_agreements(year, args.get("status", ""), args.get("type", ""),
                                                    args.get("q", ""), args.get("page", 1, type=int),
                                                    current_app.config["PAGE_SIZE"])
@@ -64,7 +68,7 @@ def index() -> ResponseReturnValue:
 @roles_required("sla")
 def new() -> ResponseReturnValue:
     """Create a draft agreement for a school (by URN) or a group."""
-    form = NewAgreementForm(year=request.args.get("year", _this_year(), type=int), urn=request.args.get("urn", type=int))
+    form = NewAgreementForm(year=year_arg(_this_year()), urn=request.args.get("urn", type=int))
     form.group.choices = [("", "—")] + [(str(g.id), g.name) for g in queries.groups()]
     if form.validate_on_submit():
         if not form.urn.data and not form.group.data:
@@ -99,6 +103,7 @@ def show(agreement_id: int) -> ResponseReturnValue:
     descriptions, periods, schedule_error = _schedule(agreement)
     staff = current_user.role in ("admin", "sla")
     return render_template("agreements/show.html", agreement=agreement, check=facts.check, history=facts.history,
+                           charged=facts.charged,
                            schedule=descriptions, periods=periods, schedule_error=schedule_error,
                            list_names=LIST_NAMES, confirm=ConfirmForm(), charge_form=ChargeForm(),
                            staff=staff, today=date.today())
@@ -194,15 +199,41 @@ def lines(agreement_id: int) -> ResponseReturnValue:
 @bp.route("/<int:agreement_id>/issue", methods=["POST"])
 @roles_required("sla")
 def issue(agreement_id: int) -> ResponseReturnValue:
-    """Issue a draft: its prices are fixed from now on."""
+    """Issue a draft, once the confirmation page has said its annual total and invoice schedule:
+    its prices are fixed from then on."""
     agreement = _agreement(agreement_id)
     if ConfirmForm().validate_on_submit():
+        if not confirmed() and agreement.status == "draft":
+            page = _issue_confirmation(agreement)
+            if page is not None:
+                return page
         try:
             issue_draft(agreement, current_user.email)
             flash(f"{agreement.name} issued: prices are fixed at {agreement.annual_total:,.2f} a year.", "success")
         except ActionRefused as exc:
             flash(f"Not issued: {exc.message}", "error")
     return redirect(url_for(".show", agreement_id=agreement_id))
+
+
+def _issue_confirmation(agreement: Agreement) -> ResponseReturnValue | None:
+    """What issuing will fix: the annual total and the invoices; None when it cannot be issued (the
+    refusal then says why)."""
+    facts = queries.page_facts(agreement)
+    if facts.check is None or facts.check.problems or not facts.check.lines:
+        return None
+    descriptions, periods, schedule_error = _schedule(agreement)
+    consequences = [f"Prices are fixed at {format_gbp(facts.check.total)} a year (before VAT) for "
+                    f"{long_date(agreement.term_start)} to {long_date(agreement.term_end)}."]
+    if facts.charged.total is not None and facts.charged.total != facts.check.total:
+        consequences.append(f"The term charges {format_gbp(facts.charged.total)} (§2.7 pro rata).")
+    consequences += [f"{p.term.capitalize()} term invoice: {long_date(p.start)} to {long_date(p.end)}."
+                     for p in periods] or [schedule_error or ""]
+    consequences += descriptions
+    return confirmation_page(
+        title=f"Issue {agreement.name}?", lead="Issuing sends the agreement: its prices cannot change afterwards.",
+        consequences=consequences, action=url_for(".issue", agreement_id=agreement.id),
+        back=url_for(".show", agreement_id=agreement.id),
+        button=f"issue at {format_gbp(facts.check.total)} a year", fields=[])
 
 
 @bp.route("/<int:agreement_id>/withdraw", methods=["POST"])
@@ -243,29 +274,43 @@ def change(agreement_id: int) -> ResponseReturnValue:
     return render_template("agreements/change.html", form=form, agreement=agreement)
 
 
+def _notice_terms(form: NoticeForm, school_user: bool) -> dict:
+    """The notice as the form gives it; a school's own notice is dated today, by the school (§2.4 a)."""
+    if school_user:
+        return {"notice_date": date.today(), "requested_date": form.requested_date.data, "given_by": "school",
+                "fundamental_breach": False, "entered_by": "school"}
+    return {"notice_date": form.notice_date.data, "requested_date": form.requested_date.data,
+            "given_by": form.given_by.data, "fundamental_breach": form.fundamental_breach.data, "entered_by": "staff"}
+
+
 @bp.route("/<int:agreement_id>/notice", methods=["GET", "POST"])
 @roles_required("sla", "school")
 def notice(agreement_id: int) -> ResponseReturnValue:
-    """Record written notice of cancellation (§2.4)."""
+    """Written notice of cancellation (§2.4): first what it will do (the effective date, whether
+    the agreement is cancelled or ends at its term end), then, once confirmed, recorded."""
     agreement = _agreement(agreement_id)
-    form = NoticeForm(notice_date=date.today())
     school_user = current_user.role == "school"
-    if school_user:
-        form.given_by.data = "school"
-        form.fundamental_breach.data = False
+    form = NoticeForm(notice_date=date.today())
+    if school_user:  # no notice date, party or breach for a school to choose
+        del form.notice_date, form.given_by, form.fundamental_breach
+    outcome = None
     if form.validate_on_submit():
+        terms = _notice_terms(form, school_user)
         try:
-            notice_row = give_notice(
-                agreement, notice_date=form.notice_date.data, requested_date=form.requested_date.data,
-                given_by="school" if school_user else form.given_by.data, reason=form.reason.data or "",
-                fundamental_breach=False if school_user else form.fundamental_breach.data,
-                recorded_by=current_user.email)
-            flash(f"Notice recorded. The agreement is cancelled with effect from "
-                  f"{notice_row.effective_date:%d %B %Y}.", "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
+            if form.confirmed.data != "yes":
+                outcome = preview_notice(agreement, **terms)
+            else:
+                notice_row = give_notice(agreement, **terms, reason=form.reason.data or "",
+                                         recorded_by=current_user.email)
+                flash(f"Notice recorded: {notice_row.outcome.text}.", "success")
+                return redirect(url_for(".show", agreement_id=agreement.id))
+        except InputRefused as exc:
+            getattr(form, exc.field, form.requested_date).errors.append(exc.message)
         except ActionRefused as exc:
             form.requested_date.errors.append(exc.message)
-    return render_template("agreements/notice.html", form=form, agreement=agreement, school_user=school_user)
+    return render_template("agreements/notice.html", form=form, agreement=agreement, school_user=school_user,
+                           outcome=outcome, today=date.today(),
+                           earliest=notice_outcome(earliest_effective_date(date.today()), agreement.term_end))
 
 
 @bp.route("/<int:agreement_id>/charges", methods=["POST"])

@@ -9,13 +9,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from pricing.errors import ActionRefused, PriceRuleError
-from pricing.sla_year import SlaYear
+from pricing.sla_year import SlaYear, requested_year
 
 from contracts_app.access import roles_required
-from contracts_app.models import PriceListEntry, Service
+from contracts_app.models import PriceList, PriceListEntry, Service
 from contracts_app.services import catalogue, price_lists
 from contracts_app.services.imports import import_upload
 from contracts_app.services.price_check import check_request
+from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.catalogue.forms import ConfirmForm, PriceEntryForm, PriceImportForm, ServiceForm
 
 bp = Blueprint("catalogue", __name__)
@@ -93,9 +94,11 @@ def retire_service(code: str) -> ResponseReturnValue:
 # -- price lists ---------------------------------------------------------------------
 
 def _year_or_404(year: int) -> SlaYear:
-    if not 2000 <= year <= 2100:
+    """A year in the address: one out of the bound (requested_year's) is a page that is not there."""
+    try:
+        return requested_year(year)
+    except PriceRuleError:
         abort(404)
-    return SlaYear(year)
 
 
 def _this_year() -> int:
@@ -147,15 +150,31 @@ def import_prices(year: int) -> ResponseReturnValue:
 @bp.route("/prices/<int:year>/publish", methods=["POST"])
 @roles_required(*EDITORS)
 def publish_prices(year: int) -> ResponseReturnValue:
-    """Publish (freeze) the year's draft."""
-    _year_or_404(year)
+    """Publish (freeze) the year's draft, once the confirmation page has said how many rows."""
+    sla_year = _year_or_404(year)
     if ConfirmForm().validate_on_submit():
+        target = price_lists.draft(year)
+        if not confirmed() and target is not None and target.entries:
+            return _publish_confirmation(sla_year, target)
         try:
             published = price_lists.publish(year, current_user.email)
             flash(f"{published.name} is published and frozen.", "success")
         except ActionRefused as exc:
             flash(exc.message, "error")
     return redirect(url_for(".price_list", year=year))
+
+
+def _publish_confirmation(sla_year: SlaYear, target: PriceList) -> ResponseReturnValue:
+    rows = len(target.entries)
+    current = price_lists.published(sla_year.start_year)
+    consequences = [f"{rows} price row(s) of {target.name} are frozen: new agreements and invoices for "
+                    f"{sla_year.label} are priced from them.",
+                    f"Version {current.version}, published now, is superseded." if current else
+                    f"It is the first published {sla_year.label} price list."]
+    return confirmation_page(
+        title=f"Publish the {sla_year.label} price list?", lead=f"You are about to publish {target.name}.",
+        consequences=consequences, action=url_for(".publish_prices", year=sla_year.start_year),
+        back=url_for(".price_list", year=sla_year.start_year), button=f"publish {rows} rows for {sla_year.label}")
 
 
 @bp.route("/prices/<int:year>/new-version", methods=["POST"])
@@ -228,13 +247,16 @@ def compare_prices(year: int) -> ResponseReturnValue:
 def price_check() -> ResponseReturnValue:
     """Price any school against any year's list, line by line."""
     args = request.args
-    this_year = _this_year()
-    year = args.get("year", this_year, type=int)
-    if year is None or not 2000 <= year <= 2100:
-        year = this_year  # a mistyped year shows the current one rather than failing
+    year, year_error = _this_year(), None
+    try:
+        year = requested_year(args["year"]).start_year if args.get("year", "").strip() else year
+    except PriceRuleError as exc:
+        # A mistyped year shows the current one, and says why, rather than failing.
+        year_error = f"{exc.reason}. Showing {SlaYear(year).label}."
     urn = args.get("urn", "")
     quantities = {key.removeprefix("qty-"): value for key, value in args.items() if key.startswith("qty-")}
     page = check_request(year, urn, args.getlist("service"), quantities)
     return render_template("catalogue/price_check.html", year=year, school=page.school, services=page.services,
-                           chosen=page.chosen, result=page.result, errors=page.errors,
+                           chosen=page.chosen, result=None if year_error else page.result,
+                           errors=([year_error] if year_error else []) + page.errors,
                            price_list=page.price_list, years=page.years, urn=urn)

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from contracts_app.services.census import MAX_PUPILS
+from pricing.census import MAX_PUPILS, MIN_PUPILS
 
 
 class CensusImportForm(FlaskForm):
@@ -18,7 +18,7 @@ class OverrideForm(FlaskForm):
     urn = HiddenField(validators=[DataRequired()])
     census = HiddenField(validators=[DataRequired()])
     pupils = IntegerField("Pupils", validators=[InputRequired(message="Give the number of pupils."), NumberRange(
-        min=0, max=MAX_PUPILS, message=f"Pupils must be a whole number from 0 to {MAX_PUPILS}.")])
+        min=MIN_PUPILS, max=MAX_PUPILS, message=f"Pupils must be a whole number from {MIN_PUPILS} to {MAX_PUPILS}.")])
     note = StringField("Why", validators=[DataRequired(message="Say where the figure comes from."),
                                           Length(max=500)],
                        description="e.g. new school: 60 pupils per admissions")

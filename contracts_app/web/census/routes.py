@@ -6,12 +6,13 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from pricing.errors import ActionRefused
-from pricing.sla_year import SlaYear
+from pricing.errors import ActionRefused, PriceRuleError
+from pricing.sla_year import SlaYear, requested_year
 
 from contracts_app.access import roles_required
 from contracts_app.services import census as census_service
 from contracts_app.services.imports import import_upload
+from contracts_app.web.args import year_arg
 from contracts_app.web.census.forms import CensusImportForm, OverrideForm
 
 bp = Blueprint("census", __name__, url_prefix="/census")
@@ -45,11 +46,13 @@ def import_file() -> ResponseReturnValue:
 
 
 def _year(value: int | None) -> int:
+    """The posted year (the override form's), checked by the one bound: a mistyped one is a 400."""
     if value is None:
         return _this_year()
-    if not 2000 <= value <= 2100:
-        abort(404)
-    return value
+    try:
+        return requested_year(value).start_year
+    except PriceRuleError as exc:
+        abort(400, description=exc.reason)
 
 
 def _missing_page(year: int, page: int = 1, bound: OverrideForm | None = None, bound_urn: int | None = None,
@@ -66,7 +69,7 @@ def _missing_page(year: int, page: int = 1, bound: OverrideForm | None = None, b
 @roles_required("sla", "finance")
 def missing() -> ResponseReturnValue:
     """The open schools with no figure in the census the year's prices use."""
-    return _missing_page(_year(request.args.get("year", type=int)), max(1, request.args.get("page", 1, type=int)))
+    return _missing_page(year_arg(_this_year()), max(1, request.args.get("page", 1, type=int)))
 
 
 @bp.route("/override", methods=["POST"])

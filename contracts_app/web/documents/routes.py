@@ -10,13 +10,14 @@ from markupsafe import Markup
 
 from documents.catalogue import BLOCK_PLACEHOLDERS, INLINE_PLACEHOLDERS
 from documents.html import render_html
+from documents.versions import APPLIES_TO
 from pricing.errors import ActionRefused, ImportRefused
 from pricing.sla_year import SlaYear
 from contracts_app.access import agreement_or_404, roles_required
 from contracts_app.models import Agreement, SlaTemplate
-from contracts_app.services import documents
+from contracts_app.services import documents, template_levels
 from contracts_app.services.imports import import_upload
-from contracts_app.web.documents.forms import ConfirmForm, TemplateEditForm, TemplateImportForm
+from contracts_app.web.documents.forms import ConfirmForm, ServiceLevelsForm, TemplateEditForm, TemplateImportForm
 
 bp = Blueprint("documents", __name__)
 EDITORS = ("sla",)
@@ -61,7 +62,8 @@ def import_template() -> ResponseReturnValue:
     form = TemplateImportForm()
     problems = None
     if form.validate_on_submit():
-        result, problems = import_upload(form.file.data, partial(documents.import_template, by=current_user.email))
+        result, problems = import_upload(form.file.data, partial(documents.import_template, by=current_user.email,
+                                                                 applies=form.applies_to.data))
         if result is not None:
             flash(f"{result.template.name} imported as a draft. Check it, then publish it.", "success")
             _flash_notes(result.notes)
@@ -90,7 +92,27 @@ def template(template_id: int) -> ResponseReturnValue:
     details = documents.template_details(record)
     return render_template("documents/template.html", record=record, parsed=details.parsed,
                            placeholders=details.placeholders, targets=details.targets,
+                           applies_to_label=APPLIES_TO.get(record.applies_to, record.applies_to),
                            is_current=details.is_current, used=details.used, confirm=ConfirmForm())
+
+
+@bp.route("/sla-templates/<int:template_id>/service-levels", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def template_service_levels(template_id: int) -> ResponseReturnValue:
+    """See and correct the version's §6.2/§7.2/§11.1 figures and whose agreements it is issued on."""
+    record = _template(template_id)
+    levels = template_levels.levels_of(record)
+    form = ServiceLevelsForm(data={**levels.values, "applies_to": levels.applies_to})
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            template_levels.correct_levels(record, form.values(), form.applies_to.data, current_user.email)
+            flash(f"{record.name}: service levels saved.", "success")
+            return redirect(url_for(".template", template_id=record.id))
+        except ActionRefused as exc:
+            refusal = exc.message
+    status = 400 if refusal or form.errors else 200
+    return render_template("documents/service_levels.html", record=record, form=form, refusal=refusal), status
 
 
 @bp.route("/sla-templates/<int:template_id>/preview")
@@ -174,7 +196,7 @@ def discard_template(template_id: int) -> ResponseReturnValue:
 def agreement_document(agreement_id: int) -> ResponseReturnValue:
     """The agreement's SLA document as a web page."""
     agreement = _agreement(agreement_id)
-    document = documents.document_to_read(agreement)
+    document = documents.document_for(agreement)
     # render_html escapes every text itself, so its fragment goes into the page as it is.
     return render_template("documents/agreement.html", agreement=agreement, document=document,
                            html=Markup(render_html(document)), sla_year=SlaYear(agreement.sla_year))

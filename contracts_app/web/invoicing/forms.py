@@ -2,9 +2,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from pricing.sla_year import FIRST_YEAR, LAST_YEAR
+
 
 class RunForm(FlaskForm):
-    year = IntegerField("SLA year (its start: 2026 means 2026-27)", validators=[InputRequired(), NumberRange(2000, 2100)])
+    year = IntegerField("SLA year (its start: 2026 means 2026-27)", validators=[InputRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
     term = SelectField("Term", choices=[("summer", "Summer"), ("autumn", "Autumn")])
     issue_date = DateField("Issue date", validators=[InputRequired()])
     submit = SubmitField("Issue the invoices")

@@ -13,17 +13,20 @@ from flask_login import current_user
 from invoices.due import AGE_BUCKETS
 from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
+from servicedesk.period import long_date
 
 from contracts_app.access import can_see_school, roles_required
 from contracts_app.models import Invoice
 from contracts_app.services.invoicing import balances as invoicing, runs as invoice_run
 from contracts_app.services.invoicing.documents import export_stream, export_to, invoice_pdf
 from contracts_app.services.invoicing.balances import InvoiceFilter
+from contracts_app.web.args import year_arg
+from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
 
 bp = Blueprint("invoicing", __name__, url_prefix="/invoices")
 STATUS_NAMES = {"unpaid": "Unpaid", "part_paid": "Part paid", "paid": "Paid", "credited": "Credited",
-                "overdue": "Overdue", "credit_note": "Credit note"}
+                "overdue": "Overdue", "credit_note": "Credit note", "outstanding": "Still owed (any balance)"}
 
 
 @bp.app_template_filter("pay_status")
@@ -35,9 +38,9 @@ def pay_status(status: str) -> str:
 def _filter() -> InvoiceFilter:
     args = request.args
     school_ids = current_user.school_ids() if current_user.role == "school" else None
-    return InvoiceFilter(year=args.get("year", type=int), term=args.get("term", ""), status=args.get("status", ""),
+    return InvoiceFilter(year=year_arg(), term=args.get("term", ""), status=args.get("status", ""),
                          customer_type=args.get("type", ""), q=args.get("q", ""), kind=args.get("kind", ""),
-                         school_ids=school_ids)
+                         school_ids=school_ids, run_id=args.get("run", type=int))
 
 
 def _invoice(number: str) -> Invoice:
@@ -137,7 +140,8 @@ def _line_amounts(invoice: Invoice) -> tuple[dict[int, Decimal] | None, str | No
 @bp.route("/<number>/credit", methods=["POST"])
 @roles_required("finance")
 def credit(number: str) -> ResponseReturnValue:
-    """Issue a credit note against the invoice: the whole of what is left, or chosen lines' amounts."""
+    """Issue a credit note against the invoice: the whole of what is left, or chosen lines' amounts,
+    once the confirmation page has said how much; a repeated confirmation issues nothing twice."""
     invoice = _invoice(number)
     form = CreditForm()
     if not form.validate_on_submit():
@@ -149,6 +153,12 @@ def credit(number: str) -> ResponseReturnValue:
         flash(f"No credit note issued: {refusal}", "error")
         return redirect(url_for(".show", number=invoice.number))
     try:
+        credited = str(invoicing.balance(invoice).credited)
+        if not confirmed():
+            return _credit_confirmation(invoice, invoicing.credit_preview(invoice, form.reason.data, amounts),
+                                        form, credited)
+        if request.form.get("credited_before") != credited:
+            raise ActionRefused(f"{invoice.number} has been credited since you confirmed; look again")
         note = invoicing.issue_credit_note(invoice, form.reason.data, current_user.email, form.issue_date.data,
                                            amounts)
         flash(f"Credit note {note.number} issued for £{-note.gross:,.2f}.", "success")
@@ -158,11 +168,25 @@ def credit(number: str) -> ResponseReturnValue:
         return redirect(url_for(".show", number=invoice.number))
 
 
+def _credit_confirmation(invoice: Invoice, gross: Decimal, form: CreditForm, credited: str) -> ResponseReturnValue:
+    fields = [(name, value) for name, values in request.form.lists()
+              if name not in ("csrf_token", "confirmed", "submit", "credited_before") for value in values]
+    return confirmation_page(
+        title=f"Issue a credit note against {invoice.number}?",
+        lead=f"A credit note of £{gross:,.2f} (gross) against {invoice.number}, {invoice.customer_name}.",
+        consequences=[f"It credits £{gross:,.2f} of the invoice's £{invoice.gross:,.2f}.",
+                      f"Dated {long_date(form.issue_date.data)}; reason: {form.reason.data.strip()}.",
+                      "It takes the next credit-note number; issued notes never change."],
+        action=url_for(".credit", number=invoice.number), back=url_for(".show", number=invoice.number),
+        button=f"credit £{gross:,.2f}", fields=fields + [("credited_before", credited)])
+
+
 @bp.route("/runs", methods=["GET", "POST"])
 @roles_required("finance")
 def runs() -> ResponseReturnValue:
-    """Preview (GET) or raise (POST) an invoice run, with the recent runs."""
-    form = RunForm(year=request.args.get("year", SlaYear.containing(date.today()).start_year, type=int),
+    """Preview (GET) or raise (POST) an invoice run, with the recent runs; the preview is the
+    confirmation (how many invoices, the total) and only its confirmed POST raises the run."""
+    form = RunForm(year=year_arg(SlaYear.containing(date.today()).start_year),
                    term=request.args.get("term", "summer"), issue_date=date.today())
     preview = None
     if request.method == "GET" and request.args.get("preview"):
@@ -175,20 +199,41 @@ def runs() -> ResponseReturnValue:
                 form.term.errors.append(exc.message)
     elif form.validate_on_submit():
         try:
+            if not confirmed():
+                return _run_confirmation(form)
             report = invoice_run.run(form.year.data, form.term.data, form.issue_date.data, current_user.email)
             flash(f"{report.count} invoice(s) issued, £{report.total_gross:,.2f} gross"
                   + (f" ({report.numbers[0]} to {report.numbers[-1]})" if report.numbers else
                      ": everything due was already invoiced") + ".", "success")
+            if report.numbers:  # the run's own invoices, whatever their terms
+                return redirect(url_for(".index", run=report.run_id))
             return redirect(url_for(".index", year=form.year.data, term=form.term.data))
         except ActionRefused as exc:
             form.term.errors.append(exc.message)
     return render_template("invoicing/runs.html", form=form, preview=preview, history=invoice_run.recent_runs())
 
 
+def _run_confirmation(form: RunForm) -> ResponseReturnValue:
+    """What the run would raise: the dry-run preview, or for a large year just the cheap count."""
+    year, term, issue_date = form.year.data, form.term.data, form.issue_date.data
+    report, agreements = invoice_run.run_consequences(year, term, issue_date, current_user.email)
+    if report is not None:
+        return render_template("invoicing/runs.html", form=form, preview=report, history=invoice_run.recent_runs())
+    label = SlaYear(year).label
+    return confirmation_page(
+        title=f"Raise the {label} {term} invoice run?",
+        lead=f"{agreements:,} issued agreement(s) of {label}: too many to preview here (preview the run to see "
+             "every invoice and the total).",
+        consequences=[f"Every billable period due by the {term} term with no invoice yet is invoiced, plus "
+                      "one-off charges and completed ad hoc work.", f"The invoices are dated {long_date(issue_date)}."],
+        action=url_for(".runs"), back=url_for(".runs", year=year, term=term),
+        button=f"raise the run for {agreements:,} agreement(s)")
+
+
 @bp.route("/aged-debt")
 @roles_required("finance")
 def aged_debt() -> ResponseReturnValue:
     """What customers owe, in age buckets past the due dates."""
-    year = request.args.get("year", type=int)
+    year = year_arg()
     rows, totals = invoicing.aged_debt_report(date.today(), year)
     return render_template("invoicing/aged_debt.html", rows=rows, buckets=AGE_BUCKETS, totals=totals, year=year)

@@ -15,6 +15,7 @@ EXPECTED = {
     "adhoc.index": STAFF_READ,
     "adhoc.new": SLA,
     "adhoc.import_file": SLA,
+    "adhoc.import_requests": SLA,
     "adhoc.portal": {"admin", "school"},
     "adhoc.show": ANY,
     "adhoc.edit": SLA,

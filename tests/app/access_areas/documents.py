@@ -13,6 +13,7 @@ EXPECTED = {
     "documents.template": EDITORS,
     "documents.preview_template": EDITORS,
     "documents.template_markdown": EDITORS,
+    "documents.template_service_levels": EDITORS,
     "documents.edit_template": EDITORS,
     "documents.publish_template": EDITORS,
     "documents.discard_template": EDITORS,
