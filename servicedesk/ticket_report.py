@@ -6,7 +6,7 @@ Pure: the caller loads the tickets, their suspensions and the agreements' target
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -67,6 +67,7 @@ class MeasuredTicket:
     targets: str  # the name of the target table used
     suspensions: int
     clock: TicketClock
+    kpi_percent: Decimal = KPI_PERCENT_MET  # §11.1 share promised by that table's version
 
     @property
     def type_name(self) -> str:
@@ -110,14 +111,15 @@ def measure_tickets(tickets: Iterable[LoggedTicket], suspended: Mapping[int, Seq
         # An open ticket is measured at now; a clock skew must not put now before it was logged.
         clock = measure(calendar, target, logged, t.resolved_at, away, now=max(now, logged))
         measured.append(MeasuredTicket(t.id, t.reference, t.urn, t.name, t.type, t.priority, t.summary or "",
-                                       table.name, len(away), clock))
+                                       table.name, len(away), clock, table.kpi.resolved_percent))
     return measured, tuple(warnings)
 
 
 def combine(*tallies: Tally) -> Tally:
     """Several tallies as one (e.g. incidents and service requests for the §11.1 KPI)."""
     return Tally(count=sum(t.count for t in tallies), resolved=sum(t.resolved for t in tallies),
-                 met=sum(t.met for t in tallies), breached=sum(t.breached for t in tallies))
+                 met=sum(t.met for t in tallies), breached=sum(t.breached for t in tallies),
+                 standard=max((t.standard for t in tallies), default=KPI_PERCENT_MET))
 
 
 @dataclass(frozen=True)
@@ -189,13 +191,21 @@ class TicketReport:
         return sorted({t.targets for t in self.tickets})
 
 
-def _monthly(tickets: Iterable[MeasuredTicket], period: Period) -> tuple[tuple[date, Tally], ...]:
+def promised_share(tickets: Iterable[MeasuredTicket]) -> Decimal:
+    """§11.1: the share of incidents and service requests to complete within SLA that a report
+    is judged against - the highest any of its tickets' template versions promises (95% when
+    there are none), so a report mixing versions never passes on the weaker promise."""
+    return max((t.kpi_percent for t in tickets if counts_for_kpi(t.type)), default=KPI_PERCENT_MET)
+
+
+def _monthly(tickets: Sequence[MeasuredTicket], period: Period) -> tuple[tuple[date, Tally], ...]:
     """Incidents and service requests per month logged, every month of the period present."""
-    months: dict[date, Tally] = {month: Tally() for month in period.months()}
+    empty = Tally(standard=promised_share(tickets))
+    months: dict[date, Tally] = {month: empty for month in period.months()}
     for t in tickets:
         if counts_for_kpi(t.type):
             month = t.clock.logged_at.astimezone(LONDON).date().replace(day=1)
-            months[month] = months.get(month, Tally()).add(t.clock)
+            months[month] = months.get(month, empty).add(t.clock)
     return tuple(sorted(months.items()))
 
 
@@ -205,7 +215,8 @@ def _by_school(tickets: Iterable[MeasuredTicket]) -> tuple[SchoolLine, ...]:
     for t in tickets:
         if counts_for_kpi(t.type):
             key = (t.school_urn, t.school_name)
-            tallies[key] = tallies.get(key, Tally()).add(t.clock)
+            found = tallies.get(key, Tally(standard=t.kpi_percent))
+            tallies[key] = replace(found.add(t.clock), standard=max(found.standard, t.kpi_percent))
     lines = [SchoolLine(urn, name, tally) for (urn, name), tally in tallies.items()]
     lines.sort(key=lambda s: (s.tally.percent_met is None, s.tally.percent_met or 0, -s.tally.breached, s.name))
     return tuple(lines)
@@ -215,7 +226,8 @@ def ticket_report(title: str, school_urn: int | None, period: Period, now: datet
                   tickets: Sequence[MeasuredTicket], warnings: tuple[str, ...] = ()) -> TicketReport:
     """The report of measured tickets (§11.1): a school's when *school_urn* is given, else the
     whole service's, which also has each school's figures."""
+    standard = promised_share(tickets)
     return TicketReport(title=title, school_urn=school_urn, period=period, now=now, tickets=tuple(tickets),
-                        sla=sla_report((t.type, t.priority, t.clock, t) for t in tickets),
+                        sla=sla_report(((t.type, t.priority, t.clock, t) for t in tickets), standard),
                         months=_monthly(tickets, period), warnings=warnings,
-                        schools=() if school_urn is not None else _by_school(tickets))
+                        schools=() if school_urn is not None else _by_school(tickets), kpi_percent=standard)

@@ -16,7 +16,7 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, SchoolGroup, SlaTemplate, Ticket
 from servicedesk.export import EXPORT_COLUMNS
 from contracts_app.services import servicedesk as service
-from servicedesk import ACADEMY_2018_19, Tally
+from servicedesk import ACADEMY_2018_19, SLA_2022_23, Tally
 
 LONDON = ZoneInfo("Europe/London")
 H = timedelta(hours=1)
@@ -203,6 +203,19 @@ def test_an_academys_ticket_is_measured_against_its_imported_academy_version(log
     login("sla")
     page = client.get("/reports/schools/111111" + ARGS).get_data(as_text=True)
     assert "Targets: SLA template v3.0." in page
+
+
+def test_the_kpi_verdict_uses_the_share_the_agreements_version_promises(log, client, login):
+    """Issue #15 item 15: §11.1's share is the version's own: 60% within SLA meets a 60% promise."""
+    targets = SLA_2022_23.to_dict()
+    targets["kpi"]["resolved_percent"] = "60"
+    _agreement(log[0], template=_template("2.0", targets))
+    report = service.school_report(log[0], MARCH, NOW)
+    assert report.kpi_percent == Decimal("60") and report.kpi.kpi_met is True
+    assert service.school_report(log[1], MARCH, NOW).kpi_percent == Decimal("95")
+    login("school", school=log[0])
+    html = client.get("/reports/schools/111111" + ARGS).get_data(as_text=True)
+    assert 'id="kpi-percent">60.0%' in html and "KPI 60%: Met" in html
 
 
 def test_unreadable_template_targets_are_reported_not_fatal(log):

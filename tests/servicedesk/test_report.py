@@ -106,3 +106,18 @@ def test_percentages_and_kpi(met, breached, percent, kpi):
 def test_rows_must_carry_a_ticket_clock():
     with pytest.raises(TypeError):
         sla_report([("incident", 1, "not a clock")])
+
+
+def test_the_kpi_is_judged_against_the_share_the_version_promises():
+    """Issue #15 item 15: §11.1's share is each template version's own (95% in 2022-23's)."""
+    nine_in_ten = Tally(count=10, resolved=10, met=9, breached=1)
+    assert nine_in_ten.kpi_met is False
+    assert Tally(count=10, resolved=10, met=9, breached=1, standard=Decimal("90")).kpi_met is True
+    report = sla_report(((tt, p, clock, i) for i, tt, p, clock in LOG), standard=Decimal("50"))
+    assert {t.standard for t in (report.total, *report.by_type.values())} == {Decimal("50")}
+
+
+def test_a_report_mixing_versions_is_judged_on_the_higher_promise():
+    from servicedesk.ticket_report import combine
+
+    assert combine(Tally(standard=Decimal("80")), Tally(standard=Decimal("95"))).standard == Decimal("95")
