@@ -217,9 +217,11 @@ def import_template(data: bytes | str, source: str, by: str, applies: str = "all
     unknown placeholder, its service levels cannot be read, or its version (the last
     document-control row) exists.
     """
-    current_template()  # the default comes first, so its version number is never taken
     text = decode_template(data, source)
     check = check_template(text, source)
+    # The default comes first, so its version number is never taken; only once the file
+    # itself is a template, so that a refused file stores nothing.
+    current_template()
     _version_free(check.template.latest.version, source)
     levels = check_service_levels(text, source, check.template.latest.version)
     record = _record(check.template, to_markdown(check.template), status="draft", by=by, targets=levels.to_dict(),
