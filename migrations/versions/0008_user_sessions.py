@@ -1,0 +1,24 @@
+"""Sessions end on logout and password change; login audit (issue #16)
+
+Revision ID: 0008_user_sessions
+Revises: 0007_template_applies_to
+Create Date: 2026-12-02 02:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0008_user_sessions'
+down_revision = '0007_template_applies_to'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
