@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A school user authorised to commit spending: only a signatory accepts an offer (buying round).
+    signatory: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Part of the id in every session and remember-me cookie: raising it ends them all.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     school = relationship("School", foreign_keys=[school_id])
     group = relationship("SchoolGroup", foreign_keys=[group_id])
@@ -48,6 +52,14 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's id for sessions and remember-me cookies: the user and the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember-me cookie of this user stale."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -1,10 +1,16 @@
-"""Creating users and API tokens, shared by the `users` commands and the admin pages."""
+"""Users, their passwords, sessions and API tokens, shared by the `users` commands, the sign-in
+pages and the admin pages. Every change to a user is written to the audit trail here."""
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import timedelta
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from contracts_app.extensions import db
 from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, User
@@ -15,6 +21,14 @@ from contracts_app.services import audit
 from contracts_app.services.transactions import refusal_rolls_back
 
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" to an online attacker
+# zxcvbn's work grows with the length; the first characters decide whether it is common.
+STRENGTH_CHECKED = 100
+
+
+class PasswordRefused(ActionRefused):
+    """A password that breaks the password rule (so pages can show it beside the password field)."""
 
 
 def normalise_email(email: str) -> str:
@@ -25,10 +39,33 @@ def normalise_email(email: str) -> str:
         raise ActionRefused(f"{email!r} is not a valid email address: {exc}") from exc
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse a password shorter than MIN_PASSWORD characters."""
+def _own_words(user_inputs: tuple[str, ...]) -> list[str]:
+    """The user's email and name, whole, the email's local part and each word: guessable parts."""
+    words: set[str] = set()
+    for text in filter(None, user_inputs):
+        text = text.lower()
+        local = text.split("@")[0]
+        words.update({text, local, *re.split(r"[^a-z0-9]+", text)})
+    return sorted(word for word in words if len(word) > 2)
+
+
+def check_password_strength(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """The password rule, for every door that sets a password: not blank, at least MIN_PASSWORD
+    characters, not one character repeated, and not easy to guess (zxcvbn, which knows common
+    passwords, words, names, dates and keyboard patterns, and the user's own email and name)."""
+    if not password.strip():
+        raise PasswordRefused("the password must not be blank or only spaces")
     if len(password) < MIN_PASSWORD:
-        raise ActionRefused(f"the password must be at least {MIN_PASSWORD} characters long")
+        raise PasswordRefused(f"the password must be at least {MIN_PASSWORD} characters long")
+    if len(password) > MAX_PASSWORD:
+        raise PasswordRefused(f"the password must be at most {MAX_PASSWORD} characters long")
+    if len(set(password)) == 1:
+        raise PasswordRefused("the password must not be one character repeated")
+    result = zxcvbn(password[:STRENGTH_CHECKED], user_inputs=_own_words(user_inputs))
+    if result["score"] < MIN_STRENGTH:
+        feedback = result["feedback"]
+        advice = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+        raise PasswordRefused(f"the password is too easy to guess{': ' + advice if advice else ''}")
 
 
 def find_user(email: str) -> User | None:
@@ -48,12 +85,13 @@ def all_users() -> list[User]:
 
 @refusal_rolls_back
 def create_user(email: str, role: str, password: str, *, school_urn: int | None = None,
-                group_name: str | None = None, name: str = "") -> User:
-    """A new user; a school user must be linked to a school (by URN) or a group."""
+                group_name: str | None = None, name: str = "", signatory: bool = False) -> User:
+    """A new user; a school user must be linked to a school (by URN) or a group. ``signatory``: a
+    school user authorised to commit spending (accepts the buying round's offer)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise ActionRefused(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
-    check_password_strength(password)
+    check_password_strength(password, user_inputs=(email, name))
     if find_user(email):
         raise ActionRefused(f"a user with email {email} already exists")
     school = group = None
@@ -69,10 +107,15 @@ def create_user(email: str, role: str, password: str, *, school_urn: int | None 
         raise ActionRefused("a school user needs --school URN (or a group)")
     if role != "school" and (school or group):
         raise ActionRefused("only school users are linked to a school")
-    user = User(email=email, role=role, name=name, school=school, group=group)
+    if signatory and role != "school":
+        raise ActionRefused("only a school user can be a signatory (authorised to commit the school's spending)")
+    user = User(email=email, role=role, name=name, school=school, group=group, signatory=signatory)
     user.set_password(password)
     db.session.add(user)
-    audit.record("create", "User", email, f"user {email} created with role {role}")
+    db.session.flush()
+    linked = school.urn if school else group.name if group else None
+    audit.record("create", "User", user.id, f"user {email} created with role {role}",
+                 {"email": email, "role": role, "name": name, "school": linked})
     db.session.commit()
     return user
 
@@ -86,14 +129,36 @@ def issue_token(email: str) -> str:
         raise ActionRefused(f"user {email} is deactivated")
     token_row, token = ApiToken.issue(user)
     db.session.add(token_row)
-    audit.record("create", "ApiToken", email, f"API token {token_row.prefix}... issued to {email}")
+    audit.record("create", "ApiToken", user.id, f"API token {token_row.prefix}... issued to {user.email}")
     db.session.commit()
     return token
 
 
+def _profile(user: User) -> dict[str, object]:
+    return {"name": user.name, "role": user.role, "active": user.active, "signatory": user.signatory,
+            "school": user.school.urn if user.school else None}
+
+
+def _describe_changes(email: str, changes: dict[str, list]) -> str:
+    words = []
+    for key, (old, new) in changes.items():
+        if key == "active":
+            words.append("reactivated" if new else "deactivated")
+        elif key == "password":
+            words.append("password reset by an administrator")
+        else:
+            words.append(f"{key} {old!r} -> {new!r}")
+    return f"user {email}: " + ", ".join(words)
+
+
+@refusal_rolls_back
 def update_user(user: User, *, name: str, role: str, active: bool, school_urn: int | None,
-                password: str | None) -> None:
-    """Save the admin page's changes to a user; a school user must stay linked to a school or group."""
+                password: str | None, signatory: bool | None = None) -> None:
+    """Save the admin page's changes to a user; a school user must stay linked to a school or group.
+
+    A new role, a deactivation or a password reset ends every session of the user."""
+    if role not in ROLES:
+        raise ActionRefused(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
     school = None
     if school_urn:
         school = db.session.scalar(select(School).where(School.urn == school_urn))
@@ -101,25 +166,110 @@ def update_user(user: User, *, name: str, role: str, active: bool, school_urn: i
             raise ActionRefused(f"No school with URN {school_urn}.")
     if role == "school" and school is None and user.group is None:
         raise ActionRefused("A school user must be linked to a school.")
-    user.name = name
-    user.role = role
-    user.active = active
+    if password:
+        check_password_strength(password, user_inputs=(user.email, name))
+    before = _profile(user)
+    user.name, user.role, user.active = name, role, active
     user.school = school if role == "school" else None
+    if signatory is not None:  # the buying round: only a school user commits the school's spending
+        user.signatory = signatory and role == "school"
+    after = _profile(user)
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if password:
         user.set_password(password)
+        changes["password"] = [None, "reset"]
+    if {"role", "active", "password"} & changes.keys():
+        user.end_sessions()
+    if changes:
+        audit.record("update", "User", user.id, _describe_changes(user.email, changes), changes)
     db.session.commit()
 
 
-def record_login(user: User) -> None:
-    """Note when the user last signed in."""
-    user.last_login_at = utcnow()
+@refusal_rolls_back
+def set_password(email: str, password: str) -> User:
+    """An operator sets a user's password (the command line's reset); ends the user's sessions."""
+    user = find_user(email)
+    if user is None:
+        raise ActionRefused(f"no user with email {email}")
+    check_password_strength(password, user_inputs=(user.email, user.name))
+    user.set_password(password)
+    user.end_sessions()
+    audit.record("update", "User", user.id, f"user {user.email}: password reset by an operator",
+                 {"password": [None, "reset"]})
     db.session.commit()
+    return user
 
 
-def change_password(user: User, new: str) -> None:
-    """Set the user's own new password (the form has checked the current one and the length)."""
+@refusal_rolls_back
+def change_password(user: User, current: str, new: str) -> None:
+    """The user changes their own password, given the current one; ends their other sessions."""
+    if not user.check_password(current):
+        raise ActionRefused("That is not your current password.")
+    check_password_strength(new, user_inputs=(user.email, user.name))
     user.set_password(new)
+    user.end_sessions()
+    audit.record("update", "User", user.id, f"user {user.email} changed their own password",
+                 {"password": [None, "changed"]})
     db.session.commit()
+
+
+# -- signing in and out ----------------------------------------------------------------------
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made as real ones are, checked when no account matches: an unknown email then
+    costs the same time as a wrong password, so the answer's time does not tell who has an account."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def login_key(email: str) -> str:
+    """The account a sign-in names, in one form however it is typed (throttling, audit)."""
+    try:
+        return normalise_email(email)
+    except ActionRefused:
+        return email.strip().lower()[:254]
+
+
+def authenticate(email: str, password: str, address: str | None) -> User | None:
+    """The active user with this email and password, or None; a failed attempt is audited."""
+    tried = login_key(email)
+    user = find_user(tried)
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is not None and matches and user.active:
+        return user
+    reason = "unknown account" if user is None else "wrong password" if not matches else "deactivated"
+    with audit.acting_as(f"sign-in from {address or 'an unknown address'}"):
+        audit.record("login_failed", "User", user.id if user else "unknown",
+                     f"failed sign-in as {tried} from {address}: {reason}",
+                     {"email": tried, "address": address, "reason": reason})
+    db.session.commit()
+    return None
+
+
+def record_login(user: User, address: str | None) -> None:
+    """Note (and audit) that the user, now signed in, signed in from this address."""
+    user.last_login_at = utcnow()
+    audit.record("login", "User", user.id, f"{user.email} signed in from {address}",
+                 {"email": user.email, "address": address})
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Signing out: every session and remember-me cookie of the user ends, in every browser."""
+    user.end_sessions()
+    audit.record("logout", "User", user.id, f"{user.email} signed out (every session ended)")
+    db.session.commit()
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user a session or remember-me cookie names, if its session version is current."""
+    user_id, _, version = session_id.partition(":")
+    if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in (user_id, version)):
+        return None  # an id from before session versions, or not ours
+    user = get(int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def revoke_tokens(user: User) -> int:
@@ -129,7 +279,7 @@ def revoke_tokens(user: User) -> int:
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             count += 1
-    audit.record("update", "ApiToken", user.email, f"{count} API token(s) of {user.email} revoked")
+    audit.record("update", "ApiToken", user.id, f"{count} API token(s) of {user.email} revoked")
     db.session.commit()
     return count
 

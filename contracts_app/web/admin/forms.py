@@ -15,9 +15,14 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=[("", "Choose a role")] + ROLE_CHOICES, default="",
                        validators=[DataRequired(message="Choose the user's role.")])
     school_urn = IntegerField("School URN (school users)", validators=[Optional()])
-    password = PasswordField("Password", validators=[Optional(), Length(min=10)],
-                             description="At least 10 characters. Leave empty to keep the current password.")
+    # The password rule itself is services.users.check_password_strength (every door calls it).
+    password = PasswordField("Password", validators=[Optional()],
+                             description="At least 10 characters and hard to guess. A new user: leave it "
+                                         "empty to invite them by email to choose their own. "
+                                         "Leave empty to keep the current password.")
     active = BooleanField("Active", default=True)
+    signatory = BooleanField("Signatory: authorised to commit the school's spending (accepts offers)",
+                             default=False)
     submit = SubmitField("Save user")
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user
 
 from pricing.errors import ActionRefused
 from pricing.sla_year import LONDON
@@ -13,9 +14,14 @@ from contracts_app.access import roles_required
 from contracts_app.models import User
 from contracts_app.services import audit as audit_trail, users as user_service
 from contracts_app.services.audit import AuditFilter
+from contracts_app.services.outbox import accounts
 from contracts_app.web.admin.forms import RevokeForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
 
 
 def _user(user_id: int) -> User:
@@ -35,14 +41,22 @@ def new_user() -> ResponseReturnValue:
     """Create a user."""
     form = UserForm()
     if form.validate_on_submit():
+        details = {"school_urn": form.school_urn.data, "name": form.name.data or "", "signatory": form.signatory.data}
         if not form.password.data:
-            form.password.errors.append("A new user needs a password.")
+            # No password typed: the user is invited by email to choose one (issue #18).
+            try:
+                user = accounts.create_invited(form.email.data, form.role.data, **details)
+                flash(f"User {user.email} created and invited by email to choose a password.", "success")
+                return redirect(url_for(".users"))
+            except ActionRefused as exc:
+                form.email.errors.append(exc.message)
         else:
             try:
-                user_service.create_user(form.email.data, form.role.data, form.password.data,
-                                         school_urn=form.school_urn.data, name=form.name.data or "")
+                user_service.create_user(form.email.data, form.role.data, form.password.data, **details)
                 flash(f"User {form.email.data} created.", "success")
                 return redirect(url_for(".users"))
+            except user_service.PasswordRefused as exc:
+                form.password.errors.append(_sentence(exc.message))
             except ActionRefused as exc:
                 form.email.errors.append(exc.message)
     return render_template("admin/user_form.html", form=form, user=None)
@@ -57,9 +71,14 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user_service.update_user(user, name=form.name.data or "", role=form.role.data, active=form.active.data,
-                                     school_urn=form.school_urn.data, password=form.password.data)
+                                     school_urn=form.school_urn.data, password=form.password.data,
+                                     signatory=form.signatory.data)
+            if user.id == current_user.id and user.active:
+                login_user(user)  # their own sessions ended with the change; this one carries on
             flash(f"User {user.email} saved.", "success")
             return redirect(url_for(".users"))
+        except user_service.PasswordRefused as exc:
+            form.password.errors.append(_sentence(exc.message))
         except ActionRefused as exc:
             form.school_urn.errors.append(exc.message)
     return render_template("admin/user_form.html", form=form, user=user, revoke_form=RevokeForm())

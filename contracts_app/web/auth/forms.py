@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 
 class LoginForm(FlaskForm):
@@ -12,6 +12,21 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=10)])
+    # The password rule itself is services.users.check_password_strength (every door calls it).
+    new = PasswordField("New password", validators=[InputRequired("Enter the new password.")],
+                        description="At least 10 characters, hard to guess: a few unrelated words work well.")
     confirm = PasswordField("Repeat the new password", validators=[EqualTo("new", "The passwords do not match.")])
     submit = SubmitField("Change password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    submit = SubmitField("Send me a link")
+
+
+class ChoosePasswordForm(FlaskForm):
+    # The password rule itself is services.users.check_password_strength (every door calls it).
+    new = PasswordField("New password", validators=[InputRequired("Enter the new password.")],
+                        description="At least 10 characters, hard to guess: a few unrelated words work well.")
+    confirm = PasswordField("Repeat the new password", validators=[EqualTo("new", "The passwords do not match.")])
+    submit = SubmitField("Save password")
