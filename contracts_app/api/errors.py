@@ -7,11 +7,12 @@ no blueprint owns.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 
 from pricing.errors import ActionRefused
 
+from contracts_app.services.bounds import too_large_message
 from contracts_app.services.transactions import discard_changes
 
 PREFIX = "/api/v1"
@@ -98,6 +99,8 @@ def _handle_http(exc: HTTPException) -> Response:
         headers["Allow"] = ", ".join(exc.valid_methods)
     if code >= 500:
         discard_changes()
+    if code == 413:
+        return error_response(413, too_large_message(current_app.config["MAX_CONTENT_LENGTH"]))
     return error_response(code, exc.description or exc.name, headers=headers)
 
 

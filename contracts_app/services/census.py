@@ -14,6 +14,7 @@ from pricing.sla_year import SlaYear
 from contracts_app.extensions import db
 from contracts_app.models import CensusFigure, School
 from contracts_app.services import audit, price_lists, schools
+from contracts_app.services.bounds import ascii_number
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
     cells,
@@ -160,8 +161,7 @@ def set_override(school: School, census_label: str, pupils: int, note: str) -> C
 
 def record_override(urn: str, census_label: str, pupils: int, note: str) -> CensusFigure:
     """The override form's figure for the school with this URN (as typed), see `set_override`."""
-    text = urn.strip()
-    school = schools.by_urn(int(text)) if text.isdecimal() else None
+    school = schools.by_urn(ascii_number(urn))
     if school is None:
         raise ActionRefused(f"No school with URN {urn}.")
     return set_override(school, census_label, pupils, note)

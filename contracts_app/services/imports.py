@@ -12,6 +12,7 @@ import pandas as pd
 from werkzeug.datastructures import FileStorage
 
 from contracts_app.extensions import db
+from contracts_app.services.bounds import MAX_INT, ascii_number
 from pricing.errors import ImportRefused, Problem
 
 Report = TypeVar("Report")
@@ -77,7 +78,18 @@ def read_table(data: bytes | str | Path, source: str, *, excel: bool | None = No
     except Exception as exc:  # pandas/openpyxl raise many types for a file that is not a table
         raise ImportRefused(Problem(None, None, f"cannot read the file as a table ({exc})"), source) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
+    _refuse_nul_bytes(frame, source)
     return frame
+
+
+def _refuse_nul_bytes(frame: pd.DataFrame, source: str) -> None:
+    """A NUL character is never data: PostgreSQL refuses it in any text column (a 500 mid-import)
+    and SQLite would store it; every import refuses it here, by row and column."""
+    problems = [Problem(index + FIRST_DATA_ROW, column, "contains a NUL character")
+                for position, column in enumerate(frame.columns)  # by position: two headers may match
+                for index in frame.index[frame.iloc[:, position].astype(str).str.contains("\x00", regex=False)]]
+    if problems:
+        raise ImportRefused(problems, source)
 
 
 def _refuse_long_rows(text: str, delimiter: str, source: str) -> None:
@@ -117,8 +129,9 @@ def require_columns(frame: pd.DataFrame, required: tuple[str, ...], source: str,
 
 
 def parse_whole_number(value: str, row: int, column: str, problems: list[Problem], *,
-                       required: bool = True, minimum: int = 0) -> int | None:
-    """Parse '412' (or '412.0' as spreadsheets write it); record a problem otherwise."""
+                       required: bool = True, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
+    """Parse '412' (or '412.0' as spreadsheets write it) in ASCII digits, no larger than the
+    database's integer columns hold; record a problem otherwise."""
     text = value.replace(",", "").strip()
     if not text:
         if required:
@@ -126,11 +139,15 @@ def parse_whole_number(value: str, row: int, column: str, problems: list[Problem
         return None
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.lstrip("-").isdigit():
+    magnitude = ascii_number(text[1:] if text.startswith("-") else text)
+    if magnitude is None:
         problems.append(Problem(row, column, f"{value!r} is not a whole number"))
         return None
-    number = int(text)
+    number = -magnitude if text.startswith("-") else magnitude
     if number < minimum:
         problems.append(Problem(row, column, f"{number} is less than {minimum}"))
+        return None
+    if number > maximum:
+        problems.append(Problem(row, column, f"{number} is more than {maximum:,}"))
         return None
     return number

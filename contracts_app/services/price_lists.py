@@ -25,6 +25,7 @@ from contracts_app.extensions import db
 from contracts_app.models import PriceList, PriceListEntry, Service
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit
+from contracts_app.services.bounds import MAX_INT, column_problems
 from contracts_app.services.imports import read_table
 from pricing.errors import ActionRefused, ImportRefused, Problem
 
@@ -86,13 +87,9 @@ def version(year: int, number: int) -> PriceList | None:
     return db.session.scalar(select(PriceList).where(PriceList.sla_year == year, PriceList.version == number))
 
 
-# Row ids past the database's integers (a tampered URL) would not even bind on SQLite.
-MAX_ID = 2**31
-
-
 def entry(year: int, entry_id: int) -> PriceListEntry | None:
     """One row of one of the year's lists, or None (a row of another year's list included)."""
-    found = db.session.get(PriceListEntry, entry_id) if entry_id < MAX_ID else None
+    found = db.session.get(PriceListEntry, entry_id) if entry_id <= MAX_INT else None
     return found if found is not None and found.price_list.sla_year == year else None
 
 
@@ -118,6 +115,9 @@ def _value_problem(text: str, places: int) -> str | None:
     return None
 
 
+TEXTS = ("service_code", "title", "unit")
+
+
 def _check_places(raw_rows: list[dict[str, str]]) -> list[Problem]:
     """Values the database cannot hold exactly: sub-penny money, rates past 4 places, huge sums."""
     problems = []
@@ -133,6 +133,8 @@ def _check_places(raw_rows: list[dict[str, str]]) -> list[Problem]:
             reason = _value_problem(amount, 2) if amount else None
             if reason:
                 problems.append(Problem(number, "bands", f"band {piece.strip()!r}: {reason}"))
+        # The texts the entry (and a new catalogue service, of the same sizes) stores.
+        problems += column_problems(PriceListEntry, {c: str(raw.get(c) or "").strip() for c in TEXTS}, number)
     return problems
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from contracts_app.extensions import db
 from contracts_app.models import School
+from contracts_app.services.bounds import search_number
 
 
 @dataclass
@@ -39,8 +40,9 @@ def school_filter(query: Select, q: str = "", customer_type: str = "") -> Select
     """Narrow a school query by a URN, a name or a postcode's start, and a customer type."""
     q = q.strip()
     if q:
-        if q.isdigit():
-            query = query.where(or_(School.urn == int(q), School.name_lower.contains(q)))
+        number = search_number(q)
+        if number is not None:
+            query = query.where(or_(School.urn == number, School.name_lower.contains(q)))
         else:
             compact = q.replace(" ", "").lower()
             query = query.where(or_(School.name_lower.contains(q.lower()),

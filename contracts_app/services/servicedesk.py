@@ -26,6 +26,7 @@ from contracts_app.models import (
 )
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit
+from contracts_app.services.bounds import MAX_INT
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
     cells,
@@ -69,7 +70,8 @@ _LOG = "a ticket log (" + ",".join(COLUMNS) + "[,suspensions,summary])"
 
 def _school_ids(urns: Iterable[int]) -> dict[int, int]:
     """URN -> school id for the URNs named, in chunks (no per-row queries)."""
-    wanted = sorted(set(urns))
+    # A URN past the integer columns is no school's (the row says so); PostgreSQL would refuse the query.
+    wanted = sorted({urn for urn in urns if 0 < urn <= MAX_INT})
     found: dict[int, int] = {}
     for i in range(0, len(wanted), _CHUNK):
         found.update(db.session.execute(select(School.urn, School.id)

@@ -1,10 +1,36 @@
-"""Reading the query string the same way on every page: a mistyped year is a 400 that says why."""
+"""Reading the URL the same way on every page: a mistyped year is a 400 that says why, an id
+past the database's integers is a 404 (``BoundedInt``) or a 400 naming the argument (``id_arg``)."""
 from __future__ import annotations
 
 from flask import abort, request
+from werkzeug.routing import IntegerConverter
 
 from pricing.errors import PriceRuleError
 from pricing.sla_year import requested_year
+
+from contracts_app.services.bounds import MAX_INT, ascii_number
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` on every route (create_app registers it as "int"): no larger than the
+    database's integer columns, so ``/schools/99999999999`` is 404 on both databases where
+    PostgreSQL would refuse the query with a 500. A route may still give its own ``max``."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = MAX_INT, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits, min, MAX_INT if max is None else max, signed)
+
+
+def id_arg(name: str) -> int | None:
+    """An id or URN in ``?name=`` (None when absent); not ASCII digits within the integer
+    columns is a 400 that names the argument."""
+    raw = request.args.get(name, "")
+    if not raw.strip():
+        return None
+    number = ascii_number(raw)
+    if number is None or number > MAX_INT:
+        abort(400, description=f"{name} must be a whole number from 0 to {MAX_INT:,}, not {raw[:40]!r}")
+    return number
 
 
 def year_arg(default: int | None = None, name: str = "year") -> int | None:

@@ -55,9 +55,9 @@ def test_no_default_secret_in_production(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
         load_config({"CONTRACTS_ENV": "production"})
-    monkeypatch.setenv("SECRET_KEY", "s3cret-from-the-environment")
+    monkeypatch.setenv("SECRET_KEY", "s3cret-from-the-environment-32-chars+")
     config = load_config({"CONTRACTS_ENV": "production"})
-    assert config["SECRET_KEY"] == "s3cret-from-the-environment"
+    assert config["SECRET_KEY"] == "s3cret-from-the-environment-32-chars+"
     assert config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -18,6 +18,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from pricing.errors import PriceRuleError
 from pricing.sla_year import FIRST_YEAR, LAST_YEAR, requested_year
 
+from contracts_app.services.bounds import MAX_INT
 from contracts_app.services.queries import Page
 
 CENT = Decimal("0.01")
@@ -45,7 +46,7 @@ class _SlaYears(validate.Range):
 
 
 YEARS = _SlaYears()
-MAX_ID = 2_147_483_647  # the database's integer columns
+MAX_ID = MAX_INT  # the database's integer columns, written once in services/bounds.py
 
 
 # -- fields -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, AuditEvent, Invoice, School, TimeEntry
 from contracts_app.services.adhoc.charges import Charge, charge, invoice_of
 from contracts_app.services.adhoc.documents import estimate_document
+from contracts_app.services.bounds import search_number
 from contracts_app.services.queries import Page, paginate
 from invoices.adhoc_documents import EstimateDocument
 
@@ -63,8 +64,8 @@ def list_requests(status: str = "", kind: str = "", q: str = "", page: int = 1, 
     q = q.strip()
     if q:
         conditions = [School.name_lower.contains(q.lower()), AdHocRequest.reference.contains(q.upper())]
-        if q.isdigit():
-            conditions.append(School.urn == int(q))
+        if (number := search_number(q)) is not None:
+            conditions.append(School.urn == number)
         query = query.where(or_(*conditions))
     query = query.options(selectinload(AdHocRequest.school)).order_by(AdHocRequest.id.desc())
     return paginate(query, page, per_page)

@@ -14,6 +14,7 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementLine, School, SchoolGroup, Service
 from contracts_app.models.catalogue import LISTS
 from contracts_app.services.agreements.status import InputRefused, find, transition
+from contracts_app.services.bounds import MAX_INT
 from contracts_app.services.price_check import price_agreement
 from contracts_app.services.transactions import refusal_rolls_back
 from invoices.schedule import ScheduleError, check_term
@@ -45,8 +46,11 @@ def party_customer_type(school: School | None, group: SchoolGroup | None) -> str
 
 
 def create_draft(year: int, *, school: School | None = None, group: SchoolGroup | None = None,
-                 from_catalogue: bool = True, odm_name: str = "", odm_email: str = "") -> Agreement:
-    """A draft for the SLA year (1 April - 31 March), optionally with the catalogue's default lists."""
+                 from_catalogue: bool = True, odm_name: str = "", odm_email: str = "",
+                 commit: bool = True) -> Agreement:
+    """A draft for the SLA year (1 April - 31 March), optionally with the catalogue's default lists.
+
+    ``commit=False``: part of the caller's transaction (an acceptance in the buying round)."""
     if (school is None) == (group is None):
         raise ActionRefused("an agreement is with one school or one group of schools")
     existing = find(year, school, group)
@@ -66,7 +70,8 @@ def create_draft(year: int, *, school: School | None = None, group: SchoolGroup 
                                                  list_name=service.default_list, quantity=Decimal(1)))
     db.session.flush()
     refresh_draft_total(agreement)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return agreement
 
 
@@ -76,7 +81,8 @@ def start_draft(year: int, *, urn: int | None, group_id: int | None, from_catalo
     """A draft for the school with this URN, or else for the group with this id (the new-agreement page)."""
     school = group = None
     if urn:
-        school = db.session.scalar(select(School).where(School.urn == urn))
+        # A number past the integer columns is no school's (and PostgreSQL would refuse to compare it).
+        school = db.session.scalar(select(School).where(School.urn == urn)) if abs(urn) <= MAX_INT else None
         if school is None:
             raise ActionRefused(f"No school with URN {urn}.")
     elif group_id is not None:

@@ -12,6 +12,7 @@ from contracts_app.access import agreements_seen_by
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, AuditEvent, School, SchoolGroup, Service
 from contracts_app.services.agreements.status import find
+from contracts_app.services.bounds import search_number
 from contracts_app.services.price_check import PriceCheck, price_agreement
 from contracts_app.services.queries import Page, paginate
 from invoices.allocation import AllocationError
@@ -36,8 +37,8 @@ def agreement_filter(query: Select, year: int, status: str = "", customer_type: 
         query = query.outerjoin(School, Agreement.school_id == School.id).outerjoin(
             SchoolGroup, Agreement.group_id == SchoolGroup.id)
         conditions = [School.name_lower.contains(q), func.lower(SchoolGroup.name).contains(q)]
-        if q.isdigit():
-            conditions.append(School.urn == int(q))
+        if (number := search_number(q)) is not None:
+            conditions.append(School.urn == number)
         query = query.where(or_(*conditions))
     return query
 

@@ -11,6 +11,7 @@ from pricing.sla_year import SlaYear, requested_year
 
 from contracts_app.access import roles_required
 from contracts_app.services import census as census_service
+from contracts_app.services.bounds import search_number
 from contracts_app.services.imports import import_upload
 from contracts_app.web.args import year_arg
 from contracts_app.web.census.forms import CensusImportForm, OverrideForm
@@ -82,10 +83,10 @@ def override() -> ResponseReturnValue:
     back = redirect(url_for(".missing", year=year) if year else url_for(".index"))
     if not form.validate_on_submit():
         urn = form.urn.data
-        if year and urn and urn.isdigit():
+        if year and urn and search_number(urn) is not None:
             # Show the errors beside the school's fields; nothing was saved.
             page = max(1, request.form.get("page", 1, type=int))
-            return _missing_page(_year(year), page, bound=form, bound_urn=int(urn), status=400)
+            return _missing_page(_year(year), page, bound=form, bound_urn=search_number(urn), status=400)
         for name, errors in form.errors.items():
             flash(f"{name.split('-')[-1].capitalize()}: {'; '.join(errors)}", "error")
         return back
