@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Select, Subquery, event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from invoices import bounds
 from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
 from invoices.due import AGE_BUCKETS, age_bucket, is_overdue, outstanding, payment_status
 from invoices.vat import VatBreakdown, vat_summary
@@ -17,7 +18,10 @@ from pricing.vat import VAT_RATES
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, InvoiceLine, Payment, School
 from contracts_app.models.types import utcnow
-from contracts_app.services import audit
+from contracts_app.services import audit, events
+from contracts_app.services.bounds import search_number
+from contracts_app.services.invoicing.dates import check_issue_date
+from contracts_app.services.invoicing.locking import lock_invoice
 from contracts_app.services.invoicing.numbering import ensure_series, take_numbers
 from contracts_app.services.queries import Page, paginate
 from contracts_app.services.transactions import refusal_rolls_back
@@ -130,8 +134,8 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
     q = f.q.strip()
     if q:
         conditions = [func.lower(Invoice.customer_name).contains(q.lower()), Invoice.number == q.upper()]
-        if q.isdigit():
-            conditions.append(Invoice.school_urn == int(q))
+        if (number := search_number(q)) is not None:
+            conditions.append(Invoice.school_urn == number)
         query = query.where(or_(*conditions))
     if f.status not in STATUSES:
         return query
@@ -238,12 +242,13 @@ def totals(f: InvoiceFilter, today: date | None = None) -> tuple[int, Decimal]:
 
 @refusal_rolls_back
 def record_payment(invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: str) -> Payment:
-    """Record money received against an invoice; never more than is owed."""
+    """Record money received against an invoice; never more than is owed, checked under its lock."""
     if invoice.kind != "invoice":
         raise ActionRefused(f"{invoice.number} is a credit note; payments are recorded against invoices")
-    if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ActionRefused(f"the payment must be a positive amount in pounds and pence, not {amount}")
-    state = balance(invoice)
+    amount = bounds.amount(amount, "the payment")
+    bounds.payment_date(paid_on, invoice.number, invoice.issue_date, date.today())
+    lock_invoice(invoice.id)
+    state = owed(invoice)
     if state.status == "credited" or (state.credited >= invoice.gross and invoice.gross > 0):
         raise ActionRefused(f"{invoice.number} has been cancelled by credit note; it takes no payments")
     if amount > state.outstanding:
@@ -254,6 +259,11 @@ def record_payment(invoice: Invoice, amount: Decimal, paid_on: date, reference: 
     db.session.add(payment)
     db.session.commit()
     return payment
+
+
+def owed(invoice: Invoice) -> Balance:
+    """The invoice's balance read from the database now (after lock_invoice: what the last change left)."""
+    return balances_for([invoice.id], date.today())[invoice.id]
 
 
 # -- credit notes ---------------------------------------------------------------------------
@@ -305,12 +315,22 @@ def _credit_totals(note_lines: list[InvoiceLine]) -> tuple[Decimal, Decimal]:
     return sum((l.net for l in note_lines), ZERO), sum((b.vat for b in breakdown), ZERO)
 
 
+def _within_owed(invoice: Invoice, net: Decimal, vat: Decimal) -> None:
+    """A credit note never credits more than is still owed: what was paid is not credited away
+    (reverse the payment first), so an invoice is never both paid and credited in full."""
+    gross, left = -(net + vat), owed(invoice).outstanding
+    if gross > left:
+        raise ActionRefused(f"the credit note's £{gross:,.2f} is more than the £{max(left, ZERO):,.2f} still owed "
+                            f"on {invoice.number}; payments received are not credited")
+
+
 def credit_preview(invoice: Invoice, reason: str, amounts: dict[int, Decimal] | None = None) -> Decimal:
     """What the credit note would credit, gross (a positive amount), for its confirmation; nothing is saved.
 
     The same checks as issuing it: ActionRefused when it could not be issued.
     """
     net, vat = _credit_totals(_credit_lines(invoice, reason, amounts))
+    _within_owed(invoice, net, vat)
     return -(net + vat)
 
 
@@ -319,12 +339,17 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
                       amounts: dict[int, Decimal] | None = None) -> Invoice:
     """A credit note against an invoice: the whole of what is left, or chosen lines' amounts.
 
-    It never exceeds what is left to credit on any line (invoices.credit).
+    It never exceeds what is left to credit on any line (invoices.credit) nor what is still
+    owed; both are read under the invoice's lock, so concurrent notes and payments queue.
     """
+    ensure_series("credit_note", invoice.sla_year)  # it commits: before the lock
+    lock_invoice(invoice.id)
     note_lines = _credit_lines(invoice, reason, amounts)
     net, vat = _credit_totals(note_lines)
-    ensure_series("credit_note", invoice.sla_year)
+    _within_owed(invoice, net, vat)
     number = take_numbers("credit_note", invoice.sla_year, 1)[0]
+    # After take_numbers, which holds the series: the last date read is final.
+    check_issue_date("credit_note", issue_date, invoice.sla_year, (invoice.number, invoice.issue_date))
     note = Invoice(number=number, kind="credit_note", sla_year=invoice.sla_year, term=invoice.term,
                    period_start=invoice.period_start, period_end=invoice.period_end, school_id=invoice.school_id,
                    agreement_id=invoice.agreement_id, credited_invoice=invoice, customer_name=invoice.customer_name,
@@ -336,6 +361,7 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
     db.session.flush()
     audit.record("issue", "Invoice", note.id, f"{number} credits £{-note.gross:,.2f} of {invoice.number}: "
                                               f"{reason.strip()}")
+    events.emit("invoice.issued", invoice=note)
     db.session.commit()
     return note
 
