@@ -27,7 +27,7 @@ from adhoc.lifecycle import (
 from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, School, TimeEntry
 from contracts_app.models.types import utcnow
-from contracts_app.services import schools
+from contracts_app.services import events, schools
 from contracts_app.services.adhoc.rates import PriceBook, adhoc_price, check_rate, no_rate_message
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
@@ -158,6 +158,7 @@ def give_estimate(request: AdHocRequest, hours: Decimal, sla_year: int, by: str)
     request.estimated_at = utcnow()
     request.estimated_by = by
     transition(request, "estimated")
+    events.emit("adhoc.estimate_given", request=request)
     return request
 
 
@@ -186,6 +187,7 @@ def record_authorisation(request: AdHocRequest, *, name: str, on: date, via: str
     request.authorised_via = via
     request.authorised_user_id = user_id
     transition(request, "authorised")
+    events.emit("adhoc.authorised", request=request)
     return request
 
 

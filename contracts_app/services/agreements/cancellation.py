@@ -7,6 +7,7 @@ from datetime import date
 from agreements.lifecycle import NoticeOutcome, TermsRefused, check_notice_date, notice_outcome, notice_terms, status_on
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, CancellationNotice
+from contracts_app.services import events
 from contracts_app.services.agreements.status import InputRefused, settle, transition
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
@@ -69,5 +70,6 @@ def give_notice(agreement: Agreement, *, notice_date: date, requested_date: date
         transition(agreement, "notice_given", f"{why}: {outcome.text}")
     db.session.flush()
     settle(today)
+    events.emit("notice.recorded", notice=notice)
     db.session.commit()
     return notice

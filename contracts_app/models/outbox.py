@@ -1,0 +1,67 @@
+"""The email outbox: every message the system sends, one row per recipient, and its attachments."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contracts_app.extensions import db
+from contracts_app.models.types import UTCDateTime, utcnow
+
+OUTBOX_STATES = ("queued", "sent", "failed")
+# What a message is about (the issue's list); concerns_id is that object's id.
+CONCERNS = ("invoice", "agreement", "request", "notice", "user", "reminder")
+
+
+class OutboxMessage(db.Model):
+    """One message to one recipient. `key` is unique: queueing it again adds nothing."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'sent', 'failed')", name="state_known"),
+        Index("ix_outbox_messages_state_next", "state", "next_attempt_at"),
+        Index("ix_outbox_messages_concerns", "concerns_type", "concerns_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    concerns_type: Mapped[str] = mapped_column(String(20))
+    concerns_id: Mapped[int | None] = mapped_column()
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set (in its own committed transaction) just before the SMTP conversation: a message
+    # claimed but never marked sent was interrupted, and is not sent again blindly.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attachments = relationship(
+        "OutboxAttachment", back_populates="message", cascade="all, delete-orphan",
+        order_by="OutboxAttachment.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.purpose} {self.recipient} {self.state}>"
+
+
+class OutboxAttachment(db.Model):
+    """A file attached to a message, stored under OUTBOX_FOLDER by its SHA-256."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column()
+
+    message = relationship("OutboxMessage", back_populates="attachments")

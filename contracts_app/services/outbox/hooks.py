@@ -1,0 +1,57 @@
+"""The outbox's subscriptions: the email that goes with each event (services/events.py)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from contracts_app.extensions import db
+from contracts_app.models import School
+from contracts_app.services import events
+from contracts_app.services.outbox import messages
+
+
+def run_done(report) -> None:
+    """A run's invoices to their schools' invoice contacts; who has nobody is put on the report."""
+    if report.dry_run or report.run_id is None:
+        missing = messages.schools_without(report.school_ids, "invoices")
+        report.no_invoice_contact = sorted(
+            (urn, name) for urn, name in db.session.execute(select(School.urn, School.name).where(
+                School.id.in_(list(missing))))) if missing else []
+        return
+    report.no_invoice_contact = messages.run_invoices(report.run_id)
+
+
+def _agreement(agreement) -> None:
+    messages.agreement_issued(agreement)
+
+
+def _agreements(agreement_ids) -> None:
+    messages.agreements_issued(agreement_ids)
+
+
+def _invoice(invoice) -> None:
+    messages.invoice_issued(invoice)
+
+
+def _estimate(request) -> None:
+    messages.estimate_given(request)
+
+
+def _authorised(request) -> None:
+    messages.authorised(request)
+
+
+def _notice(notice) -> None:
+    messages.notice_recorded(notice)
+
+
+SUBSCRIPTIONS = {
+    "invoice.issued": _invoice, "invoice_run.done": run_done, "agreement.issued": _agreement,
+    "agreements.issued": _agreements, "adhoc.estimate_given": _estimate, "adhoc.authorised": _authorised,
+    "notice.recorded": _notice,
+}
+
+
+def install(app) -> None:
+    """Subscribe the outbox's handlers in this app."""
+    for event, handler in SUBSCRIPTIONS.items():
+        events.subscribe(event, handler, app)

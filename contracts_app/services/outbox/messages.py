@@ -1,0 +1,179 @@
+"""The messages that go with documents (issue #18, messages 1-4): who, which template, what attached.
+
+Each function queues in the caller's transaction; re-running it queues nothing new (the keys).
+Rendering a PDF is skipped when every recipient has the message already.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from agreements.lifecycle import notice_outcome
+from contracts_app.extensions import db
+from contracts_app.models import AdHocRequest, Agreement, CancellationNotice, Invoice, school_group_members
+from contracts_app.models.outbox import OutboxMessage
+from contracts_app.services.adhoc.documents import estimate_pdf, report_pdf
+from contracts_app.services.contacts import contacts_by_school, contacts_for
+from contracts_app.services.documents import pdf_download
+from contracts_app.services.invoicing.documents import invoice_pdf
+from contracts_app.services.outbox.links import external_url
+from contracts_app.services.outbox.queueing import QueuedEmail, message_key, queue, queue_many
+
+PDF = "application/pdf"
+
+
+def _missing(purpose: str, concerns: tuple[str, int], recipients: Iterable[str], key: str | None = None) -> list[str]:
+    """The recipients who do not have this message yet."""
+    wanted = {message_key(purpose, concerns, r, key): r for r in recipients if r.strip()}
+    if not wanted:
+        return []
+    have = set(db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(list(wanted)))))
+    return [r for k, r in wanted.items() if k not in have]
+
+
+# -- 1. invoices and credit notes -------------------------------------------------------------
+
+def invoice_email(invoice: Invoice, recipients: list[str]) -> QueuedEmail:
+    """The invoice (or credit note) PDF and a link to it in the portal; an ad hoc invoice's §9.5 report too."""
+    attachments = [(f"{invoice.number}.pdf", invoice_pdf(invoice), PDF)]
+    request = invoice.adhoc_request
+    if invoice.kind == "invoice" and request is not None and request.kind == "rework":
+        report = report_pdf(request)
+        if report:
+            attachments.append((f"{invoice.number}-report-{request.reference}.pdf", report, PDF))
+    context = {"invoice": invoice, "credit_note": invoice.kind == "credit_note",
+               "link": external_url("invoicing.show", number=invoice.number)}
+    return QueuedEmail("invoice_issued", ("invoice", invoice.id), recipients, "invoice_issued", context, attachments)
+
+
+def invoice_issued(invoice: Invoice) -> list[OutboxMessage]:
+    """Queue one invoice or credit note to its school's invoice contacts (none: nothing queued)."""
+    recipients = _missing("invoice_issued", ("invoice", invoice.id), contacts_for(invoice.school_id, "invoices"))
+    return queue_many([invoice_email(invoice, recipients)]) if recipients else []
+
+
+def run_invoices(run_id: int, batch: int = 100) -> list[tuple[int, str]]:
+    """Queue every invoice of a run, committing per batch; returns (URN, name) of schools nobody receives for.
+
+    Only invoices whose school has an invoice contact are loaded and rendered.
+    """
+    rows = db.session.execute(select(Invoice.id, Invoice.school_id, Invoice.school_urn, Invoice.customer_name)
+                              .where(Invoice.run_id == run_id).order_by(Invoice.id)).all()
+    contacts = contacts_by_school({r.school_id for r in rows}, "invoices")
+    nobody = sorted({(r.school_urn, r.customer_name) for r in rows if r.school_id not in contacts})
+    todo = [r.id for r in rows if r.school_id in contacts]
+    for start in range(0, len(todo), batch):
+        chunk = todo[start:start + batch]
+        queued = _queued_for("invoice_issued", "invoice", chunk)
+        invoices = db.session.scalars(select(Invoice).where(Invoice.id.in_(chunk))
+                                      .options(selectinload(Invoice.lines)).order_by(Invoice.id)).all()
+        emails = []
+        for invoice in invoices:
+            missing = [a for a in contacts[invoice.school_id]
+                       if message_key("invoice_issued", ("invoice", invoice.id), a) not in queued]
+            if missing:
+                emails.append(invoice_email(invoice, missing))
+        queue_many(emails)
+        db.session.commit()
+    return nobody
+
+
+def _queued_for(purpose: str, concerns_type: str, ids: list[int]) -> set[str]:
+    """The keys already queued for these objects (one query for a batch)."""
+    return set(db.session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.purpose == purpose, OutboxMessage.concerns_type == concerns_type,
+        OutboxMessage.concerns_id.in_(ids))))
+
+
+def schools_without(school_ids: Iterable[int], flag: str) -> set[int]:
+    """The schools among these that nobody receives `flag` for."""
+    ids = set(school_ids)
+    return ids - set(contacts_by_school(ids, flag))
+
+
+# -- 2. agreements ------------------------------------------------------------------------------
+
+def agreement_issued(agreement: Agreement) -> list[OutboxMessage]:
+    """The filled-in SLA PDF to the agreement contacts of its school (or of each school of its group)."""
+    contacts = contacts_by_school([s.id for s in agreement.schools], "agreements")
+    recipients = _missing("agreement_issued", ("agreement", agreement.id),
+                          [a for addresses in contacts.values() for a in addresses])
+    if not recipients:
+        return []
+    content, filename = pdf_download(agreement)
+    context = {"agreement": agreement, "link": external_url("agreements.show", agreement_id=agreement.id)}
+    return queue("agreement_issued", concerns=("agreement", agreement.id), recipients=recipients,
+                 template="agreement_issued", context=context, attachments=[(filename, content, PDF)])
+
+
+def _schools_of(agreement_ids: list[int]) -> dict[int, list[int]]:
+    """{agreement id: its school ids} (a group's agreement: the group's schools), in two queries."""
+    rows = db.session.execute(select(Agreement.id, Agreement.school_id, Agreement.group_id)
+                              .where(Agreement.id.in_(agreement_ids))).all()
+    members: dict[int, list[int]] = {}
+    groups = {group for _, school, group in rows if school is None and group is not None}
+    if groups:
+        for group, school in db.session.execute(select(school_group_members.c.group_id, school_group_members.c.school_id)
+                                                .where(school_group_members.c.group_id.in_(groups))):
+            members.setdefault(group, []).append(school)
+    return {agreement: [school] if school is not None else members.get(group, []) for agreement, school, group in rows}
+
+
+def agreements_issued(agreement_ids: list[int], batch: int = 100) -> None:
+    """After a bulk issue: each agreement's email, committed per batch.
+
+    Who receives is worked out for a whole batch in plain queries, and only agreements with
+    someone to send to are loaded: two queries per agreement were three quarters of a
+    national issue (py-spy, issue #21).
+    """
+    for start in range(0, len(agreement_ids), batch):
+        schools_of = _schools_of(agreement_ids[start:start + batch])
+        contacts = contacts_by_school({s for schools in schools_of.values() for s in schools}, "agreements")
+        wanted = [a for a, schools in schools_of.items() if any(contacts.get(s) for s in schools)]
+        if wanted:
+            for agreement in db.session.scalars(select(Agreement).where(Agreement.id.in_(wanted))):
+                agreement_issued(agreement)
+            db.session.commit()
+
+
+# -- 3. ad hoc estimates and authorisations -----------------------------------------------------
+
+def estimate_given(request: AdHocRequest) -> list[OutboxMessage]:
+    """An estimate waiting for the school: a link to authorise it in the portal, the estimate attached."""
+    recipients = _missing("estimate_ready", ("request", request.id), contacts_for(request.school_id, "notices"))
+    if not recipients:
+        return []
+    db.session.flush()
+    content = estimate_pdf(request)
+    attachments = [(f"estimate-{request.reference}.pdf", content, PDF)] if content else []
+    context = {"request": request, "link": external_url("adhoc.authorise", request_id=request.id)}
+    # The estimate may be revised and given again: each estimate has its own key.
+    key = f"estimate_ready:request:{request.id}:{request.estimated_at:%Y%m%d%H%M%S}" if request.estimated_at else None
+    return queue("estimate_ready", concerns=("request", request.id), recipients=recipients,
+                 template="estimate_ready", context=context, attachments=attachments, key=key)
+
+
+def authorised(request: AdHocRequest) -> list[OutboxMessage]:
+    """The school's authorisation, confirmed to the school and the SLA team."""
+    recipients = [*contacts_for(request.school_id, "notices"), current_app.config["SLA_TEAM_EMAIL"]]
+    context = {"request": request, "link": external_url("adhoc.show", request_id=request.id)}
+    return queue("authorisation_confirmed", concerns=("request", request.id), recipients=recipients,
+                 template="authorisation_confirmed", context=context)
+
+
+# -- 4. notices of cancellation -----------------------------------------------------------------
+
+def notice_recorded(notice: CancellationNotice) -> list[OutboxMessage]:
+    """The written acknowledgement (§2.4 a-b) to the school's notice contacts and the SLA team."""
+    db.session.flush()
+    agreement = notice.agreement
+    contacts = contacts_by_school([s.id for s in agreement.schools], "notices")
+    recipients = [a for addresses in contacts.values() for a in addresses] + [current_app.config["SLA_TEAM_EMAIL"]]
+    outcome = notice_outcome(notice.effective_date, agreement.term_end)
+    context = {"notice": notice, "agreement": agreement, "outcome": outcome,
+               "link": external_url("agreements.show", agreement_id=agreement.id)}
+    return queue("notice_acknowledged", concerns=("notice", notice.id), recipients=recipients,
+                 template="notice_acknowledged", context=context)

@@ -1,0 +1,76 @@
+"""Reading the outbox (the admin page, `outbox list`) and an operator's retry of a failed message."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from contracts_app.extensions import db
+from contracts_app.models.outbox import OUTBOX_STATES, OutboxMessage
+from contracts_app.models.types import utcnow
+from contracts_app.services.queries import Page, paginate
+from contracts_app.services.transactions import refusal_rolls_back
+from pricing.errors import ActionRefused
+
+
+@dataclass(frozen=True)
+class OutboxFilter:
+    state: str = ""
+    purpose: str = ""
+    q: str = ""  # part of a recipient's address or of a subject
+
+
+def check_state(state: str) -> str:
+    state = (state or "").strip()
+    if state and state not in OUTBOX_STATES:
+        raise ActionRefused(f"state must be one of {', '.join(OUTBOX_STATES)}, not {state!r}")
+    return state
+
+
+def messages(filters: OutboxFilter, page: int = 1, per_page: int = 50) -> Page:
+    """Newest first, with their attachments."""
+    query = select(OutboxMessage).options(selectinload(OutboxMessage.attachments))
+    if filters.state:
+        query = query.where(OutboxMessage.state == check_state(filters.state))
+    if filters.purpose:
+        query = query.where(OutboxMessage.purpose == filters.purpose)
+    if filters.q.strip():
+        text = f"%{filters.q.strip().lower()}%"
+        query = query.where(func.lower(OutboxMessage.recipient).like(text) | func.lower(OutboxMessage.subject).like(text))
+    return paginate(query.order_by(OutboxMessage.id.desc()), page, per_page)
+
+
+def counts() -> dict[str, int]:
+    """Messages per state (every state listed, zero included)."""
+    found = dict(db.session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    return {state: found.get(state, 0) for state in OUTBOX_STATES}
+
+
+def purposes() -> list[str]:
+    return list(db.session.scalars(select(OutboxMessage.purpose).distinct().order_by(OutboxMessage.purpose)))
+
+
+def get(message_id: int) -> OutboxMessage | None:
+    return db.session.get(OutboxMessage, message_id)
+
+
+def for_object(concerns_type: str, concerns_id: int) -> list[OutboxMessage]:
+    """What was queued about one object (an invoice's page shows who it was emailed to)."""
+    return list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.concerns_type == concerns_type, OutboxMessage.concerns_id == concerns_id,
+    ).order_by(OutboxMessage.id)))
+
+
+@refusal_rolls_back
+def retry(message_id: int) -> OutboxMessage:
+    """Queue a failed message again, now (the operator has checked it did not arrive)."""
+    message = get(message_id)
+    if message is None:
+        raise ActionRefused(f"no outbox message {message_id}")
+    if message.state != "failed":
+        raise ActionRefused(f"message {message_id} is {message.state}: only a failed message can be retried")
+    message.state, message.next_attempt_at, message.claimed_at = "queued", utcnow(), None
+    db.session.info["outbox_queued"] = True
+    db.session.commit()
+    return message

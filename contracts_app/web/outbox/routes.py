@@ -1,0 +1,77 @@
+"""The Outbox (admin): every email the system sent, is waiting to send, or could not send."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from contracts_app.access import roles_required
+from contracts_app.services import outbox
+from contracts_app.services.outbox import queries
+from contracts_app.services.outbox.queries import OutboxFilter
+from contracts_app.services.outbox.sending import NOT_CONFIGURED, read_attachment
+from contracts_app.web.outbox.forms import RetryForm
+from pricing.errors import ActionRefused
+
+bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
+
+
+def _message(message_id: int):
+    return queries.get(message_id) or abort(404)
+
+
+@bp.route("/")
+@roles_required()
+def index() -> ResponseReturnValue:
+    """The outbox, newest first, filtered by state, purpose and recipient or subject."""
+    args = request.args
+    state = args.get("state", "")
+    if state and state not in ("queued", "sent", "failed"):
+        abort(400, description=f"state must be queued, sent or failed, not {state!r}")
+    filters = OutboxFilter(state=state, purpose=args.get("purpose", ""), q=args.get("q", ""))
+    result = queries.messages(filters, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    return render_template("outbox/index.html", result=result, counts=queries.counts(), purposes=queries.purposes(),
+                           args=args, configured=outbox.mail_configured(), not_configured=NOT_CONFIGURED)
+
+
+@bp.route("/<int:message_id>")
+@roles_required()
+def show(message_id: int) -> ResponseReturnValue:
+    """One message as it was (or will be) sent: headers, text, attachments."""
+    return render_template("outbox/show.html", message=_message(message_id), retry_form=RetryForm())
+
+
+@bp.route("/<int:message_id>/html")
+@roles_required()
+def html(message_id: int) -> ResponseReturnValue:
+    """The HTML body alone, sandboxed (it is shown as the recipient's mail program would)."""
+    message = _message(message_id)
+    return Response(message.body_html, mimetype="text/html",
+                    headers={"Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'"})
+
+
+@bp.route("/<int:message_id>/attachments/<int:attachment_id>")
+@roles_required()
+def attachment(message_id: int, attachment_id: int) -> ResponseReturnValue:
+    """An attachment as stored (checked against its SHA-256)."""
+    message = _message(message_id)
+    found = next((a for a in message.attachments if a.id == attachment_id), None) or abort(404)
+    try:
+        content = read_attachment(found.sha256)
+    except OSError as exc:
+        abort(404, description=str(exc))
+    return Response(content, mimetype=found.mimetype,
+                    headers={"Content-Disposition": f"attachment; filename={found.filename}"})
+
+
+@bp.route("/<int:message_id>/retry", methods=["POST"])
+@roles_required()
+def retry(message_id: int) -> ResponseReturnValue:
+    """Queue a failed message again."""
+    _message(message_id)
+    if RetryForm().validate_on_submit():
+        try:
+            queries.retry(message_id)
+            flash(f"Message #{message_id} queued again.", "success")
+        except ActionRefused as exc:
+            flash(exc.message[:1].upper() + exc.message[1:], "error")
+    return redirect(url_for(".show", message_id=message_id))
