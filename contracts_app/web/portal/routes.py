@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from contracts_app.access import roles_required
 from contracts_app.services import portal
+from contracts_app.services.rounds.queries import portal_offers
+from contracts_app.web.rounds.forms import ActionForm
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -18,4 +20,5 @@ def home() -> ResponseReturnValue:
     page = portal.home(current_user.school_ids())
     return render_template("portal/home.html", schools=page.schools, group=current_user.group,
                            current=page.current, past=page.past, invoices=page.invoices, balances=page.balances,
-                           owed=page.owed, overdue=page.overdue)
+                           owed=page.owed, overdue=page.overdue,
+                           offers=portal_offers(current_user.school_ids()), offer_form=ActionForm())

@@ -1,0 +1,118 @@
+"""The buying round on the wire: offers, their priced lines and invoice schedule, basket edits,
+acceptance and decline."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from contracts_app.api.schemas.common import YEARS, Money, Quantity, Text
+from contracts_app.models import OFFER_STATES
+from contracts_app.models.catalogue import LISTS
+
+
+class OfferArgs(Schema):
+    year = fields.Integer(required=True, validate=YEARS,
+                          metadata={"description": "The round's SLA year by the year it starts: 2027 is 2027-28."})
+    state = fields.String(validate=validate.OneOf(OFFER_STATES), metadata={"description": "Staff: one state only."})
+
+
+class OfferLineSchema(Schema):
+    service_code = fields.String(required=True)
+    title = fields.String(required=True)
+    list = fields.String(required=True, metadata={"description": "subscribed, additional, excluded, or available "
+                                                                  "(a catalogue service not in the basket)"})
+    quantity = Quantity(required=True)
+    annual_price = Money(required=True, allow_none=True)
+    explanation = fields.String(required=True)
+    vat_code = fields.String(required=True, allow_none=True)
+    problem = fields.String(required=True, metadata={"description": "Why the line cannot be priced, if it cannot."})
+
+
+class ScheduledInvoiceSchema(Schema):
+    term = fields.String(required=True)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    net = Money(required=True)
+    vat = Money(required=True)
+    gross = Money(required=True)
+
+
+class OfferSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    sla_year = fields.String(required=True)
+    school_urn = fields.Integer(required=True)
+    school_name = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(OFFER_STATES))
+    total = Money(required=True, allow_none=True, metadata={"description": "Null while it cannot be priced."})
+    problem = fields.String(required=True)
+    agreement_id = fields.Integer(required=True, allow_none=True)
+    closes_on = fields.Date(required=True)
+
+
+class OfferListSchema(Schema):
+    items = fields.List(fields.Nested(OfferSummarySchema), required=True)
+
+
+class AcceptanceSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    accepted_at = fields.AwareDateTime(required=True)
+    user_email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    job_title = fields.String(required=True)
+    total = Money(required=True)
+    document_sha256 = fields.String(required=True)
+    agreement_id = fields.Integer(required=True, allow_none=True)
+
+
+class OfferDetailSchema(OfferSummarySchema):
+    customer_type = fields.String(required=True)
+    census = fields.String(required=True, allow_none=True)
+    pupils = fields.Integer(required=True, allow_none=True)
+    revision = fields.Integer(required=True)
+    po_number = fields.String(required=True)
+    lines = fields.List(fields.Nested(OfferLineSchema), required=True)
+    invoice_schedule = fields.List(fields.Nested(ScheduledInvoiceSchema), required=True)
+    problems = fields.List(fields.String(), required=True)
+    can_accept = fields.Boolean(required=True)
+    signatories = fields.String(required=True, metadata={"description": "Who may accept for the school."})
+    acceptances = fields.List(fields.Nested(AcceptanceSummarySchema), required=True)
+
+
+class LineInSchema(Schema):
+    service_code = Text(required=True, validate=validate.Length(min=1, max=40))
+    list = fields.String(required=True, validate=validate.OneOf(LISTS))
+    quantity = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True,
+                              validate=validate.Range(min=0, min_inclusive=False, max=100000),
+                              metadata={"description": "For subscribed per-unit services; 1 when left out."})
+
+
+class LinesRequestSchema(Schema):
+    lines = fields.List(fields.Nested(LineInSchema), required=True, validate=validate.Length(max=500))
+
+
+class AcceptanceRequestSchema(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=200),
+                metadata={"description": "The signatory's full name, as typed."})
+    job_title = Text(required=True, validate=validate.Length(min=1, max=200))
+    authorised = fields.Boolean(required=True, metadata={
+        "description": "true: \"I am authorised to commit this spend on behalf of the school\"."})
+    po_number = Text(load_default=None, allow_none=True, validate=validate.Length(max=60))
+
+
+class AcceptanceResultSchema(Schema):
+    agreement_id = fields.Integer(required=True)
+    document_sha256 = fields.String(required=True)
+    acceptance_id = fields.Integer(required=True)
+    agreement_status = fields.String(required=True)
+    repeated = fields.Boolean(required=True, metadata={
+        "description": "true when this basket was accepted already: nothing new was made (200)."})
+
+
+class DeclineRequestSchema(Schema):
+    reason = Text(required=True, multiline=True, validate=validate.Length(min=1, max=2000))
+
+
+class DeclineResultSchema(Schema):
+    id = fields.Integer(required=True)
+    state = fields.String(required=True)
+    reason = fields.String(required=True)

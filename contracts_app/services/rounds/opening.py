@@ -1,0 +1,148 @@
+"""Opening a buying round: one per SLA year, on that year's published price list, an offer per
+open school pre-filled from its current agreement (§4.1-4.3), or from the catalogue's lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pricing.errors import ActionRefused
+from pricing.sla_year import SlaYear
+
+from contracts_app.extensions import db
+from contracts_app.models import Agreement, BuyingRound, Offer, OfferLine, PriceList, School, Service
+from contracts_app.models.round import ROUND_APPROVALS, ROUND_DEFAULTS
+from contracts_app.services import audit, catalogue, price_lists
+from contracts_app.services.agreements.status import InputRefused
+from contracts_app.services.rounds.pricing import price_basket
+from contracts_app.services.transactions import refusal_rolls_back
+
+PREFILLED_FROM = ("active", "notice_given", "ended")
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """What the SLA team gives when opening a round."""
+
+    year: int
+    opens_on: date
+    closes_on: date
+    default_action: str
+    approval: str = "immediate"
+
+
+def find_round(year: int) -> BuyingRound | None:
+    return db.session.scalar(select(BuyingRound).where(BuyingRound.sla_year == year))
+
+
+def require_round(year: int) -> BuyingRound:
+    found = find_round(year)
+    if found is None:
+        raise ActionRefused(f"there is no {SlaYear(year).label} buying round; open one with "
+                            f"`round open --year {year}`")
+    return found
+
+
+def _check_settings(settings: RoundSettings) -> None:
+    if settings.default_action not in ROUND_DEFAULTS:
+        raise InputRefused(f"the default for schools that do not answer must be renew or lapse, not "
+                           f"{settings.default_action!r}", "default_action")
+    if settings.approval not in ROUND_APPROVALS:
+        raise InputRefused(f"approval must be immediate or approval, not {settings.approval!r}", "approval")
+    if settings.closes_on < settings.opens_on:
+        raise InputRefused(f"the round closes ({settings.closes_on:%d %B %Y}) before it opens "
+                           f"({settings.opens_on:%d %B %Y})", "closes_on")
+    if settings.closes_on >= SlaYear(settings.year).start:
+        raise InputRefused(f"the round must close before the {SlaYear(settings.year).label} year starts "
+                           f"on {SlaYear(settings.year).start:%d %B %Y}", "closes_on")
+
+
+def _source(school: School, year: int) -> Agreement | None:
+    """The school's own agreement of the year before, when it has one to renew from."""
+    return db.session.scalar(select(Agreement).where(
+        Agreement.school_id == school.id, Agreement.sla_year == year - 1,
+        Agreement.status.in_(PREFILLED_FROM)).options(selectinload(Agreement.lines)).order_by(Agreement.id.desc()))
+
+
+def _prefill(offer: Offer, source: Agreement | None, services: list[Service]) -> None:
+    """The current agreement's three lists (services still sold), else the catalogue's default lists."""
+    live = {s.code: s for s in services}
+    if source is not None:
+        offer.source_agreement = source
+        offer.po_number = ""
+        offer.agreement_contact, offer.agreement_email = source.odm_name or "", source.odm_email or ""
+        for line in source.lines:
+            if line.end_date is None and line.service_code in live:
+                offer.lines.append(OfferLine(service=live[line.service_code], service_code=line.service_code,
+                                             title=line.title, list_name=line.list_name,
+                                             quantity=line.quantity if line.list_name == "subscribed" else Decimal(1)))
+        return
+    for service in services:
+        offer.lines.append(OfferLine(service=service, service_code=service.code, title=service.title,
+                                     list_name=service.default_list, quantity=Decimal(1)))
+
+
+def refresh(offer: Offer, price_list: PriceList | None = None, services: list[Service] | None = None) -> None:
+    """Store the basket's total, or why it cannot be priced, for the round page's figures."""
+    group = next((g for g in offer.school.groups if _group_agreement(g.id, offer.round.sla_year - 1)), None)
+    pricing = price_basket(offer, price_list, services)
+    problems = list(pricing.problems)
+    if group is not None:
+        problems.insert(0, f"{offer.school.name} is covered by the group {group.name}'s agreement: the SLA team "
+                           "renews the group")
+    offer.total = pricing.total if not problems else None
+    offer.problem = "; ".join(problems)
+
+
+def _group_agreement(group_id: int, year: int) -> bool:
+    return db.session.scalar(select(Agreement.id).where(Agreement.group_id == group_id, Agreement.sla_year == year,
+                                                        Agreement.status.in_(PREFILLED_FROM)).limit(1)) is not None
+
+
+@refusal_rolls_back
+def open_round(settings: RoundSettings, by: str) -> BuyingRound:
+    """Open the year's round on its published price list (refused without one), an offer per open school."""
+    _check_settings(settings)
+    label = SlaYear(settings.year).label
+    existing = find_round(settings.year)
+    if existing is not None:
+        raise ActionRefused(f"the {label} buying round is already open ({existing.status})")
+    price_list = price_lists.published(settings.year)
+    if price_list is None:
+        raise ActionRefused(f"the {label} price list is not published: publish it before opening the round "
+                            f"(`prices publish --year {settings.year}`)")
+    buying_round = BuyingRound(sla_year=settings.year, price_list=price_list, opens_on=settings.opens_on,
+                               closes_on=settings.closes_on, default_action=settings.default_action,
+                               approval=settings.approval, status="open", opened_by=by)
+    db.session.add(buying_round)
+    services = list(db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)))
+    schools = db.session.scalars(select(School).where(~School.status.ilike("closed%")).order_by(School.urn)).all()
+    for school in schools:
+        source = _source(school, settings.year)
+        offer = Offer(round=buying_round, school=school, state="not_opened")
+        db.session.add(offer)
+        _prefill(offer, source, services)
+        db.session.flush()
+        refresh(offer, price_list, services)
+    audit.record("create", "BuyingRound", buying_round.id or "-",
+                 f"{buying_round.name} opened on {price_list.name}: {len(schools)} offers, closes "
+                 f"{settings.closes_on:%d %B %Y}, default {settings.default_action}")
+    db.session.commit()
+    return buying_round
+
+
+@refusal_rolls_back
+def reprice(year: int) -> int:
+    """Re-price every unanswered offer (after a census override, say); returns how many."""
+    buying_round = require_round(year)
+    price_list, services = price_lists.published(year), catalogue.services()
+    count = 0
+    for offer in buying_round.offers:
+        if offer.state not in ("accepted", "declined"):
+            refresh(offer, price_list, services)
+            count += 1
+    db.session.commit()
+    return count

@@ -1,0 +1,111 @@
+"""Reading the round: the SLA team's figures by state, the filtered list of offers, and which
+offers a school user may see (its own schools', once the round has opened)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from contracts_app.extensions import db
+from contracts_app.models import BuyingRound, Offer, School
+from contracts_app.models.round import OFFER_STATES
+from contracts_app.services.queries import Page, paginate
+from contracts_app.services.rounds.opening import find_round
+
+
+@dataclass(frozen=True)
+class StateFigure:
+    state: str
+    schools: int
+    annual_value: Decimal
+
+
+@dataclass(frozen=True)
+class RoundPage:
+    round: BuyingRound | None
+    year: int
+    figures: list[StateFigure]
+    offers: Page
+    unpriced: list[Offer]
+    years: list[int]
+
+
+def closed(buying_round: BuyingRound, today: date | None = None) -> bool:
+    """The round no longer takes schools' answers: closed, closing, or past its closing date."""
+    today = today or date.today()
+    return buying_round.status != "open" or today > buying_round.closes_on
+
+
+def opened(buying_round: BuyingRound, today: date | None = None) -> bool:
+    return (today or date.today()) >= buying_round.opens_on
+
+
+def figures(buying_round: BuyingRound) -> list[StateFigure]:
+    """Schools and annual value (the stored basket totals) by state, every state listed."""
+    rows = {r.state: r for r in db.session.execute(
+        select(Offer.state, func.count().label("n"), func.coalesce(func.sum(Offer.total), 0).label("value"))
+        .where(Offer.round_id == buying_round.id).group_by(Offer.state))}
+    out = []
+    for state in OFFER_STATES:
+        row = rows.get(state)
+        value = Decimal(row.value) if row is not None else Decimal(0)  # Money's type: already pounds
+        out.append(StateFigure(state, row.n if row is not None else 0, value.quantize(Decimal("0.01"))))
+    return out
+
+
+def offer_query(buying_round: BuyingRound, state: str = "", q: str = "", unpriced: bool = False):
+    query = (select(Offer).join(School, School.id == Offer.school_id).where(Offer.round_id == buying_round.id)
+             .options(selectinload(Offer.school)).order_by(School.name, Offer.id))
+    if state:
+        query = query.where(Offer.state == state)
+    if q:
+        text = q.strip()
+        query = query.where(School.urn == int(text)) if text.isdigit() else \
+            query.where(School.name_lower.contains(text.lower()))
+    if unpriced:
+        query = query.where(Offer.problem != "")
+    return query
+
+
+def round_page(year: int, state: str, q: str, unpriced: bool, page: int, per_page: int) -> RoundPage:
+    """What the SLA team watches on the round page."""
+    buying_round = find_round(year)
+    years = list(db.session.scalars(select(BuyingRound.sla_year).order_by(BuyingRound.sla_year.desc())))
+    if buying_round is None:
+        return RoundPage(None, year, [], Page([], 1, per_page, 0), [], years)
+    listed = paginate(offer_query(buying_round, state, q, unpriced), page, per_page)
+    problems = list(db.session.scalars(offer_query(buying_round, unpriced=True).limit(200)))
+    return RoundPage(buying_round, year, figures(buying_round), listed, problems, years)
+
+
+def offers_for(year: int, school_ids: set[int] | None, state: str = "") -> list[Offer]:
+    """The year's offers a user sees: a school user its own schools' (once open), staff every one."""
+    buying_round = find_round(year)
+    if buying_round is None or (school_ids is not None and not opened(buying_round)):
+        return []
+    query = offer_query(buying_round, state).options(selectinload(Offer.lines))
+    if school_ids is not None:
+        query = query.where(Offer.school_id.in_(school_ids or {-1}))
+    return list(db.session.scalars(query))
+
+
+def get_visible(offer_id: int, school_ids: set[int] | None) -> Offer | None:
+    """The offer, or None when it does not exist or is not the school user's to see."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or school_ids is None:
+        return offer
+    if offer.school_id not in school_ids or not opened(offer.round):
+        return None
+    return offer
+
+
+def portal_offers(school_ids: set[int]) -> list[Offer]:
+    """The open rounds' offers of a school user's schools, for the portal's home page."""
+    rounds = db.session.scalars(select(BuyingRound).where(BuyingRound.status != "closed")).all()
+    offers = []
+    for buying_round in rounds:
+        offers += offers_for(buying_round.sla_year, school_ids)
+    return offers

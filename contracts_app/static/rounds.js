@@ -1,0 +1,69 @@
+// The offer page: after each change to the basket, save it (the form's own POST, asking for JSON)
+// and show the new prices, total and invoice schedule. Without this script the "Update" button does the same.
+(function () {
+  "use strict";
+  var form = document.getElementById("basket-form");
+  if (!form || !window.fetch) { return; }
+  var timer = null;
+
+  function text(id, value) {
+    var el = document.getElementById(id);
+    if (el) { el.textContent = value; }
+  }
+
+  function schedule(rows) {
+    var body = document.querySelector("#offer-schedule tbody");
+    if (!body) { return; }
+    body.textContent = "";
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      [row.term, row.period, row.net, row.vat, row.gross].forEach(function (value, i) {
+        var td = document.createElement("td");
+        td.textContent = value;
+        if (i > 1) { td.className = "num"; }
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  function problems(list) {
+    var box = document.getElementById("offer-problems");
+    if (!box) { return; }
+    box.textContent = "";
+    list.forEach(function (message) {
+      var p = document.createElement("p");
+      p.className = "flash flash-error";
+      p.textContent = message;
+      box.appendChild(p);
+    });
+  }
+
+  function show(data) {
+    if (data.error) { problems([data.error]); return; }
+    Object.keys(data.lines).forEach(function (code) {
+      text("price-" + code, data.lines[code].price);
+      text("explanation-" + code, data.lines[code].explanation);
+    });
+    text("offer-total", data.total);
+    text("offer-state", data.state);
+    problems(data.problems);
+    schedule(data.schedule);
+    form.setAttribute("data-revision", data.revision);
+  }
+
+  function save() {
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
+                        headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(show)
+      .catch(function () { problems(["The prices could not be updated: use the Update button."]); });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll(".basket-input"), function (input) {
+    input.addEventListener("change", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 150);
+    });
+  });
+}());
