@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from pricing.cells import safe_text
 from pricing.sla_year import LONDON
 from servicedesk.formatting import hours
 from servicedesk.ticket_report import MeasuredTicket
@@ -19,12 +20,8 @@ EXPORT_COLUMNS = (
     "clock_started_at", "target", "target_table", "target_hours", "elapsed_hours", "third_party_hours",
     "deadline", "outcome", "time_left_hours",
 )
-# A cell starting with one of these is a formula to a spreadsheet; the call log's free text must stay text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+# The call log's free text must stay text: the one formula rule every export shares.
+_text = safe_text
 
 
 def _moment(value: datetime | None) -> str:

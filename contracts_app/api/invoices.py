@@ -16,12 +16,17 @@ from contracts_app.api.schemas.invoices import (
     InvoiceDetailSchema,
     InvoicePageSchema,
     PaymentRequestSchema,
+    PaymentListArgs,
+    PaymentListSchema,
     PaymentResultSchema,
+    ReversalRequestSchema,
+    ReversalResultSchema,
 )
-from contracts_app.models import Invoice
+from contracts_app.models import Invoice, Payment
 from contracts_app.services.invoicing import balances as invoicing
 from contracts_app.services.invoicing.balances import Balance, InvoiceFilter
 from contracts_app.services.invoicing.documents import invoice_pdf
+from contracts_app.services.invoicing import payments as payment_service
 
 TAGS = ["Invoices"]
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
@@ -51,15 +56,21 @@ def invoice_dict(invoice: Invoice, state: Balance, detail: bool = False) -> dict
         "outstanding": state.outstanding, "po_number": invoice.po_number, "description": invoice.description,
         "agreement_id": invoice.agreement_id,
         "credited_invoice_number": invoice.credited_invoice.number if invoice.credited_invoice_id else None,
+        "credits_invoice": invoice.credited_invoice.number if invoice.credited_invoice_id else "",
         "lines": [{"position": l.position, "service_code": l.service_code, "description": l.description,
                    "explanation": l.explanation, "quantity": l.quantity, "unit_price": l.unit_price, "net": l.net,
                    "vat_code": l.vat_code, "vat_rate": l.vat_rate} for l in invoice.lines],
     }
     if detail:
-        data["payments"] = [{"paid_on": p.paid_on, "amount": p.amount, "reference": p.reference}
-                            for p in invoice.payments]
+        data["payments"] = [payment_dict(p) for p in invoice.payments]
         data["credit_notes"] = [c.number for c in invoice.credit_notes]
     return data
+
+
+def payment_dict(p: Payment) -> dict:
+    """A payment or reversing entry as the API shows it."""
+    return {"id": p.id, "paid_on": p.paid_on, "amount": p.amount, "reference": p.reference, "method": p.method,
+            "reversed": p.reversal is not None, "reverses_payment_id": p.reverses_payment_id, "reason": p.reason}
 
 
 @bp.route("/invoices", tags=TAGS)
@@ -126,3 +137,47 @@ def record_payment(args: dict, number: str) -> dict:
     return {"invoice_number": invoice.number, "paid_on": payment.paid_on, "amount": payment.amount,
             "reference": payment.reference, "status": state.status, "paid": state.paid,
             "outstanding": state.outstanding}
+
+
+@bp.route("/payments", tags=TAGS)
+@allow("finance")
+@bp.arguments(PaymentListArgs, location="query")
+@bp.response(200, PaymentListSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def list_payments(args: dict) -> dict:
+    """Payments and reversing entries
+
+    Newest first: one invoice's (`invoice=INV-2025-000001`) or the latest of all. Each
+    carries the id that `POST /payments/{payment_id}/reversal` takes.
+    """
+    number = args.get("invoice")
+    if number:
+        _invoice(number)
+    rows = payment_service.list_payments(number, limit=args["limit"])
+    return {"items": [{"id": r.id, "paid_on": r.paid_on, "amount": r.amount, "reference": r.reference,
+                       "method": r.method, "reversed": r.reversed, "reverses_payment_id": r.reverses_id,
+                       "reason": r.reason, "invoice_number": r.invoice_number, "school_urn": r.school_urn}
+                      for r in rows]}
+
+
+@bp.route("/payments/<int:payment_id>/reversal", methods=["POST"], tags=TAGS)
+@allow("finance")
+@bp.arguments(ReversalRequestSchema)
+@bp.response(201, ReversalResultSchema, description="The reversing entry; the invoice's balance after it.")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def reverse_payment(args: dict, payment_id: int) -> dict:
+    """Reverse a payment recorded wrongly
+
+    Records a reversing entry (the payment's amount, negative, naming it) with the
+    reason; the payment itself is never changed or deleted, and the invoice is owed it
+    again. A payment is reversed once; a reversing entry is never reversed (409).
+    """
+    payment = payment_service.payment_by_id(payment_id)
+    if payment is None:
+        raise not_found(f"no payment {payment_id}")
+    invoice = payment.invoice
+    reversal = payment_service.reverse_payment(payment, args["reason"], current_user.email, args["reversed_on"])
+    state = invoicing.balance(invoicing.by_number(invoice.number))
+    return {**payment_dict(reversal), "invoice_number": invoice.number, "school_urn": invoice.school_urn,
+            "status": state.status, "paid": state.paid, "outstanding": state.outstanding}

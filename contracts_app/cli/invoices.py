@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from tqdm import tqdm
 
+from invoices import bounds
 from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
@@ -20,6 +20,7 @@ from contracts_app.services.invoicing import balances as invoicing
 from contracts_app.services.invoicing import runs as invoice_run
 from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.services.invoicing.documents import export_to, invoice_pdf
+from contracts_app.services.invoicing import overview, payments as payment_service, payments_import
 
 invoices_group = AppGroup("invoices", help="Invoice runs, documents, payments and the finance export.")
 
@@ -54,6 +55,8 @@ def run_command(year: int, term: str, issue_date: str, dry_run: bool) -> None:
         click.echo(f"  VAT {code}: net £{net:,.2f}, VAT £{vat:,.2f}")
     for name, why in report.skipped:
         click.echo(f"  skipped {name}: {why}")
+    for urn, name in report.no_invoice_contact:
+        click.echo(f"  nobody receives invoices by email for {name} ({urn}): add an invoice contact")
 
 
 @invoices_group.command("export")
@@ -87,10 +90,7 @@ def pdf_command(number: str, output: Path) -> None:
 @service_command
 def pay_command(number: str, amount: str, paid_on: str, reference: str) -> None:
     """Record a payment against an invoice."""
-    try:
-        value = Decimal(amount.replace(",", "").lstrip("£"))
-    except InvalidOperation:
-        raise click.BadParameter(f"{amount!r} is not an amount", param_hint="--amount") from None
+    value = bounds.amount(amount, "--amount")  # NaN, Infinity, 1e400, 0.001, -5: refused, exit 1
     invoice = _invoice(number)
     invoicing.record_payment(invoice, value, _date(paid_on, "--date"), reference, _actor())
     state = invoicing.balance(invoice)
@@ -109,3 +109,74 @@ def credit_command(number: str, reason: str, issue_date: str | None) -> None:
     note = invoicing.issue_credit_note(invoice, reason, _actor(),
                                        _date(issue_date, "--date") if issue_date else date.today())
     click.echo(f"Issued {note.number} crediting £{-note.gross:,.2f} of {invoice.number}.")
+
+
+# -- payments after they are recorded (issue #20) ---------------------------------------------
+
+payments_group = AppGroup("payments", help="Payments: list, reverse a wrong one, import a bank file, export.")
+invoices_group.add_command(payments_group)
+
+
+@payments_group.command("list")
+@click.option("--invoice", "number", default=None, help="Only this invoice's payments.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@service_command
+def payments_list_command(number: str | None, limit: int) -> None:
+    """Payments and reversals, newest first, with the ids `payments reverse` takes."""
+    if number:
+        _invoice(number)
+    rows = payment_service.list_payments(number, limit=limit)
+    if not rows:
+        click.echo("No payments" + (f" on {number.upper()}." if number else "."))
+    for r in rows:
+        state = f"reversed by {r.reversed_by_id}" if r.reversed else (f"reverses {r.reverses_id}" if r.reverses_id else "")
+        click.echo(f"{r.id:>8}  {r.paid_on.isoformat()}  {r.invoice_number}  £{r.amount:>12,.2f}  {r.method_name:<11}  "
+                   f"{r.reference}" + (f"  [{state}]" if state else ""))
+
+
+@payments_group.command("reverse")
+@click.argument("payment_id", type=int)
+@click.option("--reason", required=True, help="Why the payment is reversed (audited).")
+@click.option("--date", "on", default=None, help="Date of the reversal (YYYY-MM-DD, default today).")
+@service_command
+def payments_reverse_command(payment_id: int, reason: str, on: str | None) -> None:
+    """Reverse a payment recorded wrongly: a reversing entry; the payment stays on record."""
+    payment = payment_service.payment_by_id(payment_id)
+    if payment is None:
+        raise ActionRefused(f"no payment with id {payment_id} (see `invoices payments list`)")
+    number = payment.invoice.number
+    reversal = payment_service.reverse_payment(payment, reason, _actor(), _date(on, "--date"))
+    state = invoicing.balance(invoicing.by_number(number))
+    click.echo(f"Reversed payment {payment_id} (entry {reversal.id}): £{-reversal.amount:,.2f} is owed again on "
+               f"{number}; £{state.outstanding:,.2f} outstanding.")
+
+
+@payments_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def payments_import_command(file: Path) -> None:
+    """A bank or remittance file (date,amount,reference[,invoice_number]): all or nothing, never twice."""
+    report = payments_import.import_payments(file, file.name, _actor())
+    click.echo(f"Payments from {file.name}: {report.summary()}.")
+
+
+@payments_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--invoice", "number", default=None, help="Only this invoice's payments.")
+@service_command
+def payments_export_command(fmt: str, output: Path, number: str | None) -> None:
+    """Every payment and reversal: date, amount, invoice, school, reference, method, reversed."""
+    output.write_bytes(payment_service.export_payments(fmt, number))
+    click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
+
+
+@invoices_group.command("aged-debt")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--year", type=int, default=None, help="Only invoices of this SLA year.")
+@service_command
+def aged_debt_command(fmt: str, output: Path, year: int | None) -> None:
+    """What each customer owes, by age bucket, as CSV or XLSX."""
+    output.write_bytes(overview.aged_debt_file(fmt, date.today(), year))
+    click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")

@@ -6,8 +6,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from contracts_app.services.contacts import import_contacts
 from contracts_app.services.schools import import_schools
 from contracts_app.cli.common import service_command
+from contracts_app.cli.common import parse_date
+from contracts_app.services.invoicing import statements
+from pricing.errors import ActionRefused
 
 schools_group = AppGroup("schools", help="The school register.")
 
@@ -21,3 +25,34 @@ def import_command(file: Path) -> None:
     click.echo(f"Schools import from {file.name}: {report.summary()}.")
     for skipped in report.skipped[:20]:
         click.echo(f"  skipped (closed): {skipped}")
+
+
+contacts_group = AppGroup("contacts", help="Schools' key contacts and the emails each receives.")
+schools_group.add_command(contacts_group)
+
+
+@contacts_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def import_contacts_command(file: Path) -> None:
+    """Import contacts (urn,name,role,email,phone,invoices,agreements,notices): all or nothing.
+
+    A contact is matched by the school's URN and the email address: updated if the school has
+    it already, added otherwise.
+    """
+    report = import_contacts(file, file.name)
+    click.echo(f"Contacts import from {file.name}: {report.summary()}.")
+
+
+@schools_group.command("statement")
+@click.argument("urn", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--as-of", "as_of", default=None, help="The statement's date (YYYY-MM-DD, default today).")
+@service_command
+def statement_command(urn: int, output: Path, as_of: str | None) -> None:
+    """The school's statement of account as a PDF: invoices, credits, payments, balance and ageing."""
+    school = statements.school_by_urn(urn)
+    if school is None:
+        raise ActionRefused(f"no school with URN {urn}")
+    output.write_bytes(statements.statement_pdf(school.id, parse_date(as_of, "--as-of")))
+    click.echo(f"Wrote the statement of {school.name} ({urn}) to {output}.")

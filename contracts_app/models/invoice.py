@@ -133,9 +133,25 @@ class InvoiceLine(db.Model):
     __audited__ = True
 
 
+PAYMENT_METHODS = ("manual", "import", "reversal")
+
+
 class Payment(db.Model):
+    """Money received against an invoice, or the reversing entry of a payment recorded wrongly.
+
+    Payments are never changed or deleted: a wrong one is answered by a reversal, a row of
+    the opposite amount naming it (at most one), so every total simply sums the rows.
+    """
+
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("(reverses_payment_id IS NULL AND amount > 0) OR "
+                        "(reverses_payment_id IS NOT NULL AND amount < 0)", name="amount_sign"),
+        CheckConstraint("method IN ('manual', 'import', 'reversal')", name="method_known"),
+        # a payment is reversed once; a line of a bank file is paid once, however often it is imported
+        UniqueConstraint("reverses_payment_id"),
+        UniqueConstraint("import_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
@@ -144,11 +160,25 @@ class Payment(db.Model):
     reference: Mapped[str] = mapped_column(String(120), default="")
     recorded_by: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    method: Mapped[str] = mapped_column(String(12), default="manual", server_default="manual")
+    reverses_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    import_key: Mapped[str | None] = mapped_column(String(64))
 
     invoice = relationship("Invoice", back_populates="payments")
+    reverses = relationship("Payment", remote_side=[id], foreign_keys=[reverses_payment_id],
+                            back_populates="reversal")
+    reversal = relationship("Payment", foreign_keys=[reverses_payment_id], back_populates="reverses",
+                            uselist=False)
 
     __audited__ = True
 
     @property
     def name(self) -> str:
+        if self.reverses_payment_id is not None:
+            return f"reversal of payment {self.reverses_payment_id} on {self.paid_on}"
         return f"payment of {self.amount} on {self.paid_on}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_payment_id is not None

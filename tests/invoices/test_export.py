@@ -23,7 +23,8 @@ def row(n: int, net: str = "532.17", kind: str = "invoice") -> ExportRow:
 
 
 def test_columns_are_exactly_the_designs():
-    assert ",".join(EXPORT_COLUMNS) == DESIGN_COLUMNS
+    # DESIGN §4's columns in order, then the two issue #20 added
+    assert ",".join(EXPORT_COLUMNS) == DESIGN_COLUMNS + ",po_number,credits_invoice"
 
 
 def test_csv_streams_in_chunks_with_plain_two_place_decimals():

@@ -4,7 +4,12 @@ Field names are the finance export's columns (DESIGN §4) where the two overlap.
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from invoices import bounds
+from pricing.errors import ActionRefused
 
 from contracts_app.api.schemas.common import (
     MAX_ID,
@@ -72,6 +77,8 @@ class InvoiceSchema(Schema):
     agreement_id = fields.Integer(required=True, allow_none=True)
     credited_invoice_number = fields.String(required=True, allow_none=True,
                                             metadata={"description": "For a credit note: the invoice it credits."})
+    credits_invoice = fields.String(required=True, metadata={
+        "description": "The finance export's column: the invoice a credit note credits, empty for an invoice."})
     lines = fields.List(fields.Nested(InvoiceLineSchema), required=True)
 
 
@@ -81,8 +88,20 @@ class PaymentSchema(Schema):
     reference = fields.String(required=True)
 
 
+class PaymentEntrySchema(PaymentSchema):
+    """A payment as recorded, or the reversing entry of one (a negative amount naming it)."""
+
+    id = fields.Integer(required=True, metadata={"description": "What `POST /payments/{id}/reversal` takes."})
+    method = fields.String(required=True, validate=validate.OneOf(("manual", "import", "reversal")))
+    reversed = fields.Boolean(required=True, metadata={"description": "True once a reversing entry names it."})
+    reverses_payment_id = fields.Integer(required=True, allow_none=True,
+                                         metadata={"description": "For a reversing entry: the payment it reverses."})
+    reason = fields.String(required=True, metadata={"description": "Why it was reversed (reversing entries)."})
+
+
 class InvoiceDetailSchema(InvoiceSchema):
-    payments = fields.List(fields.Nested(PaymentSchema), required=True)
+    payments = fields.List(fields.Nested(PaymentEntrySchema), required=True,
+                           metadata={"description": "Payments and reversing entries, oldest first."})
     credit_notes = fields.List(fields.String(), required=True,
                                metadata={"description": "Numbers of the credit notes against it."})
 
@@ -91,8 +110,18 @@ class InvoicePageSchema(PageSchema):
     items = fields.List(fields.Nested(InvoiceSchema), required=True)
 
 
+def _amount(value: Decimal) -> bool:
+    """invoices.bounds.amount, the one amount check every door calls."""
+    try:
+        bounds.amount(value, "the amount")
+    except ActionRefused as exc:
+        raise ValidationError(exc.message) from None
+    return True
+
+
 class PaymentRequestSchema(Schema):
-    amount = MoneyIn(required=True, metadata={"description": "More than 0 and no more than is outstanding."})
+    amount = MoneyIn(required=True, validate=_amount,
+                     metadata={"description": "More than 0 and no more than is outstanding."})
     paid_on = Day(required=True)
     reference = Text(load_default="", validate=validate.Length(max=120))
 
@@ -101,4 +130,30 @@ class PaymentResultSchema(PaymentSchema):
     invoice_number = fields.String(required=True)
     status = fields.String(required=True)
     paid = Money(required=True, metadata={"description": "All payments on the invoice so far."})
+    outstanding = Money(required=True)
+
+
+class PaymentListArgs(Schema):
+    invoice = Text(validate=validate.Length(max=20), metadata={"description": "Only this invoice's payments."})
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=10_000))
+
+
+class PaymentEntryListedSchema(PaymentEntrySchema):
+    invoice_number = fields.String(required=True)
+    school_urn = fields.Integer(required=True)
+
+
+class PaymentListSchema(Schema):
+    items = fields.List(fields.Nested(PaymentEntryListedSchema), required=True)
+
+
+class ReversalRequestSchema(Schema):
+    reason = Text(required=True, multiline=True, validate=validate.Length(min=1, max=500),
+                  metadata={"description": "Why the payment is reversed (audited)."})
+    reversed_on = Day(load_default=None, metadata={"description": "The reversal's date; today if not given."})
+
+
+class ReversalResultSchema(PaymentEntryListedSchema):
+    status = fields.String(required=True)
+    paid = Money(required=True, metadata={"description": "What the invoice has been paid, net of reversals."})
     outstanding = Money(required=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from invoices.document import DocumentLine, DocumentVat, InvoiceDocument
 from invoices.export import ExportRow, export_bytes, iter_csv, write_xlsx
@@ -57,22 +58,24 @@ def export_rows(f: InvoiceFilter, today: date | None = None) -> Iterator[ExportR
     export of hundreds of thousands of lines.
     """
     ids = filtered(select(Invoice.id), f, today or date.today()).subquery()
+    credited = aliased(Invoice)  # the invoice a credit note credits
     query = (select(Invoice.number, Invoice.kind, Invoice.school_urn, Invoice.customer_name, Invoice.customer_type,
                     Invoice.sla_year, Invoice.term, Invoice.period_start, Invoice.period_end, Invoice.issue_date,
                     Invoice.due_date, InvoiceLine.service_code, InvoiceLine.description, InvoiceLine.quantity,
                     InvoiceLine.unit_price, InvoiceLine.net, InvoiceLine.vat_code, InvoiceLine.vat_rate,
                     Invoice.net.label("invoice_net"), Invoice.vat.label("invoice_vat"),
-                    Invoice.gross.label("invoice_gross"))
+                    Invoice.gross.label("invoice_gross"), Invoice.po_number,
+                    credited.number.label("credits_invoice"))
              .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+             .outerjoin(credited, credited.id == Invoice.credited_invoice_id)
              .where(Invoice.id.in_(select(ids.c.id))).order_by(Invoice.number, InvoiceLine.position))
     labels: dict[int, str] = {}
     with db.engine.connect() as connection:  # a connection of its own, so the rows can stream
         for row in connection.execution_options(stream_results=True, yield_per=5000).execute(query):
-            label = labels.get(row.sla_year) or labels.setdefault(row.sla_year, SlaYear(row.sla_year).label)
-            yield ExportRow(row.number, row.kind, row.school_urn, row.customer_name, row.customer_type, label,
-                            row.term, row.period_start, row.period_end, row.issue_date, row.due_date,
-                            row.service_code, row.description, row.quantity, row.unit_price, row.net, row.vat_code,
-                            row.vat_rate, row.invoice_net, row.invoice_vat, row.invoice_gross)
+            # By position: the columns are selected in ExportRow's order, the year as its label.
+            year = row[5]
+            label = labels.get(year) or labels.setdefault(year, SlaYear(year).label)
+            yield ExportRow(*row[:5], label, *row[6:21], row[21] or "", row[22] or "")
 
 
 def export(f: InvoiceFilter, fmt: str) -> bytes:

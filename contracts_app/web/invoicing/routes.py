@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
                    stream_with_context, url_for)
@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from invoices.due import AGE_BUCKETS
+from invoices import bounds
 from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 from servicedesk.period import long_date
@@ -20,9 +21,14 @@ from contracts_app.models import Invoice
 from contracts_app.services.invoicing import balances as invoicing, runs as invoice_run
 from contracts_app.services.invoicing.documents import export_stream, export_to, invoice_pdf
 from contracts_app.services.invoicing.balances import InvoiceFilter
-from contracts_app.web.args import year_arg
+from contracts_app.web.args import id_arg, year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
+from contracts_app.services.imports import import_upload
+from contracts_app.services.invoicing import overview, payments as payment_service, payments_import
+from contracts_app.web.invoicing.forms import PaymentsImportForm, ReverseForm
+from invoices.debt_chart import aged_debt_svg
+from contracts_app.services.invoicing.credit_preview import credit_lines_preview
 
 bp = Blueprint("invoicing", __name__, url_prefix="/invoices")
 STATUS_NAMES = {"unpaid": "Unpaid", "part_paid": "Part paid", "paid": "Paid", "credited": "Credited",
@@ -40,7 +46,7 @@ def _filter() -> InvoiceFilter:
     school_ids = current_user.school_ids() if current_user.role == "school" else None
     return InvoiceFilter(year=year_arg(), term=args.get("term", ""), status=args.get("status", ""),
                          customer_type=args.get("type", ""), q=args.get("q", ""), kind=args.get("kind", ""),
-                         school_ids=school_ids, run_id=args.get("run", type=int))
+                         school_ids=school_ids, run_id=id_arg("run"))
 
 
 def _invoice(number: str) -> Invoice:
@@ -88,6 +94,7 @@ def show(number: str) -> ResponseReturnValue:
     return render_template("invoicing/show.html", invoice=invoice, state=summary.state, breakdown=summary.breakdown,
                            credited=summary.credited, payment_form=PaymentForm(paid_on=date.today()),
                            credit_form=CreditForm(issue_date=date.today()),
+                           reverse_form=ReverseForm(reversed_on=date.today()),
                            finance=current_user.role in ("admin", "finance"))
 
 
@@ -125,13 +132,13 @@ def _line_amounts(invoice: Invoice) -> tuple[dict[int, Decimal] | None, str | No
         return None, None
     amounts: dict[int, Decimal] = {}
     for line in invoice.lines:
-        raw = request.form.get(f"line-{line.id}", "").strip().lstrip("£").replace(",", "")
+        raw = request.form.get(f"line-{line.id}", "").strip()
         if not raw:
             continue
         try:
-            amounts[line.id] = Decimal(raw)
-        except InvalidOperation:
-            return None, f"line {line.position}: {raw!r} is not an amount."
+            amounts[line.id] = bounds.amount(raw, f"line {line.position}")
+        except ActionRefused as exc:
+            return None, f"{exc.message}."
     if not amounts:
         return None, "enter an amount against at least one line."
     return amounts, None
@@ -175,6 +182,7 @@ def _credit_confirmation(invoice: Invoice, gross: Decimal, form: CreditForm, cre
         title=f"Issue a credit note against {invoice.number}?",
         lead=f"A credit note of £{gross:,.2f} (gross) against {invoice.number}, {invoice.customer_name}.",
         consequences=[f"It credits £{gross:,.2f} of the invoice's £{invoice.gross:,.2f}.",
+                      *credit_lines_preview(invoice, _line_amounts(invoice)[0]),
                       f"Dated {long_date(form.issue_date.data)}; reason: {form.reason.data.strip()}.",
                       "It takes the next credit-note number; issued notes never change."],
         action=url_for(".credit", number=invoice.number), back=url_for(".show", number=invoice.number),
@@ -237,3 +245,107 @@ def aged_debt() -> ResponseReturnValue:
     year = year_arg()
     rows, totals = invoicing.aged_debt_report(date.today(), year)
     return render_template("invoicing/aged_debt.html", rows=rows, buckets=AGE_BUCKETS, totals=totals, year=year)
+
+
+# -- payments, reversals, the bank-file import, aged debt as a file (issue #20) ----------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# pygal's SVG styles itself inline and its script must never run (as the KPI chart).
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _format() -> str:
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        abort(400, description="The export format is csv or xlsx.")
+    return fmt
+
+
+def _file(data: bytes, fmt: str, name: str) -> Response:
+    return Response(data, mimetype="text/csv" if fmt == "csv" else XLSX,
+                    headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
+
+
+def _payments_page(form: PaymentsImportForm, number: str = "", report=None, problems=None) -> ResponseReturnValue:
+    return render_template("invoicing/payments.html", rows=payment_service.list_payments(number or None),
+                           invoice=number, form=form, report=report, problems=problems)
+
+
+@bp.route("/payments")
+@roles_required("finance")
+def payments() -> ResponseReturnValue:
+    """Payments and reversals, newest first (one invoice's with ?invoice=), the bank-file upload, exports."""
+    return _payments_page(PaymentsImportForm(), request.args.get("invoice", "").strip()[:20])
+
+
+@bp.route("/payments/import", methods=["POST"])
+@roles_required("finance")
+def import_payments() -> ResponseReturnValue:
+    """A bank or remittance file: all or nothing, and a line imported before is not paid again."""
+    form = PaymentsImportForm()
+    report = problems = None
+    if form.validate_on_submit():
+        report, problems = import_upload(
+            form.file.data, lambda raw, name: payments_import.import_payments(raw, name, current_user.email),
+            "bank file")
+        if report is not None:
+            flash(f"Payments imported from {report.source}: {report.summary()}.", "success")
+    return _payments_page(form, report=report, problems=problems)
+
+
+@bp.route("/payments/export")
+@roles_required("finance")
+def export_payments() -> ResponseReturnValue:
+    """Every payment and reversal (or one invoice's) as CSV or a typed XLSX."""
+    fmt = _format()
+    number = request.args.get("invoice", "").strip()[:20] or None
+    return _file(payment_service.export_payments(fmt, number), fmt, f"payments-{number or 'all'}")
+
+
+@bp.route("/payments/<int:payment_id>/reverse", methods=["POST"])
+@roles_required("finance")
+def reverse_payment(payment_id: int) -> ResponseReturnValue:
+    """Reverse a payment recorded wrongly, once the confirmation page has said what follows."""
+    payment = payment_service.payment_by_id(payment_id)
+    if payment is None:
+        abort(404)
+    invoice = payment.invoice
+    form, back = ReverseForm(), url_for(".show", number=invoice.number)
+    if not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            flash(f"Payment not reversed: {getattr(form, name).label.text}: {'; '.join(errors)}", "error")
+        return redirect(back)
+    if not confirmed():
+        return confirmation_page(
+            title=f"Reverse payment {payment.id} on {invoice.number}?",
+            lead=f"A reversing entry of -£{payment.amount:,.2f} against {invoice.number}, {invoice.customer_name}.",
+            consequences=[f"The £{payment.amount:,.2f} received on {long_date(payment.paid_on)} "
+                          f"({payment.reference or 'no reference'}) is owed again.",
+                          f"Dated {long_date(form.reversed_on.data)}; reason: {form.reason.data.strip()}.",
+                          "The payment stays on record with its reversal beside it, both in the audit trail."],
+            action=url_for(".reverse_payment", payment_id=payment.id), back=back,
+            button=f"reverse £{payment.amount:,.2f}")
+    try:
+        payment_service.reverse_payment(payment, form.reason.data, current_user.email, form.reversed_on.data)
+        flash(f"Payment {payment_id} reversed: £{payment.amount:,.2f} is owed again on {invoice.number}.", "success")
+    except ActionRefused as exc:
+        flash(f"Payment not reversed: {exc.message}", "error")
+    return redirect(back)
+
+
+@bp.route("/aged-debt/export")
+@roles_required("finance")
+def aged_debt_export() -> ResponseReturnValue:
+    """The aged-debt table as CSV or a typed XLSX."""
+    fmt = _format()
+    return _file(overview.aged_debt_file(fmt, date.today(), year_arg()), fmt, f"aged-debt-{date.today().isoformat()}")
+
+
+@bp.route("/aged-debt/chart.svg")
+@roles_required("finance")
+def aged_debt_chart() -> ResponseReturnValue:
+    """What is owed per age bucket, as the finance home page's chart."""
+    response = Response(aged_debt_svg(overview.aged_debt_totals()), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = CHART_CSP  # kept by the app's after_request (setdefault)
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response

@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from contracts_app.services import home
+from contracts_app.services.invoicing.overview import overview
 
 bp = Blueprint("main", __name__)
 
@@ -15,4 +16,5 @@ def index() -> ResponseReturnValue:
     """The staff dashboard; a school user goes to the portal."""
     if current_user.role == "school":
         return redirect(url_for("portal.home"))
-    return render_template("main/index.html", counts=home.schools_by_customer_type())
+    finance = overview() if current_user.role in ("admin", "finance") else None  # what finance watches
+    return render_template("main/index.html", counts=home.schools_by_customer_type(), finance=finance)

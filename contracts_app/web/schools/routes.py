@@ -1,7 +1,9 @@
 """The school register pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -9,6 +11,7 @@ from contracts_app.access import roles_required, school_or_404
 from contracts_app.models import KeyStakeholder, School
 from contracts_app.services import schools as schools_service
 from contracts_app.services.imports import import_upload
+from contracts_app.services.invoicing import statements
 from contracts_app.web.schools.forms import CustomerTypeForm, DeleteForm, ImportForm, StakeholderForm
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
@@ -121,3 +124,33 @@ def delete_stakeholder(urn: int, contact_id: int) -> ResponseReturnValue:
         schools_service.remove_stakeholder(contact)
         flash(f"{contact.name} removed.", "success")
     return redirect(url_for(".show", urn=urn))
+
+
+def _as_of() -> date:
+    """The statement's date: ?as_of=YYYY-MM-DD, today by default; anything else is a 400 naming it."""
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"as_of: {raw[:20]!r} is not a date (use YYYY-MM-DD).")
+
+
+@bp.route("/<int:urn>/statement")
+@roles_required("finance", "sla", "school")
+def statement(urn: int) -> ResponseReturnValue:
+    """The school's statement of account: everything on its account with a running balance and ageing."""
+    school = _school(urn)
+    as_of = _as_of()
+    return render_template("schools/statement.html", school=school, statement=statements.statement(school, as_of))
+
+
+@bp.route("/<int:urn>/statement.pdf")
+@roles_required("finance", "sla", "school")
+def statement_pdf(urn: int) -> ResponseReturnValue:
+    """The statement of account as a PDF, to send to the school."""
+    school = _school(urn)
+    as_of = _as_of()
+    return Response(statements.statement_pdf(school.id, as_of), mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=statement-{school.urn}-{as_of.isoformat()}.pdf"})

@@ -1,0 +1,113 @@
+"""A school's statement of account (issue #20): every invoice, credit note, payment and
+reversal in date order with a running balance, what is overdue and how old it is.
+
+Pure: the service hands in the school's documents and payments as plain items.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from invoices.due import AGE_BUCKETS, age_bucket
+from invoices.money import ZERO
+
+KINDS = ("invoice", "credit_note", "payment", "reversal")
+KIND_NAMES = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "reversal": "Payment reversed"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing on the account. ``amount`` is what it adds to what the school owes: an invoice
+    its gross, a credit note or payment less (negative), a reversal its payment back."""
+
+    on: date
+    kind: str
+    reference: str  # the document's number, or the payment's reference
+    invoice_number: str  # the invoice it belongs to (itself for an invoice)
+    amount: Decimal
+    due: date | None = None  # an invoice's due date
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    item: Item
+    balance: Decimal  # running: what is owed after this entry
+
+    @property
+    def debit(self) -> Decimal:
+        return self.item.amount if self.item.amount > 0 else ZERO
+
+    @property
+    def credit(self) -> Decimal:
+        return -self.item.amount if self.item.amount < 0 else ZERO
+
+    @property
+    def name(self) -> str:
+        return KIND_NAMES[self.item.kind]
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    number: str
+    due: date
+    outstanding: Decimal
+    bucket: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    school_name: str
+    urn: int
+    address: str
+    as_of: date
+    entries: tuple[Entry, ...]
+    open_invoices: tuple[OpenInvoice, ...]
+
+    @property
+    def balance(self) -> Decimal:
+        """What the school owes as of the statement's date."""
+        return self.entries[-1].balance if self.entries else ZERO
+
+    @property
+    def ageing(self) -> dict[str, Decimal]:
+        """What is owed per aged-debt bucket (current: not yet due)."""
+        totals = {bucket: ZERO for bucket in AGE_BUCKETS}
+        for invoice in self.open_invoices:
+            totals[invoice.bucket] += invoice.outstanding
+        return totals
+
+    @property
+    def overdue(self) -> Decimal:
+        """What is owed past its due date."""
+        return sum((i.outstanding for i in self.open_invoices if i.bucket != "current"), ZERO)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for i in self.open_invoices if i.bucket != "current")
+
+
+def _order(item: Item) -> tuple:
+    # A day's invoices before what pays or credits them: the balance never dips below zero for show.
+    return item.on, KINDS.index(item.kind), item.reference
+
+
+def build_statement(items: Iterable[Item], as_of: date, school_name: str, urn: int, address: str = "") -> Statement:
+    """The statement as of a date: the items up to it in date order, the balance after each,
+    and every invoice still owed on with its aged-debt bucket."""
+    kept = sorted((i for i in items if i.on <= as_of), key=_order)
+    entries, running = [], ZERO
+    owed: dict[str, Decimal] = {}
+    due: dict[str, date] = {}
+    for item in kept:
+        running += item.amount
+        entries.append(Entry(item, running))
+        owed[item.invoice_number] = owed.get(item.invoice_number, ZERO) + item.amount
+        if item.kind == "invoice" and item.due is not None:
+            due[item.invoice_number] = item.due
+    open_invoices = tuple(OpenInvoice(number, due[number], left, age_bucket(due[number], as_of))
+                          for number, left in sorted(owed.items(), key=lambda kv: (due.get(kv[0], as_of), kv[0]))
+                          if left > 0 and number in due)
+    return Statement(school_name, urn, address, as_of, tuple(entries), open_invoices)

@@ -1,0 +1,90 @@
+"""The statement of account as a PDF (reportlab), in the invoice's house style."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from invoices.document import Issuer
+from invoices.due import AGE_BUCKETS
+from invoices.pdf_parts import GRID, HEAD, long_date, numbered_canvas, paragraph
+from invoices.statement import Statement
+
+_STYLES = getSampleStyleSheet()
+_BODY = ParagraphStyle("st-body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
+_SMALL = ParagraphStyle("st-small", parent=_BODY, fontSize=7.5, leading=9, textColor=colors.HexColor("#444444"))
+_RIGHT = ParagraphStyle("st-right", parent=_BODY, alignment=TA_RIGHT)
+_BOLD = ParagraphStyle("st-bold", parent=_BODY, fontName="Helvetica-Bold")
+_TITLE = ParagraphStyle("st-title", parent=_STYLES["Title"], fontSize=20, leading=24, alignment=0, spaceAfter=4)
+BUCKET_NAMES = {"current": "Not yet due", "1-30": "1-30 days", "31-60": "31-60 days", "61-90": "61-90 days",
+                "90+": "Over 90 days"}
+
+
+def gbp(value: Decimal) -> str:
+    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
+
+
+def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
+    return paragraph(text, style)
+
+
+def render_statement_pdf(statement: Statement, issuer: Issuer) -> bytes:
+    """The statement, fit to send to the school."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=18 * mm, title=f"Statement of account {statement.urn}",
+                            author=issuer.council)
+    width = A4[0] - 36 * mm
+    story = [*_heading(statement, issuer, width), *_entries(statement, width), *_ageing(statement, width)]
+    doc.build(story, canvasmaker=numbered_canvas(f"Statement of account, URN {statement.urn}"))
+    return buffer.getvalue()
+
+
+def _heading(statement: Statement, issuer: Issuer, width: float) -> list[Flowable]:
+    head = Table([[
+        [_p(issuer.council, ParagraphStyle("st-c", parent=_BODY, fontSize=12, leading=14, fontName="Helvetica-Bold")),
+         _p(issuer.service), _p(issuer.address, _SMALL), _p(f"Tel {issuer.phone} · {issuer.email}", _SMALL)],
+        [Paragraph("Statement of account", _TITLE), _p(f"As of {long_date(statement.as_of)}"),
+         _p(statement.school_name, _BOLD), _p(f"URN {statement.urn}", _SMALL), _p(statement.address, _SMALL)],
+    ]], colWidths=[width * 0.5, width * 0.5])
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    summary = _p(f"Balance owed: {gbp(statement.balance)}. Overdue: {gbp(statement.overdue)} "
+                 f"on {statement.overdue_count} invoice(s).", _BOLD)
+    return [head, Spacer(1, 5 * mm), summary, Spacer(1, 4 * mm)]
+
+
+def _entries(statement: Statement, width: float) -> list[Flowable]:
+    rows = [[_p(h, _SMALL) for h in ("Date", "Type", "Reference", "Invoice", "Debit", "Credit", "Balance")]]
+    for e in statement.entries:
+        rows.append([_p(e.item.on.strftime("%d/%m/%Y")), _p(e.name), _p(e.item.reference), _p(e.item.invoice_number),
+                     _p(gbp(e.debit) if e.debit else "", _RIGHT), _p(gbp(e.credit) if e.credit else "", _RIGHT),
+                     _p(gbp(e.balance), _RIGHT)])
+    empty = len(rows) == 1
+    if empty:
+        rows.append([_p("Nothing on the account yet."), "", "", "", "", "", ""])
+    rows.append(["", "", "", "", "", _p("Balance", _BOLD), _p(gbp(statement.balance), _RIGHT)])
+    fractions = (0.12, 0.14, 0.2, 0.17, 0.12, 0.12, 0.13)
+    table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD), ("GRID", (0, 0), (-1, -2), 0.4, GRID),
+                               ("LINEABOVE", (5, -1), (-1, -1), 0.8, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               *([("SPAN", (0, 1), (-1, 1))] if empty else [])]))
+    return [table, Spacer(1, 6 * mm)]
+
+
+def _ageing(statement: Statement, width: float) -> list[Flowable]:
+    ageing = statement.ageing
+    rows = [[_p(BUCKET_NAMES[b], _SMALL) for b in AGE_BUCKETS] + [_p("Total", _SMALL)],
+            [_p(gbp(ageing[b]), _RIGHT) for b in AGE_BUCKETS] + [_p(gbp(sum(ageing.values())), _RIGHT)]]
+    table = Table(rows, colWidths=[width / (len(AGE_BUCKETS) + 1)] * (len(AGE_BUCKETS) + 1))
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD), ("GRID", (0, 0), (-1, -1), 0.4, GRID)]))
+    story: list[Flowable] = [_p("What is owed, by how long it is overdue", _BOLD), Spacer(1, 2 * mm), table]
+    if statement.open_invoices:
+        story += [Spacer(1, 3 * mm), _p("Still owed: " + "; ".join(
+            f"{i.number} {gbp(i.outstanding)} due {long_date(i.due)}" for i in statement.open_invoices), _SMALL)]
+    return story
