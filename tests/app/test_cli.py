@@ -90,7 +90,9 @@ def test_demo_is_idempotent(app):
     assert second.exit_code == 0
     assert "already loaded" in second.output
     assert db.session.query(School).count() == schools == 100
-    assert db.session.query(User).count() == users == 4
+    # The four role users, and a signing head for each of the 16 schools the demo round has answering.
+    assert db.session.query(User).count() == users == 4 + 16
+    assert db.session.query(User).filter(User.email.like("head-%@demo.example")).count() == 16
     types = {s.customer_type for s in db.session.query(School)}
     assert types == {"maintained", "academy"}
 
