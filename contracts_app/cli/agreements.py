@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from pricing.sla_year import SlaYear
 
-from documents.bulk import default_workers, write_zip
+from documents.bulk import default_workers
 from contracts_app.services import documents as sla_documents
 from contracts_app.services.agreements.cancellation import give_notice
 from contracts_app.services.agreements.changes import add_charge
@@ -20,6 +20,7 @@ from contracts_app.services.agreements.issuing import issue_year
 from contracts_app.services.agreements.queries import agreement_of_school
 from contracts_app.services.agreements.rollover import rollover
 from contracts_app.services.agreements.status import settle_and_save
+from contracts_app.services.jobs.agreements import write_year_zip
 from pricing.errors import ActionRefused
 from contracts_app.cli.common import actor as _actor
 from contracts_app.cli.common import parse_date as _date
@@ -145,10 +146,8 @@ def pdf_command(urn: int | None, every: bool, year: int, output: Path, jobs: int
         return
     if output.suffix.lower() != ".zip":
         raise ActionRefused(f"--all writes a ZIP archive: name the output something.zip, not {output.name}")
-    count = sla_documents.issued_count(year)
-    if count == 0:
-        raise ActionRefused(f"there are no issued {label} agreements")
-    workers = min(jobs or default_workers(), count)
-    with tqdm(total=count, unit="agreement", desc=f"SLA documents {label}") as bar:
-        written = write_zip(sla_documents.year_documents(year), output, workers, progress=bar.update)
-    click.echo(f"Wrote {written} {label} SLA document(s) to {output} using {workers} process(es).")
+    workers = jobs or default_workers()
+    with tqdm(unit="agreement", desc=f"SLA documents {label}") as bar:
+        # The same function as the agreement_documents job (the SLA templates page, the API).
+        written = write_year_zip(year, output, workers, progress=bar.update, total=bar.reset)
+    click.echo(f"Wrote {written} {label} SLA document(s) to {output} using {min(workers, written)} process(es).")

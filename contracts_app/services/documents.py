@@ -35,13 +35,13 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementLine, School, SchoolGroup, SlaTemplate
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit
+from contracts_app.services.bounds import MAX_INT
 from contracts_app.services.council import document_council
 from contracts_app.services.document_facts import facts_for, preview_facts
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "sla_templates" / "default.md"
 DEFAULT_BY = "system (default template)"
 BATCH = 200
-_MAX_ID = 2**31 - 1  # larger ids overflow PostgreSQL's integer: they are simply not found
 
 
 @dataclass
@@ -86,12 +86,12 @@ def parsed(template: SlaTemplate) -> Template:
 
 def get_template(template_id: int) -> SlaTemplate | None:
     """The version with this id, or None."""
-    return db.session.get(SlaTemplate, template_id) if template_id <= _MAX_ID else None
+    return db.session.get(SlaTemplate, template_id) if template_id <= MAX_INT else None  # larger ids are simply not found
 
 
 def get_agreement(agreement_id: int) -> Agreement | None:
     """The agreement with this id, or None (the view then applies the school-access rule)."""
-    return db.session.get(Agreement, agreement_id) if agreement_id <= _MAX_ID else None
+    return db.session.get(Agreement, agreement_id) if agreement_id <= MAX_INT else None  # larger ids are simply not found
 
 
 # -- versions -------------------------------------------------------------------------
@@ -371,8 +371,8 @@ def issued_count(year: int) -> int:
         Agreement.sla_year == year, Agreement.issued_at.is_not(None))) or 0
 
 
-def year_documents(year: int) -> Iterator[tuple[str, FilledDocument]]:
-    """(file name, document) for every issued agreement of the year, in a fixed order.
+def year_documents(year: int, only: list[int] | None = None) -> Iterator[tuple[str, FilledDocument]]:
+    """(file name, document) for every issued agreement of the year (or of ``only`` those), in a fixed order.
 
     Loaded in batches with everything a document needs, so there is no query per
     agreement; drafts are the council's working copies and are left out.
@@ -380,6 +380,7 @@ def year_documents(year: int) -> Iterator[tuple[str, FilledDocument]]:
     ids = list(db.session.scalars(select(Agreement.id).where(Agreement.sla_year == year,
                                                              Agreement.issued_at.is_not(None))
                                   .order_by(Agreement.id)))
+    ids = ids if only is None else sorted(set(ids) & set(only))
     the_council = document_council()
     for start in range(0, len(ids), BATCH):
         batch = db.session.scalars(select(Agreement).where(Agreement.id.in_(ids[start:start + BATCH]))

@@ -9,6 +9,7 @@ service) is reported with its reason and left as a draft, exactly as ``issue`` d
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementLine, CensusFigure, PriceList, School
 from contracts_app.models.types import utcnow
-from contracts_app.services import audit, price_lists
+from contracts_app.services import audit, events, price_lists
 from contracts_app.services.agreements.drafts import party_customer_type
 from contracts_app.services.agreements.status import transition
 from contracts_app.services.census import census_for
@@ -91,6 +92,7 @@ def issue(agreement: Agreement, by: str) -> Agreement:
     agreement.issued_at = utcnow()
     agreement.issued_by = by
     transition(agreement, "active", f"issued by {by} on {price_list.name}")
+    events.emit("agreement.issued", agreement=agreement)
     return agreement
 
 
@@ -136,7 +138,7 @@ def _school_draft_ids(year: int) -> list[int]:
         .order_by(Agreement.id)))
 
 
-def _issue_groups(year: int, by: str, report: IssueReport) -> None:
+def _issue_groups(year: int, by: str, report: IssueReport, progress: Callable[[int], None] | None = None) -> None:
     """Group agreements one by one (they add up members' pupils), each in its own savepoint."""
     groups = db.session.scalars(select(Agreement).where(
         Agreement.sla_year == year, Agreement.status == "draft", Agreement.group_id.is_not(None))
@@ -150,6 +152,8 @@ def _issue_groups(year: int, by: str, report: IssueReport) -> None:
         except ActionRefused as exc:
             savepoint.rollback()
             report.refused_ids.append((agreement.id, exc.message))
+        if progress:
+            progress(1)
 
 
 def _templates_by_type() -> dict[str, int | str]:
@@ -163,22 +167,24 @@ def _templates_by_type() -> dict[str, int | str]:
     return chosen
 
 
-def issue_year(year: int, by: str) -> IssueReport:
+def issue_year(year: int, by: str, progress: Callable[[int], None] | None = None) -> IssueReport:
     """Issue every draft of the year; one that cannot be issued is reported and left as it was.
 
     Single-school drafts go through the bulk path (same rules, no per-agreement round
-    trips); group agreements, which add up members' pupils, one by one.
+    trips); group agreements, which add up members' pupils, one by one. ``progress(n)``: n more
+    drafts dealt with (after each committed batch).
     """
     report = IssueReport()
     try:
         with cyclic_gc_paused():
-            bulk = issue_school_drafts(year, by, _templates_by_type())
+            bulk = issue_school_drafts(year, by, _templates_by_type(), progress)
         report.issued_ids.extend(bulk.issued)
         report.refused_ids.extend((agreement_id, reason) for agreement_id, _, reason in bulk.refused)
     except ActionRefused as exc:
         report.refused_ids.extend((agreement_id, f"{exc.message}") for agreement_id in _school_draft_ids(year))
-    _issue_groups(year, by, report)
+    _issue_groups(year, by, report, progress)
     db.session.commit()
+    events.emit("agreements.issued", agreement_ids=list(report.issued_ids))  # emails, committed per batch
     return report
 
 
@@ -312,7 +318,8 @@ def _issue_head(head: Row, lines: list[Row], pupils: int | None, prices: _YearPr
 
 
 def issue_school_drafts(year: int, by: str,
-                        template_id: int | dict[str, int | str] | None = None) -> BulkIssueReport:
+                        template_id: int | dict[str, int | str] | None = None,
+                        progress: Callable[[int], None] | None = None) -> BulkIssueReport:
     """Issue every single-school draft of the year; group agreements are left to the caller.
 
     ``template_id``: the version recorded on each, or one per customer type (an id, or
@@ -340,4 +347,6 @@ def issue_school_drafts(year: int, by: str,
             _issue_head(head, lines[head.id], pupils.get(head.school_id), prices, by, template, report, writes)
         writes.write()
         db.session.commit()
+        if progress:
+            progress(len(heads))
     return report

@@ -1,0 +1,47 @@
+"""Background jobs (docs/jobs.md): one row per piece of long work the task queue runs."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contracts_app.extensions import db
+from contracts_app.models.types import UTCDateTime, utcnow
+
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class Job(db.Model):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
+        Index("ix_jobs_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who, in words, for the audit trail and the list (a user's email, or the command line).
+    started_by: Mapped[str] = mapped_column(String(254), default="")
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int | None] = mapped_column()
+    # The counts and the first reasons, shown when done; the full list is in the result file.
+    summary: Mapped[dict | None] = mapped_column(JSON)
+    result_path: Mapped[str | None] = mapped_column(String(500))  # relative to JOBS_DIR
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User", foreign_keys=[started_by_id])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    def __repr__(self) -> str:
+        return f"<Job {self.id} {self.kind} {self.state}>"

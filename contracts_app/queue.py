@@ -1,0 +1,113 @@
+"""The task queue: Huey, on a SQLite file in the instance folder, or on Redis when REDIS_URL is set.
+
+The storage is chosen from the environment the way config.py reads it, at import, so the
+web server (which enqueues) and every consumer (which runs) agree without an app.
+Start a consumer with ``flask --app contracts_app jobs worker`` or
+``huey_consumer contracts_app.worker.huey``; see docs/jobs.md.
+
+Tasks are declared with ``task()`` / ``periodic_task()`` from this module rather than
+``huey.task()``: each run gets its own Flask app context (a fresh database session) on
+the one app of its worker process.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+from flask import Flask
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
+
+from contracts_app.config import instance_dir
+from contracts_app.extensions import db
+
+QUEUE_NAME = "contracts"
+log = logging.getLogger(__name__)
+
+
+def _storage_from_environment() -> tuple[type, dict]:
+    """RedisStorage when REDIS_URL is set, else a SQLite file in the instance folder."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return RedisStorage, {"url": url}
+    path = Path(os.environ.get("HUEY_SQLITE") or instance_dir() / "queue.sqlite3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteStorage, {"filename": str(path)}
+
+
+class AppHuey(Huey):
+    """Huey whose consumers run tasks on the Flask app (see ``set_app``)."""
+
+    def create_consumer(self, **options):
+        flask_app()  # fail at start, not at the first task, when there is no app
+        return super().create_consumer(**options)
+
+
+_storage_class, _storage_kwargs = _storage_from_environment()
+# results=False: a job's outcome lives in its Job row, not in the queue.
+huey = AppHuey(QUEUE_NAME, results=False, storage_class=_storage_class, **_storage_kwargs)
+
+_app: Flask | None = None
+_factory: Callable[[], Flask] | None = None
+_pid: int | None = None
+_lock = threading.Lock()
+
+
+def set_app(app: Flask) -> None:
+    """The app tasks run on in this process (the ``jobs worker`` command, tests)."""
+    global _app, _pid
+    with _lock:
+        _app, _pid = app, os.getpid()
+
+
+def set_app_factory(factory: Callable[[], Flask]) -> None:
+    """How a bare consumer process builds its app, once, on first need."""
+    global _factory
+    _factory = factory
+
+
+def flask_app() -> Flask:
+    """This worker process's app, built once; a forked worker drops its parent's connections."""
+    global _app, _pid
+    with _lock:
+        if _app is None:
+            if _factory is None:
+                raise RuntimeError("no Flask app for the task queue: start consumers with "
+                                   "`flask --app contracts_app jobs worker` or "
+                                   "`huey_consumer contracts_app.worker.huey`")
+            _app, _pid = _factory(), os.getpid()
+        elif _pid != os.getpid():
+            with _app.app_context():
+                db.engine.dispose(close=False)  # the parent's pooled connections are not ours
+            _pid = os.getpid()
+        return _app
+
+
+def use_storage(redis_url: str | None = None, filename: str | Path | None = None) -> None:
+    """Point the queue at another store (tests: a temp SQLite file, or a test Redis)."""
+    if redis_url:
+        huey.storage = RedisStorage(QUEUE_NAME, url=redis_url)
+    else:
+        huey.storage = SqliteStorage(QUEUE_NAME, filename=str(filename))
+
+
+def _in_app_context(func: Callable) -> Callable:
+    @wraps(func)
+    def inner(*args, **kwargs):
+        with flask_app().app_context():
+            return func(*args, **kwargs)
+    return inner
+
+
+def task(**options) -> Callable:
+    """``huey.task`` whose body runs in an app context: ``@task(retries=2)``."""
+    return lambda func: huey.task(**options)(_in_app_context(func))
+
+
+def periodic_task(validate_datetime: Callable, **options) -> Callable:
+    """``huey.periodic_task`` in an app context: ``@periodic_task(crontab(minute="0", hour="3"))``."""
+    return lambda func: huey.periodic_task(validate_datetime, **options)(_in_app_context(func))
