@@ -19,14 +19,15 @@ $(STAMP): pyproject.toml
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	FLASK="$(FLASK)" PORT=$(PORT) bash scripts/run.sh  # the web server and one job consumer
 
 # The whole suite on SQLite and on a throwaway PostgreSQL, browser tests included.
 test: install
 	bash scripts/test.sh
 
+# Every figure on SQLite, then on a throwaway PostgreSQL cluster (as make test starts one).
 bench: install
-	$(BIN)/python -m benchmarks
+	PYTHON=$(BIN)/python bash scripts/pg_cluster.sh $(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -16,13 +16,14 @@ from pricing.money import format_gbp
 from pricing.sla_year import LONDON
 
 from contracts_app.config import load_config
-from contracts_app.extensions import csrf, db, login_manager, migrate
+from contracts_app.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 # The app's parts (models, services, pages, API, commands) are imported inside create_app:
 # every import of a contracts_app module runs this file first, and loading a model or a
 # service must not load every page and command with it.
 
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# The password links sent by email (issue #18) are opened by people not signed in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "auth.forgot_password", "auth.reset_password", "auth.set_password"}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -33,24 +34,18 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
-    login_manager.session_protection = "strong"
+    _init_login(app)
     csrf.init_app(app)
 
     from contracts_app import models  # noqa: F401 - register the tables
-    from contracts_app.services import audit, users as user_service
+    from contracts_app.services import audit
     from contracts_app.services.invoicing import balances as invoicing
+    from contracts_app.services.invoicing import payments as payment_service
 
     audit.install(Session)
     invoicing.install(Session)
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        """The session's user, while still active."""
-        user = user_service.get(int(user_id))
-        return user if user and user.active else None
+    _install_email(app)
+    payment_service.install(Session)  # a recorded payment is reversed, never changed
 
     _register_blueprints(app)
     _register_errors(app)
@@ -86,11 +81,42 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _init_login(app: Flask) -> None:
+    """Sessions (Flask-Login, checking the user's session version) and sign-in throttling."""
+    from contracts_app.services import users as user_service
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "strong"
+    limiter.init_app(app)  # only the sign-in form is limited (web/auth/routes.py)
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        """The session's (or remember-me cookie's) user, while active and the session is current."""
+        return user_service.user_for_session(session_id)
+
+
+def _install_email(app: Flask) -> None:
+    """Email (issue #18): Flask-Mail, the send scheduled after a commit that queued messages,
+    and the emails that go with invoices, agreements, estimates and notices."""
+    from contracts_app.services.outbox import hooks as outbox_hooks, queueing as outbox_queueing
+
+    mail.init_app(app)
+    outbox_queueing.install(Session)
+    outbox_hooks.install(app)
+
+
 def _migrations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _register_blueprints(app: Flask) -> None:
+    from contracts_app.web.args import BoundedInt
+
+    # Before any route is added: every <int:...> id is bounded by the database's integers.
+    app.url_map.converters["int"] = BoundedInt
+
     from contracts_app.api import init_api
     from contracts_app.web.adhoc.routes import bp as adhoc_bp
     from contracts_app.web.admin.routes import bp as admin_bp
@@ -100,13 +126,16 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.census.routes import bp as census_bp
     from contracts_app.web.documents.routes import bp as documents_bp
     from contracts_app.web.invoicing.routes import bp as invoicing_bp
+    from contracts_app.web.jobs.routes import bp as jobs_bp
     from contracts_app.web.main.routes import bp as main_bp
+    from contracts_app.web.outbox.routes import bp as outbox_bp
     from contracts_app.web.portal.routes import bp as portal_bp
     from contracts_app.web.reports.routes import bp as reports_bp
+    from contracts_app.web.rounds.routes import bp as rounds_bp
     from contracts_app.web.schools.routes import bp as schools_bp
 
     for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
-               reports_bp, documents_bp, admin_bp, portal_bp):
+               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp):
         app.register_blueprint(bp)
     init_api(app)
 
@@ -123,7 +152,18 @@ def _register_errors(app: Flask) -> None:
         CSRFError, lambda e: page(400, "Form expired", "The form was out of date. Go back, reload the page and try again.")
     )
     app.register_error_handler(400, lambda e: page(400, "Bad request", getattr(e, "description", "Bad request")))
-    app.register_error_handler(500, lambda e: page(500, "Something went wrong", "The error has been logged."))
+    from contracts_app.services.bounds import too_large_message
+    from contracts_app.services.transactions import discard_changes
+
+    app.register_error_handler(413, lambda e: page(413, "Too large", too_large_message(app.config["MAX_CONTENT_LENGTH"])))
+
+    def server_error(e: Exception) -> tuple[str, int]:
+        """The 500 page, after a rollback: a failed statement leaves the session unusable, and
+        the page itself (its navigation, the signed-in user) must not fail with PendingRollbackError."""
+        discard_changes()
+        return page(500, "Something went wrong", "The error has been logged.")
+
+    app.register_error_handler(500, server_error)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 ENVIRONMENTS = ("development", "testing", "production")
 
 
 def _instance_dir() -> Path:
     return Path(os.environ.get("CONTRACTS_INSTANCE", Path.cwd() / "instance")).resolve()
+
+
+def instance_dir() -> Path:
+    """The instance folder (CONTRACTS_INSTANCE, default ./instance), for code that runs without an app."""
+    return _instance_dir()
 
 
 def _development_secret(instance: Path) -> str:
@@ -83,9 +91,122 @@ def _web(env: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1" or env == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1" or env == "production",
         "WTF_CSRF_TIME_LIMIT": None,
         "TESTING": env == "testing",
     }
+
+
+def _jobs(instance: Path) -> dict:
+    """Background jobs (docs/jobs.md): where result files go, how long they are kept, the queue."""
+    return {
+        "JOBS_DIR": os.environ.get("JOBS_DIR") or str(instance / "jobs"),
+        "JOB_RESULT_DAYS": int(os.environ.get("JOB_RESULT_DAYS", "7")),
+        "JOB_PDF_WORKERS": int(os.environ.get("JOB_PDF_WORKERS", "0")),  # 0: one per core
+        # The queue itself is chosen in contracts_app/queue.py from the same variable.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+    }
+
+
+MAX_REMEMBER_DAYS = 30
+
+
+def _auth() -> dict:
+    """Signing in: how long "keep me signed in" lasts and how often one may try (issue #16)."""
+    raw = os.environ.get("REMEMBER_DAYS", str(MAX_REMEMBER_DAYS)).strip()
+    days = int(raw) if raw.isascii() and raw.isdigit() else 0
+    if not 1 <= days <= MAX_REMEMBER_DAYS:
+        raise RuntimeError(f"REMEMBER_DAYS must be a whole number of days between 1 and {MAX_REMEMBER_DAYS}, not {raw!r}")
+    redis_url = os.environ.get("REDIS_URL")
+    return {
+        "REMEMBER_COOKIE_DURATION": timedelta(days=days),
+        # Login throttling (Flask-Limiter). Several workers must share a store: REDIS_URL.
+        "RATELIMIT_ENABLED": os.environ.get("LOGIN_THROTTLE", "1") == "1",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "5/minute;20/hour"),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "50/hour"),
+    }
+
+
+def _mail(instance: Path) -> dict:
+    """Email (issue #18): SMTP via MAIL_*; without MAIL_SERVER messages wait in the outbox."""
+    def flag(name: str) -> bool:
+        return os.environ.get(name, "0").lower() in ("1", "true", "yes")
+
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER")
+        or os.environ.get("COUNCIL_EMAIL", "ictschoolreply@coventry.gov.uk"),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "30")),
+        # Flask-Mail would otherwise suppress sending whenever TESTING is set.
+        "MAIL_SUPPRESS_SEND": False,
+        "OUTBOX_FOLDER": os.environ.get("OUTBOX_FOLDER", str(instance / "outbox")),
+        # Minutes before the 2nd, 3rd, ... attempt; after the last retry a message has failed.
+        "OUTBOX_RETRY_MINUTES": os.environ.get("OUTBOX_RETRY_MINUTES", "1,5,30,120,720"),
+        # A claim older than this was interrupted mid-send (the process died).
+        "OUTBOX_CLAIM_MINUTES": int(os.environ.get("OUTBOX_CLAIM_MINUTES", "15")),
+        # Days after the due date an overdue reminder goes, once per invoice per step.
+        "OVERDUE_REMINDER_DAYS": os.environ.get("OVERDUE_REMINDER_DAYS", "7,30"),
+        # The address links in emails point at (the portal as schools reach it).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:5000"),
+        # Hours a set-password (invitation) and a reset link stay valid.
+        "INVITATION_HOURS": int(os.environ.get("INVITATION_HOURS", "72")),
+        "PASSWORD_RESET_HOURS": int(os.environ.get("PASSWORD_RESET_HOURS", "2")),
+        # Where acknowledgements of notices go on the council's side.
+        "SLA_TEAM_EMAIL": os.environ.get("SLA_TEAM_EMAIL")
+        or os.environ.get("SLA_QUERIES_EMAIL", "ictschoolreply@coventry.gov.uk"),
+    }
+
+
+MIN_PRODUCTION_SECRET = 32
+DEFAULT_MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+
+def _limits() -> dict:
+    """How large a request may be: a 150 MB upload took a worker to 1.9 GB (issue #16)."""
+    raw = os.environ.get("MAX_CONTENT_LENGTH", str(DEFAULT_MAX_CONTENT_LENGTH)).strip()
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1024:
+        raise RuntimeError(f"MAX_CONTENT_LENGTH must be a number of bytes of at least 1024, not {raw!r}")
+    return {"MAX_CONTENT_LENGTH": int(raw)}
+
+
+def _secure(config: dict) -> None:
+    """What production refuses or forces, on the final configuration (overrides included)."""
+    if config["CONTRACTS_ENV"] == "production":
+        if len(config["SECRET_KEY"]) < MIN_PRODUCTION_SECRET:
+            raise RuntimeError(
+                f"SECRET_KEY must be at least {MIN_PRODUCTION_SECRET} characters when CONTRACTS_ENV=production "
+                f"(it has {len(config['SECRET_KEY'])}); make one with: python -c 'import secrets; "
+                "print(secrets.token_hex(32))'")
+        # Debug mode serves Werkzeug's interactive debugger (code execution from a browser).
+        # `flask run` reads FLASK_DEBUG again after create_app, so the variable itself is reset.
+        if os.environ.get("FLASK_DEBUG"):
+            os.environ["FLASK_DEBUG"] = "0"
+        config["DEBUG"] = False
+    _private_sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (sqlite3 follows the umask,
+    and its journal and WAL files take the database file's mode)."""
+    if not url.startswith("sqlite"):
+        return
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass  # another process created it first
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -105,6 +226,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         **_council(),
         **_web(env),
+        **_mail(instance),
+        **_auth(),
+        **_jobs(instance),
+        **_limits(),
     }
     config.update(overrides)
+    _secure(config)
     return config

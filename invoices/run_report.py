@@ -53,6 +53,10 @@ class RunReport:
     invoices: list[PlannedInvoice] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Schools invoiced by the run and, of those, (URN, name) of each nobody receives invoices for
+    # by email (issue #18): listed on the report, never silently skipped.
+    school_ids: set[int] = field(default_factory=set)
+    no_invoice_contact: list[tuple[int, str]] = field(default_factory=list)
     already_billed: int = 0
     count: int = 0
     lines_count: int = 0
@@ -68,6 +72,7 @@ class RunReport:
         for p in planned:
             net, gross = p.draft.net, p.draft.gross
             self.count += 1
+            self.school_ids.add(p.party.school_id)
             self.lines_count += len(p.draft.lines)
             self.total_net += net
             self.total_gross += gross

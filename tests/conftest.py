@@ -53,7 +53,10 @@ def _empty_tables(db) -> None:
 @pytest.fixture
 def app_config(database_url) -> dict:
     return {"CONTRACTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None,
+            # Login throttling is off for the suite (tests sign in often); tests/app/test_login_throttle.py
+            # turns it on.
+            "RATELIMIT_ENABLED": False}
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ def init_api(app: Flask) -> None:
     # Imported here for their routes (each adds its own to the blueprint), so that importing
     # one API module, such as a schema, does not load every route.
     from contracts_app.api import agreements, docs, invoices, prices, schools  # noqa: F401
+    from contracts_app.api import jobs  # noqa: F401
+    from contracts_app.api import rounds  # noqa: F401
 
     api = ContractsApi(app, spec_kwargs={
         "title": "School SLA contracts API", "version": API_VERSION, "openapi_version": "3.0.3",

@@ -10,11 +10,14 @@ def register_commands(app: Flask) -> None:
     from contracts_app.cli.census import census_group
     from contracts_app.cli.demo import demo_command
     from contracts_app.cli.invoices import invoices_group
+    from contracts_app.cli.jobs import jobs_group
+    from contracts_app.cli.outbox import outbox_group
     from contracts_app.cli.prices import prices_group
+    from contracts_app.cli.rounds import round_group
     from contracts_app.cli.schools import schools_group
     from contracts_app.cli.servicedesk import tickets_group
     from contracts_app.cli.users import users_group
 
     for command in (users_group, schools_group, census_group, prices_group, agreements_group, invoices_group,
-                    adhoc_group, tickets_group, demo_command):
+                    adhoc_group, tickets_group, demo_command, jobs_group, outbox_group, round_group):
         app.cli.add_command(command)

@@ -11,6 +11,7 @@ from contracts_app.models.audit import AuditEvent
 from contracts_app.models.sla_template import SlaTemplate
 from contracts_app.models.ticket import TICKET_TYPES, Ticket, TicketSuspension
 from contracts_app.models.invoice import KINDS, Invoice, InvoiceLine, InvoiceRun, NumberSeries, Payment
+from contracts_app.models.outbox import CONCERNS, OUTBOX_STATES, OutboxAttachment, OutboxMessage
 from contracts_app.models.catalogue import LIST_NAMES, LISTS, PriceList, PriceListEntry, Service
 from contracts_app.models.school import (
     CUSTOMER_TYPES,
@@ -21,6 +22,16 @@ from contracts_app.models.school import (
     school_group_members,
 )
 from contracts_app.models.user import ROLES, ApiToken, User
+from contracts_app.models.round import (
+    OFFER_STATES,
+    BuyingRound,
+    Offer,
+    OfferAcceptance,
+    OfferDecline,
+    OfferLine,
+    OfferReminder,
+)
+from contracts_app.models.job import JOB_STATES, Job
 
 __all__ = [
     "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket",
@@ -29,4 +40,7 @@ __all__ = [
     "Agreement", "AgreementCharge", "AgreementLine", "CancellationNotice", "STATUSES",
     "ApiToken", "AuditEvent", "LISTS", "LIST_NAMES", "PriceList", "PriceListEntry", "Service", "CUSTOMER_TYPES", "CensusFigure", "KeyStakeholder", "ROLES",
     "School", "SchoolGroup", "User", "school_group_members",
+    "CONCERNS", "OUTBOX_STATES", "OutboxAttachment", "OutboxMessage",
+    "BuyingRound", "OFFER_STATES", "Offer", "OfferAcceptance", "OfferDecline", "OfferLine", "OfferReminder",
+    "JOB_STATES", "Job",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts_app.extensions import db
@@ -117,6 +117,11 @@ class KeyStakeholder(db.Model):
     role: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # Which messages this contact receives by email (issue #18): invoices and credit notes,
+    # agreements, service notices (cancellation acknowledgements, estimates, reminders).
+    invoices: Mapped[bool] = mapped_column(default=True, server_default=true())
+    agreements: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notices: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     school = relationship("School", back_populates="stakeholders")
 

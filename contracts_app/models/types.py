@@ -62,6 +62,28 @@ class ScaledDecimal(TypeDecorator):
             return None
         return Decimal(int(value)).scaleb(-self.places)
 
+    def result_processor(self, dialect, coltype):
+        """process_result_value without TypeDecorator's wrapper, remembering what it made:
+        a national export reads millions of amounts, most of them the same few thousand.
+        Decimals are immutable, so one may be handed out many times."""
+        places, cache = -self.places, {}
+        impl = self.impl_instance.result_processor(dialect, coltype)  # None for integers on our drivers
+
+        def process(value):
+            if impl is not None:
+                value = impl(value)
+            if value is None:
+                return None
+            try:
+                return cache[value]
+            except KeyError:
+                if len(cache) >= 100_000:
+                    cache.clear()
+                result = cache[value] = Decimal(int(value)).scaleb(places)
+                return result
+
+        return process
+
 
 def Money() -> ScaledDecimal:  # noqa: N802 - reads like a type in the models
     return ScaledDecimal(2)

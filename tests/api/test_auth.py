@@ -10,6 +10,8 @@ from contracts_app.extensions import db
 from contracts_app.services.users import revoke_tokens
 from tests.api.conftest import OTHER, OWN, assert_error
 from tests.conftest import PASSWORD
+from tests.rounds.test_api_access import EXPECTED as ROUNDS  # swept there, on a world with a round
+from tests.jobs.test_api_access import EXPECTED as JOBS  # swept there, per kind of job
 
 ALL = {"admin", "sla", "finance", "school"}
 # The intended access of every API operation (as on the pages). A new API route must be
@@ -26,20 +28,26 @@ EXPECTED = {
     "api.get_invoice": ALL,
     "api.get_invoice_pdf": ALL,
     "api.record_payment": {"admin", "finance"},
+    "api.list_payments": {"admin", "finance"},
+    "api.reverse_payment": {"admin", "finance"},
     "api.list_price_lists": {"admin", "sla", "finance"},
     "api.get_price_list": {"admin", "sla", "finance"},
+    **ROUNDS,
+    **JOBS,
 }
 PUBLIC = {"api.openapi_json", "api.docs"}
 
 
 def api_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("api.") and rule.endpoint not in PUBLIC:
+        if rule.endpoint.startswith("api.") and rule.endpoint not in PUBLIC and rule.endpoint not in ROUNDS \
+                and rule.endpoint not in JOBS:
             yield rule, ("POST" if "POST" in rule.methods else "GET")
 
 
 def url(rule, world, urn: int = OWN) -> str:
-    values = {"urn": urn, "agreement_id": world.agreements[urn], "number": world.invoices[urn], "year": 2025}
+    values = {"urn": urn, "agreement_id": world.agreements[urn], "number": world.invoices[urn], "year": 2025,
+              "payment_id": 1}  # an empty body is refused (400) before the payment is looked up
     path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
     return path + ("?year=2025" if rule.rule in ("/api/v1/agreements", "/api/v1/price-lists") else "")
 
@@ -48,7 +56,7 @@ def test_every_api_route_declares_the_expected_roles(app):
     seen = {}
     for rule, _ in api_rules(app):
         seen[rule.endpoint] = set(app.view_functions[rule.endpoint].allowed_roles)
-    assert seen == EXPECTED
+    assert seen == {endpoint: roles for endpoint, roles in EXPECTED.items() if endpoint not in ROUNDS.keys() | JOBS.keys()}
 
 
 def test_no_token_is_401_json_on_every_route(app, client, world):

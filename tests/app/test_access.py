@@ -83,6 +83,8 @@ for _area in area_modules():
     EXPECTED.update(_area.EXPECTED)
 
 PUBLIC = {"auth.login", "static"}
+for _area in area_modules():
+    PUBLIC |= set(getattr(_area, "PUBLIC", ()))  # pages for people not signed in (e.g. password links)
 # Routes whose URL names one school: a school user of another school must get 404.
 SCHOOL_SCOPED = {e for e, roles in EXPECTED.items()
                  if e.split(".")[0] in ("schools", "agreements", "invoicing") and "school" in roles

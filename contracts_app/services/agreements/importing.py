@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -16,11 +16,14 @@ from contracts_app.models import Agreement, School, Service
 from contracts_app.models.catalogue import LISTS
 from contracts_app.services import audit
 from contracts_app.services.agreements.drafts import LineInput, create_draft, set_lines
+from contracts_app.services.bounds import ascii_number
 from contracts_app.services.imports import FIRST_DATA_ROW, cells, read_table, require_columns
 from pricing.errors import ActionRefused, ImportRefused, Problem
 from pricing.sla_year import SlaYear
 
 REQUIRED = ("urn", "service_code", "quantity", "status")
+MAX_QUANTITY = Decimal(100_000)  # devices, users, hours: far above any school's
+WIDE = Context(prec=MAX_PREC)  # quantize a huge quantity without an InvalidOperation
 COLUMNS = REQUIRED + ("start_date",)
 
 
@@ -58,7 +61,7 @@ def _known(sla_year: SlaYear) -> _Known:
 
 def _school(urn_text: str, row: int, known: _Known, problems: list[Problem]) -> School | None:
     """The row's school; its agreement, if it has one, must still be a draft."""
-    school = known.schools.get(int(urn_text)) if urn_text.isdigit() else None
+    school = known.schools.get(ascii_number(urn_text))
     if school is None:
         problems.append(Problem(row, "urn", f"no school with URN {urn_text!r}"))
     elif school.id in known.existing and known.existing[school.id].status != "draft":
@@ -78,6 +81,11 @@ def _quantity(text: str, status: str, row: int, problems: list[Problem]) -> Deci
         return None
     if status == "subscribed" and quantity <= 0:
         problems.append(Problem(row, "quantity", f"a subscribed service needs a quantity of 1 or more, not {text}"))
+    elif quantity > MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.01"), context=WIDE):
+        # The line stores pence-like hundredths, and its price must fit the money columns.
+        problems.append(Problem(row, "quantity", f"{text} is not a quantity up to {MAX_QUANTITY:,} "
+                                                 "with at most 2 decimal places"))
+        return None
     return quantity
 
 

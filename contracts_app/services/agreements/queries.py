@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from contracts_app.access import agreements_seen_by
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, AuditEvent, School, SchoolGroup, Service
+from contracts_app.models import Agreement, AgreementLine, AuditEvent, School, SchoolGroup, Service
 from contracts_app.services.agreements.status import find
 from contracts_app.services.bounds import search_number
 from contracts_app.services.price_check import PriceCheck, price_agreement
@@ -69,8 +69,10 @@ def visible_page(school_ids: set[int] | None, year: int, status: str, customer_t
 # -- one agreement ---------------------------------------------------------------------------
 
 def get(agreement_id: int) -> Agreement | None:
-    """The agreement with this id, or None."""
-    return db.session.get(Agreement, agreement_id)
+    """The agreement with this id, or None; its lines' services come with it (the page shows
+    every one: a query per line was most of an agreement page's, issue #21)."""
+    return db.session.get(Agreement, agreement_id,
+                          options=[selectinload(Agreement.lines).selectinload(AgreementLine.service)])
 
 
 def get_visible(agreement_id: int, school_ids: set[int] | None) -> Agreement | None:

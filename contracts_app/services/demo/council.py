@@ -16,7 +16,7 @@ from pathlib import Path
 
 from contracts_app.extensions import db
 from contracts_app.models import CensusFigure, KeyStakeholder, School, SchoolGroup, Service, User
-from contracts_app.services import price_lists
+from contracts_app.services import price_lists, users as user_service
 from contracts_app.services.imports import read_table
 from contracts_app.services.schools import import_schools
 
@@ -145,6 +145,7 @@ def load_demo(sla_year_start: int) -> DemoReport:
     lines.extend(_agreements_and_invoices(rng, schools, sla_year_start))
     lines.extend(_areas(rng, schools, sla_year_start))
     lines.extend(_users(schools))
+    lines.extend(_round(rng, schools, sla_year_start))
     db.session.commit()
     return DemoReport(lines)
 
@@ -172,11 +173,12 @@ def _contacts(rng: random.Random, schools: dict[int, School]) -> str:
             continue
         head = school.head_name or f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         slug = school.name.lower().replace("’", "").replace(" ", "")[:20]
+        # The head receives agreements and notices by email, the business manager invoices and notices.
         db.session.add(KeyStakeholder(school=school, name=head, role="Headteacher",
-                                      email=f"head@{slug}.demo.example", phone=school.telephone))
+                                      email=f"head@{slug}.demo.example", phone=school.telephone, invoices=False))
         db.session.add(KeyStakeholder(school=school, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                                       role="School Business Manager", email=f"sbm@{slug}.demo.example",
-                                      phone=school.telephone))
+                                      phone=school.telephone, agreements=False))
         added += 2
     return f"Key stakeholders: {added} added"
 
@@ -266,11 +268,13 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
     for invoice in db.session.scalars(select(Invoice).where(Invoice.kind == "invoice").order_by(Invoice.number)):
         roll = rng.random()
         if roll < 0.6:
-            invoicing.record_payment(invoice, invoice.gross, invoice.due_date, f"BACS {invoice.school_urn}", "demo")
+            invoicing.record_payment(invoice, invoice.gross, min(invoice.due_date, today), f"BACS {invoice.school_urn}",
+                                     "demo")
             paid += 1
         elif roll < 0.7:
-            invoicing.record_payment(invoice, (invoice.gross / 2).quantize(Decimal("0.01")), invoice.due_date,
-                                     "part payment", "demo")
+            # Never dated ahead of today: invoices.bounds refuses a payment from the future.
+            invoicing.record_payment(invoice, (invoice.gross / 2).quantize(Decimal("0.01")),
+                                     min(invoice.due_date, today), "part payment", "demo")
             paid += 1
     lines.append(f"Payments: {paid} recorded")
     return lines
@@ -287,6 +291,14 @@ def _areas(rng: random.Random, schools: dict[int, School], year: int) -> list[st
     return lines
 
 
+def _round(rng: random.Random, schools: dict[int, School], year: int) -> list[str]:
+    """Next year's list published and its buying round open (after the users: the school user signs)."""
+    from contracts_app.services.demo import rounds
+
+    db.session.commit()
+    return rounds.load(rng, schools, year)
+
+
 def _users(schools: dict[int, School]) -> list[str]:
     lines = []
     first_school = schools.get(FIRST_URN)
@@ -295,7 +307,9 @@ def _users(schools: dict[int, School]) -> list[str]:
             lines.append(f"User {email} already exists")
             continue
         user = User(email=email, role=role, name=f"Demo {role} user",
-                    school=first_school if role == "school" else None)
+                    school=first_school if role == "school" else None,
+                    signatory=role == "school")  # the demo school user may accept its offer
+        user_service.check_password_strength(password, user_inputs=(email, user.name))  # the one password rule
         user.set_password(password)
         db.session.add(user)
         extra = f" (school {first_school.urn} {first_school.name})" if role == "school" and first_school else ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 
@@ -14,6 +14,10 @@ class StakeholderForm(FlaskForm):
     email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40),
                                              Regexp(r"^[0-9 +()-]+$", message="Use digits, spaces and + ( ) - only.")])
+    # Which emails this contact receives (issue #18); sent to the address above.
+    invoices = BooleanField("Invoices and credit notes", default=True)
+    agreements = BooleanField("Agreements (the filled-in SLA)", default=True)
+    notices = BooleanField("Service notices (estimates, notices of cancellation, reminders)", default=True)
     submit = SubmitField("Save contact")
 
 
