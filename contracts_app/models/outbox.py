@@ -53,15 +53,32 @@ class OutboxMessage(db.Model):
 
 
 class OutboxAttachment(db.Model):
-    """A file attached to a message, stored under OUTBOX_FOLDER by its SHA-256."""
+    """A file attached to a message, stored under OUTBOX_FOLDER by its SHA-256.
+
+    An attachment by reference (render_kind, render_id, e.g. "invoice_pdf", 12) has no file
+    until the sender renders it just before sending; it then keeps that file, so a retry
+    sends the same document (services/outbox/attachments.py).
+    """
 
     __tablename__ = "outbox_attachments"
+    __table_args__ = (
+        CheckConstraint("sha256 IS NOT NULL OR render_kind IS NOT NULL", name="stored_or_rendered"),
+        # The sender looks for the same document already rendered for another recipient.
+        Index("ix_outbox_attachments_render", "render_kind", "render_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     mimetype: Mapped[str] = mapped_column(String(100))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column()
+    render_kind: Mapped[str | None] = mapped_column(String(30))
+    render_id: Mapped[int | None] = mapped_column()
 
     message = relationship("OutboxMessage", back_populates="attachments")
+
+    @property
+    def stored(self) -> bool:
+        """False for a reference not rendered yet ("rendered when sent")."""
+        return self.sha256 is not None

@@ -48,14 +48,19 @@ def upgrade():
         sa.Column('message_id', sa.Integer(), nullable=False),
         sa.Column('filename', sa.String(length=200), nullable=False),
         sa.Column('mimetype', sa.String(length=100), nullable=False),
-        sa.Column('sha256', sa.String(length=64), nullable=False),
-        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('sha256', sa.String(length=64), nullable=True),
+        sa.Column('size', sa.Integer(), nullable=True),
+        sa.Column('render_kind', sa.String(length=30), nullable=True),
+        sa.Column('render_id', sa.Integer(), nullable=True),
+        sa.CheckConstraint('sha256 IS NOT NULL OR render_kind IS NOT NULL',
+                           name=op.f('ck_outbox_attachments_stored_or_rendered')),
         sa.ForeignKeyConstraint(['message_id'], ['outbox_messages.id'],
                                 name=op.f('fk_outbox_attachments_message_id_outbox_messages'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_attachments')),
     )
     with op.batch_alter_table('outbox_attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_attachments_message_id'), ['message_id'], unique=False)
+        batch_op.create_index('ix_outbox_attachments_render', ['render_kind', 'render_id'], unique=False)
     with op.batch_alter_table('key_stakeholders', schema=None) as batch_op:
         for flag in ('invoices', 'agreements', 'notices'):
             batch_op.add_column(sa.Column(flag, sa.Boolean(), server_default=sa.true(), nullable=False))
@@ -66,6 +71,7 @@ def downgrade():
         for flag in ('notices', 'agreements', 'invoices'):
             batch_op.drop_column(flag)
     with op.batch_alter_table('outbox_attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_attachments_render')
         batch_op.drop_index(batch_op.f('ix_outbox_attachments_message_id'))
     op.drop_table('outbox_attachments')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:

@@ -53,14 +53,19 @@ from contracts_app.models import (
     TimeEntry,
 )
 from contracts_app.models.types import utcnow
-from contracts_app.services import audit, price_lists
+from contracts_app.services import audit, events, price_lists
 from contracts_app.services.adhoc.rates import PriceBook, no_rate_message
 from pricing.bulk import cyclic_gc_paused
 from pricing.errors import ActionRefused
-from contracts_app.services.invoicing.numbering import ensure_series, lock_series, take_numbers
+from contracts_app.services.invoicing import run_rows
+from contracts_app.services.invoicing.dates import check_issue_date
+from contracts_app.services.invoicing.locking import busy_refused
+from contracts_app.services.invoicing.numbering import lock_series, take_numbers
 from contracts_app.services.transactions import refusal_rolls_back
 
 BATCH = 500
+RUN_BUSY = ("another invoice run or import held the database for too long; this run stopped - what it "
+            "raised is kept and counted, and running it again finishes it")
 PREVIEW_LIMIT = 5000  # agreements: past this, a run's confirmation counts instead of previewing
 BILLED_STATUSES = ("active", "notice_given", "ended", "cancelled")  # §2.5 d: cancelled still owe the term
 
@@ -273,7 +278,8 @@ def _claim_adhoc(planned: list[PlannedInvoice]) -> list[PlannedInvoice]:
 
 def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date, run_id: int,
           by: str) -> list[str]:
-    """Number and insert one batch of invoices with their lines, in bulk."""
+    """Number and insert one batch of invoices with their lines, in bulk, and count them on the run's row."""
+    check_issue_date("invoice", issue_date, year)  # under the series lock: exact, even beside another run
     numbers = take_numbers("invoice", year, len(planned))
     due = due_date(issue_date, current_app.config["PAYMENT_TERMS_DAYS"])
     now = utcnow()
@@ -308,6 +314,7 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
     # One audit row per batch names the number range; each invoice carries its run_id.
     audit.record("issue", "InvoiceRun", run_id, f"issued {numbers[0]} to {numbers[-1]} ({len(numbers)} invoices, "
                                                  f"£{sum(r['gross'] for r in invoice_rows):,.2f} gross)")
+    run_rows.recount(run_id)  # in the batch's transaction: a run killed later still shows what it raised
     return numbers
 
 
@@ -316,7 +323,8 @@ def run(year: int, term: str, issue_date: date, by: str, *, dry_run: bool = Fals
         progress: Callable[[int], None] | None = None) -> RunReport:
     """Raise (or, with dry_run, preview) the run for an SLA year and term."""
     _check(year, term)
-    with cyclic_gc_paused():
+    check_issue_date("invoice", issue_date, year)  # early, for the preview too; again under the lock
+    with cyclic_gc_paused(), busy_refused(RUN_BUSY):
         return _run(year, term, issue_date, by, dry_run, progress)
 
 
@@ -329,13 +337,9 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
     for agreement in drafts_left:
         report.skipped.append((agreement.name, "draft: not issued yet, so nothing to invoice"))
     ids = _agreement_ids(year)
-    run_row = run_id = None
+    run_id = None
     if not dry_run:
-        ensure_series("invoice", year)
-        run_row = InvoiceRun(sla_year=year, term=term, issue_date=issue_date, started_by=by)
-        db.session.add(run_row)
-        db.session.commit()
-        run_id = report.run_id = run_row.id  # read once: each batch's commit expires run_row
+        run_id = report.run_id = run_rows.open_run(year, term, issue_date, by)
     for batch in _batches(ids):
         if dry_run:
             report.add(_plan_batch(batch, term, report, label))
@@ -359,12 +363,12 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
                 report.numbers.extend(_save(planned, year, term, issue_date, run_id, by))
                 report.add(planned)
             db.session.commit()
-    if run_row is not None:
-        run_row.finished_at = utcnow()
-        run_row.invoices_raised = report.count
-        run_row.total_net, run_row.total_gross = report.total_net, report.total_gross
-        audit.record("run", "InvoiceRun", run_row.id, f"{label} {term} run on {issue_date}: "
+    if run_id is not None:
+        run_rows.finish(run_id)
+        audit.record("run", "InvoiceRun", run_id, f"{label} {term} run on {issue_date}: "
                                                        f"{report.count} invoice(s) raised, "
                                                        f"£{report.total_gross:,.2f} gross")
         db.session.commit()
+    # After the last commit: the emails (issue #18) queue per batch and list who has no contact.
+    events.emit("invoice_run.done", report=report)
     return report

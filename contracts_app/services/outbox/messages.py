@@ -1,7 +1,8 @@
 """The messages that go with documents (issue #18, messages 1-4): who, which template, what attached.
 
 Each function queues in the caller's transaction; re-running it queues nothing new (the keys).
-Rendering a PDF is skipped when every recipient has the message already.
+Invoices, credit notes and agreements are attached by reference: the sender renders their PDFs
+(services/outbox/attachments.py), so queueing renders nothing.
 """
 from __future__ import annotations
 
@@ -9,18 +10,16 @@ from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from agreements.lifecycle import notice_outcome
 from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, Agreement, CancellationNotice, Invoice, school_group_members
 from contracts_app.models.outbox import OutboxMessage
-from contracts_app.services.adhoc.documents import estimate_pdf, report_pdf
+from contracts_app.services.adhoc.documents import estimate_pdf
 from contracts_app.services.contacts import contacts_by_school, contacts_for
-from contracts_app.services.documents import pdf_download
-from contracts_app.services.invoicing.documents import invoice_pdf
+from contracts_app.services.documents import file_name
 from contracts_app.services.outbox.links import external_url
-from contracts_app.services.outbox.queueing import QueuedEmail, message_key, queue, queue_many
+from contracts_app.services.outbox.queueing import AttachmentRef, QueuedEmail, message_key, queue, queue_many
 
 PDF = "application/pdf"
 
@@ -37,13 +36,16 @@ def _missing(purpose: str, concerns: tuple[str, int], recipients: Iterable[str],
 # -- 1. invoices and credit notes -------------------------------------------------------------
 
 def invoice_email(invoice: Invoice, recipients: list[str]) -> QueuedEmail:
-    """The invoice (or credit note) PDF and a link to it in the portal; an ad hoc invoice's §9.5 report too."""
-    attachments = [(f"{invoice.number}.pdf", invoice_pdf(invoice), PDF)]
+    """The invoice (or credit note) PDF and a link to it in the portal; an ad hoc invoice's §9.5 report too.
+
+    The PDFs are references, rendered when sent (about 150 ms each: not in the run's transaction).
+    """
+    kind = "credit_note_pdf" if invoice.kind == "credit_note" else "invoice_pdf"
+    attachments = [AttachmentRef(kind, invoice.id, f"{invoice.number}.pdf")]
     request = invoice.adhoc_request
     if invoice.kind == "invoice" and request is not None and request.kind == "rework":
-        report = report_pdf(request)
-        if report:
-            attachments.append((f"{invoice.number}-report-{request.reference}.pdf", report, PDF))
+        attachments.append(AttachmentRef("adhoc_report_pdf", request.id,
+                                         f"{invoice.number}-report-{request.reference}.pdf"))
     context = {"invoice": invoice, "credit_note": invoice.kind == "credit_note",
                "link": external_url("invoicing.show", number=invoice.number)}
     return QueuedEmail("invoice_issued", ("invoice", invoice.id), recipients, "invoice_issued", context, attachments)
@@ -58,7 +60,7 @@ def invoice_issued(invoice: Invoice) -> list[OutboxMessage]:
 def run_invoices(run_id: int, batch: int = 100) -> list[tuple[int, str]]:
     """Queue every invoice of a run, committing per batch; returns (URN, name) of schools nobody receives for.
 
-    Only invoices whose school has an invoice contact are loaded and rendered.
+    Only invoices whose school has an invoice contact are loaded; none is rendered here.
     """
     rows = db.session.execute(select(Invoice.id, Invoice.school_id, Invoice.school_urn, Invoice.customer_name)
                               .where(Invoice.run_id == run_id).order_by(Invoice.id)).all()
@@ -68,8 +70,7 @@ def run_invoices(run_id: int, batch: int = 100) -> list[tuple[int, str]]:
     for start in range(0, len(todo), batch):
         chunk = todo[start:start + batch]
         queued = _queued_for("invoice_issued", "invoice", chunk)
-        invoices = db.session.scalars(select(Invoice).where(Invoice.id.in_(chunk))
-                                      .options(selectinload(Invoice.lines)).order_by(Invoice.id)).all()
+        invoices = db.session.scalars(select(Invoice).where(Invoice.id.in_(chunk)).order_by(Invoice.id)).all()
         emails = []
         for invoice in invoices:
             missing = [a for a in contacts[invoice.school_id]
@@ -103,10 +104,10 @@ def agreement_issued(agreement: Agreement) -> list[OutboxMessage]:
                           [a for addresses in contacts.values() for a in addresses])
     if not recipients:
         return []
-    content, filename = pdf_download(agreement)
     context = {"agreement": agreement, "link": external_url("agreements.show", agreement_id=agreement.id)}
+    attachment = AttachmentRef("agreement_pdf", agreement.id, file_name(agreement))
     return queue("agreement_issued", concerns=("agreement", agreement.id), recipients=recipients,
-                 template="agreement_issued", context=context, attachments=[(filename, content, PDF)])
+                 template="agreement_issued", context=context, attachments=[attachment])
 
 
 def _schools_of(agreement_ids: list[int]) -> dict[int, list[int]]:

@@ -28,6 +28,22 @@ class Attachment:
     mimetype: str = "application/pdf"
 
 
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An attachment by reference: rendered by the sender just before sending (services/outbox/attachments.py).
+
+    kind names a registered renderer ("invoice_pdf", "agreement_pdf", ...), object_id what it renders.
+    """
+
+    kind: str
+    object_id: int
+    filename: str
+    mimetype: str = "application/pdf"
+
+
+AnyAttachment = Attachment | AttachmentRef | tuple[str, bytes, str]
+
+
 @dataclass
 class QueuedEmail:
     """One message to queue: what it is about, who gets it, which template with what."""
@@ -37,7 +53,7 @@ class QueuedEmail:
     recipients: Sequence[str]
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    attachments: Sequence[Attachment | tuple[str, bytes, str]] = ()
+    attachments: Sequence[AnyAttachment] = ()
     key: str | None = None
 
 
@@ -87,7 +103,7 @@ def message_key(purpose: str, concerns: tuple[str, int | None], recipient: str, 
 
 def queue(purpose: str, *, concerns: tuple[str, int | None], recipients: Iterable[str], template: str,
           context: dict[str, Any] | None = None,
-          attachments: Sequence[Attachment | tuple[str, bytes, str]] = (),
+          attachments: Sequence[AnyAttachment] = (),
           key: str | None = None) -> list[OutboxMessage]:
     """Queue one message per recipient in the caller's transaction; returns the rows (new or already there)."""
     email = QueuedEmail(purpose, concerns, list(recipients), template, dict(context or {}), attachments, key)
@@ -169,23 +185,36 @@ def attachment_path(sha256: str) -> Path:
     return attachment_folder() / sha256[:2] / sha256
 
 
-def _store_all(attachments: Sequence[Attachment | tuple[str, bytes, str]]) -> list[OutboxAttachment]:
-    return [_store(a if isinstance(a, Attachment) else Attachment(*a)) for a in attachments]
+def _store_all(attachments: Sequence[AnyAttachment]) -> list[OutboxAttachment]:
+    return [_reference(a) if isinstance(a, AttachmentRef) else _store(a if isinstance(a, Attachment) else Attachment(*a))
+            for a in attachments]
 
 
-def _store(attachment: Attachment) -> OutboxAttachment:
-    """Write the file once by its SHA-256 (the same statement to five contacts is one file)."""
-    digest = hashlib.sha256(attachment.content).hexdigest()
+def _reference(ref: AttachmentRef) -> OutboxAttachment:
+    """No file yet: the sender renders it (nothing is rendered in the queueing transaction)."""
+    if not ref.kind or ref.object_id is None:
+        raise ValueError(f"outbox: an attachment reference needs a kind and an object id, not {ref!r}")
+    return OutboxAttachment(filename=ref.filename, mimetype=ref.mimetype, render_kind=ref.kind,
+                            render_id=ref.object_id)
+
+
+def write_file(content: bytes) -> str:
+    """Write the content once under its SHA-256 (the same statement to five contacts is one file)."""
+    digest = hashlib.sha256(content).hexdigest()
     path = attachment_path(digest)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(attachment.content)
+        temporary.write_bytes(content)
         os.replace(temporary, path)
-    return OutboxAttachment(filename=attachment.filename, mimetype=attachment.mimetype, sha256=digest,
-                            size=len(attachment.content))
+    return digest
+
+
+def _store(attachment: Attachment) -> OutboxAttachment:
+    return OutboxAttachment(filename=attachment.filename, mimetype=attachment.mimetype,
+                            sha256=write_file(attachment.content), size=len(attachment.content))
 
 
 def _copy(stored: OutboxAttachment) -> OutboxAttachment:
     return OutboxAttachment(filename=stored.filename, mimetype=stored.mimetype, sha256=stored.sha256,
-                            size=stored.size)
+                            size=stored.size, render_kind=stored.render_kind, render_id=stored.render_id)

@@ -4,7 +4,8 @@ Each message is claimed in its own committed transaction (attempts + 1, claimed_
 the SMTP conversation and marked sent in another right after it. A failure the server
 reports is recorded and retried with back-off; a message claimed but never marked (the
 process died mid-send) may have reached the recipient, so it is marked failed for an
-operator to look at rather than sent again blindly.
+operator to look at rather than sent again blindly. Attachments queued by reference are
+rendered after the claim, just before the SMTP conversation, and their files committed.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sqlalchemy import select, update
 from contracts_app.extensions import db
 from contracts_app.models.outbox import OutboxMessage
 from contracts_app.models.types import utcnow
-from contracts_app.services.outbox import reminders
+from contracts_app.services.outbox import attachments, reminders
 from contracts_app.services.outbox.queueing import attachment_path
 
 NOT_CONFIGURED = "not sent: no mail server configured"
@@ -99,6 +100,8 @@ def _send_one(smtp: "_Smtp", message: OutboxMessage, now: datetime, report: Send
         message.state, message.claimed_at, message.last_error = "failed", None, STALE_REMINDER
         report.failed.append((*entry, STALE_REMINDER))
         return
+    if not _render_attachments(message, now, report):
+        return
     try:
         smtp.send(build_message(message))
     except Exception as exc:  # anything the server or the network does: recorded, retried
@@ -109,6 +112,26 @@ def _send_one(smtp: "_Smtp", message: OutboxMessage, now: datetime, report: Send
     else:
         message.state, message.sent_at, message.claimed_at, message.last_error = "sent", utcnow(), None, ""
         report.sent.append(entry)
+
+
+def _render_attachments(message: OutboxMessage, now: datetime, report: SendReport) -> bool:
+    """Render the references once and commit their files (a retry re-uses them); False: not to be sent."""
+    try:
+        if attachments.ensure_rendered(message):
+            db.session.commit()
+        return True
+    except attachments.AttachmentGone as exc:
+        db.session.rollback()  # nothing half-stored; the claim committed already
+        message.state, message.claimed_at, message.last_error = "failed", None, str(exc)
+        report.failed.append((message.id, message.recipient, message.subject, str(exc)))
+        return False
+    except OSError as exc:  # the attachment folder could not be written: worth another try later
+        db.session.rollback()
+        error = f"not sent: its attachment could not be stored: {exc}"[:1000]
+        _record_failure(message, error, now, permanent=False)
+        (report.failed if message.state == "failed" else report.retrying).append(
+            (message.id, message.recipient, message.subject, error))
+        return False
 
 
 def _record_failure(message: OutboxMessage, error: str, now: datetime, permanent: bool) -> None:

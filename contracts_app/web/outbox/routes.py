@@ -55,6 +55,8 @@ def attachment(message_id: int, attachment_id: int) -> ResponseReturnValue:
     """An attachment as stored (checked against its SHA-256)."""
     message = _message(message_id)
     found = next((a for a in message.attachments if a.id == attachment_id), None) or abort(404)
+    if not found.stored:
+        abort(404, description=f"{found.filename} is rendered when the message is sent")
     try:
         content = read_attachment(found.sha256)
     except OSError as exc:
