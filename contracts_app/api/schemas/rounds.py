@@ -2,7 +2,7 @@
 acceptance and decline."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from contracts_app.api.schemas.common import YEARS, Money, Quantity, Text
 from contracts_app.models import OFFER_STATES
@@ -78,12 +78,19 @@ class OfferDetailSchema(OfferSummarySchema):
     acceptances = fields.List(fields.Nested(AcceptanceSummarySchema), required=True)
 
 
+def _quantity(value) -> None:
+    if value is not None and not (0 < value <= 100000):
+        raise ValidationError("a quantity is more than 0 and at most 100,000")
+
+
 class LineInSchema(Schema):
     service_code = Text(required=True, validate=validate.Length(min=1, max=40))
     list = fields.String(required=True, validate=validate.OneOf(LISTS))
-    quantity = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True,
-                              validate=validate.Range(min=0, min_inclusive=False, max=100000),
-                              metadata={"description": "For subscribed per-unit services; 1 when left out."})
+    # A function validator rather than Range: Range on a Decimal field puts its bounds in the
+    # OpenAPI document as strings ("0.00"), which is not JSON Schema.
+    quantity = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True, validate=_quantity,
+                              metadata={"description": "For subscribed per-unit services; 1 when left out.",
+                                        "minimum": 0.01, "maximum": 100000})
 
 
 class LinesRequestSchema(Schema):
