@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from invoices.document import InvoiceDocument, Issuer
-from invoices.pdf_parts import GRID, HEAD, long_date as _day, numbered_canvas, paragraph
+from invoices.pdf_parts import GRID, HEAD, a4_document, long_date as _day, numbered_canvas, paragraph
 
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
@@ -34,10 +33,7 @@ def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
 def render_invoice_pdf(document: InvoiceDocument, issuer: Issuer) -> bytes:
     """A complete invoice or credit note, fit to send."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                       bottomMargin=18 * mm, title=f"{document.title} {document.number}",
-                       author=issuer.council)
-    width = A4[0] - 36 * mm
+    doc, width = a4_document(buffer, f"{document.title} {document.number}", issuer.council)
     story = [*_heading(document, issuer, width), *_parties(document, width), *_lines(document, width),
              *_totals(document, width), *_payment(document, issuer)]
     doc.build(story, canvasmaker=numbered_canvas(document.number))

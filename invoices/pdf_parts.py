@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 GRID = colors.HexColor("#c9d1dc")
 HEAD = colors.HexColor("#e8eef6")
@@ -56,3 +56,10 @@ def numbered_canvas(label: str) -> type[Canvas]:
             super().save()
 
     return NumberedCanvas
+
+
+def a4_document(buffer, title: str, author: str) -> tuple[SimpleDocTemplate, float]:
+    """The council's A4 page (margins the invoice and the statement share) and its text width."""
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=18 * mm, title=title, author=author)
+    return doc, A4[0] - 36 * mm

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from invoices.document import Issuer
 from invoices.due import AGE_BUCKETS
-from invoices.pdf_parts import GRID, HEAD, long_date, numbered_canvas, paragraph
+from invoices.pdf_parts import GRID, HEAD, a4_document, long_date, numbered_canvas, paragraph
 from invoices.statement import Statement
+from pricing.money import format_gbp as gbp
 
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("st-body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
@@ -26,10 +25,6 @@ BUCKET_NAMES = {"current": "Not yet due", "1-30": "1-30 days", "31-60": "31-60 d
                 "90+": "Over 90 days"}
 
 
-def gbp(value: Decimal) -> str:
-    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
-
-
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
     return paragraph(text, style)
 
@@ -37,10 +32,7 @@ def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
 def render_statement_pdf(statement: Statement, issuer: Issuer) -> bytes:
     """The statement, fit to send to the school."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=f"Statement of account {statement.urn}",
-                            author=issuer.council)
-    width = A4[0] - 36 * mm
+    doc, width = a4_document(buffer, f"Statement of account {statement.urn}", issuer.council)
     story = [*_heading(statement, issuer, width), *_entries(statement, width), *_ageing(statement, width)]
     doc.build(story, canvasmaker=numbered_canvas(f"Statement of account, URN {statement.urn}"))
     return buffer.getvalue()

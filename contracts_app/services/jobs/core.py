@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from pricing.cells import safe_text
-from contracts_app.extensions import db
+from contracts_app.extensions import SQLITE_BUSY_SECONDS, db
 from contracts_app.models import Job, User
 from contracts_app.models.types import utcnow
 from contracts_app.services.audit import acting_as
@@ -221,10 +221,17 @@ class JobContext:
 def _write_progress(job_id: int, done: int, total: int | None) -> None:
     """On a connection of its own, committed at once, so the status page sees it while the
     runner's own transaction is still open. Best effort: a busy database skips one report."""
+    sqlite = db.engine.dialect.name == "sqlite"
     try:
         with db.engine.begin() as conn:
-            conn.execute(update(Job.__table__).where(Job.__table__.c.id == job_id)
-                         .values(done=done, total=total))
+            if sqlite:  # the runner itself may hold the write lock: skip at once, never wait the busy timeout
+                conn.exec_driver_sql("PRAGMA busy_timeout = 50")
+            try:
+                conn.execute(update(Job.__table__).where(Job.__table__.c.id == job_id)
+                             .values(done=done, total=total))
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
     except SQLAlchemyError as exc:
         log.warning("job %s: progress not written (%s)", job_id, exc)
 
