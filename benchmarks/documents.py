@@ -73,7 +73,7 @@ def bench_zip(url: str, app_factory, count: int, workers: int) -> dict:
 
 def run(url: str, app_factory) -> list[dict]:
     count = int(os.environ.get("BENCH_PDFS", "200"))
-    single = in_child(bench_single, url, app_factory)
+    single = in_child(bench_single, url, app_factory, int(os.environ.get("BENCH_PDF_SAMPLES", "10")))
     one_core = in_child(bench_zip, url, app_factory, count, 1)
     both = in_child(bench_zip, url, app_factory, count, 2)
     return [

@@ -1,5 +1,5 @@
 """1,000 invoice emails through the outbox to a local SMTP server (issue #18): how long queueing
-(PDFs rendered and stored) and sending take, and how many are lost or duplicated when the server
+(PDFs by reference: nothing rendered) and sending (each PDF rendered once, then re-used) take, and how many are lost or duplicated when the server
 cuts one delivery in ten off mid-conversation (goal: 0 and 0)."""
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def _free_port() -> int:
 
 
 def _queue(n: int, invoices_used: int) -> float:
-    """n invoice emails, one recipient each, over the first `invoices_used` invoices (each PDF rendered once:
-    the renderer has figures of its own; this measures the outbox)."""
+    """n invoice emails, one recipient each, over the first `invoices_used` invoices (each PDF rendered once,
+    by the sender: the renderer has figures of its own; this measures the outbox)."""
     from sqlalchemy import select
 
     from contracts_app.extensions import db

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.goals import judge
+
 
 def _child(queue, func, args):
     try:
@@ -44,10 +46,12 @@ class Timer:
 
 
 def emit(metric: str, n: int, seconds: float, baseline: float | None = None, **extra) -> dict:
+    """Print one figure as a JSON line, with its goal and whether it meets it."""
     row = {"metric": metric, "n": n, "seconds": round(seconds, 6)}
     if baseline is not None:
         row["baseline_seconds"] = round(baseline, 6)
         row["ratio"] = round(seconds / baseline, 2) if baseline else None
     row.update(extra)
+    judge(row)
     print(json.dumps(row), flush=True)
     return row

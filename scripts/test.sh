@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite twice: on SQLite, then on a throwaway PostgreSQL cluster on loopback.
-# Installs Debian's chromium and postgresql first when they are missing and we are root.
+# Installs Debian's chromium, postgresql and redis-server first when they are missing and we are root.
+# A throwaway Redis on loopback serves the job queue's Redis test (TEST_REDIS_URL).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -8,6 +9,7 @@ BIN=.venv/bin
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)  # the job queue's Redis test path
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} from Debian's packages..."
@@ -19,24 +21,26 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+source scripts/pg_cluster.sh  # PGBIN, as_pg, pg_cluster_start, pg_cluster_stop (make bench uses it too)
 tmp=$(mktemp -d)
-as_pg() {  # PostgreSQL refuses to run as root
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-[ "$(id -u)" = 0 ] && chown postgres "$tmp"
-port=$($BIN/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(PYTHON=$BIN/python pg_free_port)
+redis_tmp=$(mktemp -d)
 stop_cluster() {
-  as_pg "$PGBIN/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1
+  pg_cluster_stop "$tmp"
   rm -rf "$tmp"
+  [ -f "$redis_tmp/redis.pid" ] && kill "$(cat "$redis_tmp/redis.pid")" 2>/dev/null
+  rm -rf "$redis_tmp"
 }
 trap stop_cluster EXIT
 
-as_pg "$PGBIN/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null || exit 1
-as_pg "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/postgres.log" -w start \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  >/dev/null || { cat "$tmp/postgres.log"; exit 1; }
-as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres contracts_test || exit 1
+pg_cluster_start "$tmp" "$port" contracts_test || exit 1
+
+# A throwaway Redis on loopback for the job queue's Redis test (tests/jobs), stopped at exit.
+redis_port=$(PYTHON=$BIN/python pg_free_port)
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --dir "$redis_tmp" \
+  --daemonize yes --pidfile "$redis_tmp/redis.pid" --logfile "$redis_tmp/redis.log" || exit 1
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
 
 echo "== Test suite on SQLite"
 $BIN/python -m pytest "$@"
