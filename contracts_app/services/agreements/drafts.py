@@ -116,26 +116,37 @@ def _checked_codes(agreement: Agreement, items: list[LineInput], services: dict[
     return seen
 
 
+def sync_service_lines(lines: list, items: list, services: dict[str, Service], line_class: type) -> dict:
+    """Make ``lines`` (an agreement's or an offer's) one line per item's service: others dropped,
+    new ones added, list and quantity set (1 off the subscribed list). Returns {code: line}."""
+    existing = {line.service_code: line for line in lines}
+    wanted = {item.service_code for item in items}
+    for code, line in existing.items():
+        if code not in wanted:
+            lines.remove(line)
+    synced = {}
+    for item in items:
+        line = existing.get(item.service_code)
+        if line is None:
+            service = services[item.service_code]
+            line = line_class(service=service, service_code=service.code, title=service.title)
+            lines.append(line)
+        line.list_name = item.list_name
+        line.quantity = item.quantity if item.list_name == "subscribed" else Decimal(1)
+        synced[item.service_code] = line
+    return synced
+
+
 def set_lines(agreement: Agreement, items: list[LineInput]) -> None:
     """Replace a draft's lines (services not given are dropped). Nothing changes on any error."""
     if agreement.status != "draft":
         raise ActionRefused(f"{agreement.name} is {agreement.status}: its lines and prices are fixed; "
                             "change an active agreement by adding or removing a service from a date")
     services = {s.code: s for s in db.session.scalars(select(Service))}
-    seen = _checked_codes(agreement, items, services)
-    existing = {line.service_code: line for line in agreement.lines}
-    for code, line in existing.items():
-        if code not in seen:
-            agreement.lines.remove(line)
+    _checked_codes(agreement, items, services)
+    lines = sync_service_lines(agreement.lines, items, services, AgreementLine)
     for item in items:
-        line = existing.get(item.service_code)
-        if line is None:
-            service = services[item.service_code]
-            line = AgreementLine(service=service, service_code=service.code, title=service.title)
-            agreement.lines.append(line)
-        line.list_name = item.list_name
-        line.quantity = item.quantity if item.list_name == "subscribed" else Decimal(1)
-        line.start_date = item.start_date if item.list_name == "subscribed" else None
+        lines[item.service_code].start_date = item.start_date if item.list_name == "subscribed" else None
     db.session.flush()
     refresh_draft_total(agreement)
 

@@ -15,6 +15,7 @@ from contracts_app.extensions import db
 from contracts_app.models import Offer, OfferLine, Service, User
 from contracts_app.models.catalogue import LISTS
 from contracts_app.models.types import utcnow
+from contracts_app.services.agreements.drafts import sync_service_lines
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.rounds.opening import refresh
 from contracts_app.services.rounds.queries import closed
@@ -98,19 +99,7 @@ def set_lines(offer: Offer, items: list[BasketLine], user: User) -> Offer:
     """Replace the basket's lines (services left out go back to the catalogue's offer)."""
     check_may_change(offer, user)
     services = _checked(items)
-    existing = {line.service_code: line for line in offer.lines}
-    wanted = {item.service_code for item in items}
-    for code, line in existing.items():
-        if code not in wanted:
-            offer.lines.remove(line)
-    for item in items:
-        line = existing.get(item.service_code)
-        if line is None:
-            service = services[item.service_code]
-            line = OfferLine(service=service, service_code=service.code, title=service.title)
-            offer.lines.append(line)
-        line.list_name = item.list_name
-        line.quantity = item.quantity if item.list_name == "subscribed" else Decimal(1)
+    sync_service_lines(offer.lines, items, services, OfferLine)
     db.session.flush()
     _touch(offer)
     refresh(offer)
