@@ -8,6 +8,7 @@ the bulk command can call it in worker processes.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
@@ -21,6 +22,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
                                 PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from documents.catalogue import CONTROL_COLUMNS
+from documents.pdf_cache import SharedParagraph, SharedTable
 from documents.model import (
     BulletList,
     FilledDocument,
@@ -65,15 +67,23 @@ _TOC = {level: ParagraphStyle(f"sla-toc{level}", parent=_CELL, fontSize=9 if lev
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return SharedParagraph(escape(text), style)
 
 
-class _Heading(Paragraph):
-    """A numbered heading that records its page for the contents and the PDF outline."""
+@lru_cache(maxsize=None)
+def _item_style(level: int) -> ParagraphStyle:
+    # One style object per level for the life of the process: shared text is known by its style.
+    return ParagraphStyle(f"sla-item-{level}", parent=_BODY, leftIndent=(level + 1) * 7 * mm,
+                          bulletIndent=level * 7 * mm + 1 * mm, spaceAfter=2.5)
+
+
+class _Heading(SharedParagraph):
+    """A numbered heading; the document notes its page for the contents and the PDF outline
+    (``_SlaDoc.afterFlowable``, which also makes it the contents' link target)."""
 
     def __init__(self, section: Section) -> None:
         self.section = section
-        super().__init__(f'<a name="{section.anchor}"/>{escape(section.number)}&nbsp;&nbsp;{escape(section.title)}',
+        super().__init__(f"{escape(section.number)}&nbsp;&nbsp;{escape(section.title)}",
                          _HEADINGS[min(section.level, 3)])
 
 
@@ -95,11 +105,13 @@ class _Anchor(Flowable):
 
 
 class _PageRef(Flowable):
-    """A heading's page number in the contents, drawn as a form defined once the pages are known."""
+    """A heading's page number in the contents. Nobody knows it until every page is laid out,
+    so the number's place is noted in ``refs`` and drawn, with the others on its page, by
+    one form defined at the end (``_SlaDoc.render``)."""
 
-    def __init__(self, anchor: str, width: float, style: ParagraphStyle) -> None:
+    def __init__(self, anchor: str, width: float, style: ParagraphStyle, refs: list) -> None:
         super().__init__()
-        self.anchor, self.width, self.height = anchor, width, style.leading
+        self.anchor, self.width, self.height, self.style, self.refs = anchor, width, style.leading, style, refs
         self.baseline = style.leading - style.fontSize  # level with the title's first line
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -107,11 +119,9 @@ class _PageRef(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        """The page-number form, right-aligned in the column."""
-        self.canv.saveState()
-        self.canv.translate(self.width, self.baseline)
-        self.canv.doForm(f"toc-{self.anchor}")
-        self.canv.restoreState()
+        """Note where the number goes: right-aligned in the column, on this page."""
+        x, y = self.canv.absolutePosition(self.width, self.baseline)
+        self.refs.append((self.canv.getPageNumber(), x, y, self.anchor, self.style.fontName, self.style.fontSize))
 
 
 class _SlaDoc(BaseDocTemplate):
@@ -124,10 +134,12 @@ class _SlaDoc(BaseDocTemplate):
                          f"{document.party_name}", author=document.council_name, subject=document.running_header)
         self.document = document
         self.heading_pages: dict[str, int] = {}
+        self.page_refs: list[tuple] = []  # the contents' page numbers, noted by each _PageRef
         self.pages = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate("cover", [frame], onPage=self._footer),
-                               PageTemplate("body", [frame], onPage=self._header_footer)])
+                               PageTemplate("body", [frame], onPage=self._header_footer,
+                                                    onPageEnd=self._contents_numbers)])
 
     def afterFlowable(self, flowable: Flowable) -> None:
         """Note each numbered heading's page, for the contents and the PDF outline."""
@@ -164,6 +176,10 @@ class _SlaDoc(BaseDocTemplate):
         canvas.restoreState()
         self._footer(canvas, doc)
 
+    def _contents_numbers(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if any(ref[0] == doc.page for ref in self.page_refs):
+            canvas.doForm(f"toc-page-{doc.page}")
+
     def _number_form(self, name: str, text: str, size: float, font: str = "Helvetica") -> None:
         canvas = self.canv
         canvas.beginForm(name, lowerx=-90 * mm, lowery=-3 * mm, upperx=1 * mm, uppery=6 * mm)
@@ -178,9 +194,14 @@ class _SlaDoc(BaseDocTemplate):
         self.build(story)
         for page in range(1, self.pages + 1):
             self._number_form(f"page-{page}", f"Page {page} of {self.pages}", 7.5)
-        for section in self.document.sections:
-            self._number_form(f"toc-{section.anchor}", str(self.heading_pages.get(section.anchor, "")),
-                              _TOC[min(section.level, 3)].fontSize, _TOC[min(section.level, 3)].fontName)
+        canvas = self.canv
+        for page in sorted({ref[0] for ref in self.page_refs}):
+            canvas.beginForm(f"toc-page-{page}", lowerx=0, lowery=0, upperx=A4[0], uppery=A4[1])
+            canvas.setFillColor(colors.black)
+            for _, x, y, anchor, font, size in (ref for ref in self.page_refs if ref[0] == page):
+                canvas.setFont(font, size)
+                canvas.drawRightString(x, y, str(self.heading_pages.get(anchor, "")))
+            canvas.endForm()
         self.canv.save()
 
 
@@ -207,7 +228,8 @@ def _table(table: TextTable) -> Table:
     if table.footer:
         data.append([cell(c, i, _CELL_HEAD) for i, c in enumerate(table.footer)])
     # splitInRow: a cell taller than a page (a long definition) continues on the next page.
-    result = Table(data, colWidths=_widths(rows, columns), repeatRows=1, hAlign="LEFT", splitInRow=1)
+    result = SharedTable(data, colWidths=_widths(rows, columns), repeatRows=1, hAlign="LEFT", splitInRow=1)
+    result.shared_key = (table,)  # its cells, widths and styles all follow from the table's text
     style = [("BACKGROUND", (0, 0), (-1, 0), _HEAD), ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
@@ -220,9 +242,7 @@ def _table(table: TextTable) -> Table:
 def _list(block: BulletList) -> list[Flowable]:
     flowables = []
     for item in block.items:
-        style = ParagraphStyle("sla-item", parent=_BODY, leftIndent=(item.level + 1) * 7 * mm,
-                               bulletIndent=item.level * 7 * mm + 1 * mm, spaceAfter=2.5)
-        flowables.append(Paragraph(escape(item.text), style, bulletText=item.label or "•"))
+        flowables.append(SharedParagraph(escape(item.text), _item_style(item.level), bulletText=item.label or "•"))
     flowables.append(Spacer(1, 2))
     return flowables
 
@@ -243,12 +263,12 @@ def _section(section: Section) -> list[Flowable]:
     return flowables
 
 
-def _contents(document: FilledDocument) -> Table:
+def _contents(document: FilledDocument, refs: list) -> Table:
     rows = []
     for section in document.sections:
         style = _TOC[min(section.level, 3)]
         link = f'<a href="#{section.anchor}">{escape(section.number)}&nbsp;&nbsp;{escape(section.title)}</a>'
-        rows.append([Paragraph(link, style), _PageRef(section.anchor, 12 * mm, style)])
+        rows.append([SharedParagraph(link, style), _PageRef(section.anchor, 12 * mm, style, refs)])
     table = Table(rows, colWidths=[_WIDTH - 14 * mm, 14 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, _GRID), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -280,12 +300,12 @@ def _control(document: FilledDocument) -> list[Flowable]:
             _p("The table below shows the changes to this document.", _BODY), _table(table), Spacer(1, 6 * mm)]
 
 
-def _story(document: FilledDocument) -> list[Flowable]:
+def _story(document: FilledDocument, refs: list | None = None) -> list[Flowable]:
     story = _cover(document)
     story += [NextPageTemplate("body"), PageBreak()]
     story += _control(document)
     # Not keep-with-next: the contents may run on from the foot of this page.
-    story += [_Anchor("contents", "Contents"), _p("Contents", _CONTENTS), _contents(document), PageBreak()]
+    story += [_Anchor("contents", "Contents"), _p("Contents", _CONTENTS), _contents(document, [] if refs is None else refs), PageBreak()]
     for section in document.sections:
         story += _section(section)
     return story
@@ -294,5 +314,6 @@ def _story(document: FilledDocument) -> list[Flowable]:
 def render_pdf(document: FilledDocument) -> bytes:
     """The agreement's SLA document as PDF bytes, laid out in a single pass."""
     buffer = io.BytesIO()
-    _SlaDoc(buffer, document).render(_story(document))
+    doc = _SlaDoc(buffer, document)
+    doc.render(_story(document, doc.page_refs))
     return buffer.getvalue()
