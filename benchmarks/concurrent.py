@@ -2,8 +2,9 @@
 
 BENCH_CLIENTS (default 20) clients each sign in through the login form (CSRF token and
 all) as staff and as a school, then for BENCH_SECONDS (default 30) fetch the list pages,
-a school page, an agreement, an invoice and the portal, one request after another
-(BENCH_THINK_SECONDS between them, default 0: the hardest case), after BENCH_WARMUP_SECONDS
+a school page, an agreement, an invoice and the portal, one request after another, each
+client pausing between pages as a person does (BENCH_THINK_SECONDS, default 1: a pause drawn
+evenly from half to one and a half times it, so clients do not march in step), after BENCH_WARMUP_SECONDS
 (default 10) of the same unmeasured: each worker's first request of each page is slow (templates
 compiled, queries compiled), and a long-running server has long since paid for those. The load
 generator is threads and http.client, bounded in time: it stops by itself, and so does the server.
@@ -140,7 +141,7 @@ def _client_loop(port: int, plan: dict, index: int, window: tuple[float, float],
                 if status != 200:
                     out["errors"].append(f"{path}: {status}")
             if think:
-                time.sleep(think)
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
 def load(port: int, plan: dict, clients: int, seconds: float, think: float = 0.0, warmup: float = 0.0) -> dict:
@@ -197,9 +198,12 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def bench_concurrent(url: str, plan: dict, clients: int, seconds: float, workdir: Path) -> dict:
+def bench_concurrent(url: str, plan: dict, clients: int, seconds: float, workdir: Path,
+                     think: float | None = None, metric: str = "concurrent_pages") -> dict:
+    """``metric`` with people's pauses (``think`` None: BENCH_THINK_SECONDS, 1 s), or
+    with none (``think`` 0: how many pages a second the server can give at most)."""
     workers = int(os.environ.get("BENCH_WORKERS", "4"))  # the README's production command
-    think = float(os.environ.get("BENCH_THINK_SECONDS", "0"))
+    think = float(os.environ.get("BENCH_THINK_SECONDS", "1")) if think is None else think
     warmup = float(os.environ.get("BENCH_WARMUP_SECONDS", "10"))
     port = free_port()
     server = start_server(url, port, workers, workdir / f"gunicorn-{port}.log")
@@ -212,7 +216,7 @@ def bench_concurrent(url: str, plan: dict, clients: int, seconds: float, workdir
     by_page: dict[str, list[float]] = {}
     for page, seconds_taken in result["times"]:
         by_page.setdefault(page, []).append(seconds_taken)
-    return {"metric": "concurrent_pages", "n": plan["schools"], "clients": clients, "workers": workers,
+    return {"metric": metric, "n": plan["schools"], "clients": clients, "workers": workers,
             "seconds": round(result["elapsed"], 3), "think_seconds": think, "requests": len(result["times"]),
             "requests_per_second": round(len(result["times"]) / result["elapsed"], 1),
             "p50_seconds": round(cuts[49], 6), "p95_seconds": round(cuts[94], 6), "p99_seconds": round(cuts[98], 6),

@@ -20,13 +20,13 @@ from benchmarks.goals import judge
 ROOT = Path(__file__).resolve().parents[1]
 METRICS = {"schools_import", "agreements_issue", "invoice_run_summer", "invoice_run_autumn", "export_csv",
            "sla_pdf", "sla_zip_two_cores", "page_school_list_p95", "page_agreements_list_p95", "page_invoice_p95",
-           "concurrent_pages", "sla_documents_national"}
+           "concurrent_pages", "concurrent_pages_saturated", "sla_documents_national"}
 
 
 def test_benchmark_runs_small(tmp_path):
     env = {**os.environ, "BENCH_SCHOOLS": "20", "BENCH_REPEATS": "2", "BENCH_PDFS": "2", "BENCH_PDF_SAMPLES": "1",
            "BENCH_PAGE_SAMPLES": "5", "BENCH_SKIP": "email", "BENCH_CLIENTS": "2", "BENCH_SECONDS": "0.5",
-           "BENCH_WARMUP_SECONDS": "0.2", "BENCH_WORKERS": "1", "BENCH_NATIONAL_TIMEOUT": "120",
+           "BENCH_WARMUP_SECONDS": "0.2", "BENCH_THINK_SECONDS": "0.02", "BENCH_WORKERS": "1", "BENCH_NATIONAL_TIMEOUT": "120",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}", "CONTRACTS_INSTANCE": str(tmp_path / "instance")}
     env.pop("PG_CLUSTER_URL", None)
     result = subprocess.run([sys.executable, "-m", "benchmarks"], cwd=ROOT, env=env, capture_output=True, check=False,
@@ -54,6 +54,9 @@ def test_benchmark_runs_small(tmp_path):
     assert 0 < pages["p50_seconds"] <= pages["p95_seconds"] <= pages["p99_seconds"]
     assert set(pages["p95_by_page"]) <= {"school_list", "agreements_list", "invoices_list", "school", "agreement",
                                          "invoice", "portal"}
+    saturated = by_metric["concurrent_pages_saturated"]
+    assert pages["think_seconds"] == 0.02 and saturated["think_seconds"] == 0
+    assert saturated["requests"] > 0 and saturated["meets_goal"] is None  # capacity, not a goal
     assert by_metric["sla_documents_national"]["n"] == 20  # every issued agreement, through the job queue
 
 

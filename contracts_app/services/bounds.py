@@ -72,6 +72,30 @@ def column_problems(model, record: dict, row: int | None, labels: dict[str, str]
     return problems
 
 
+def _column_fits(kind: str, limit: object, values: list) -> bool:
+    """Whether every value of a column fits, in C-speed passes (False: look value by value)."""
+    if kind == "text":
+        try:
+            joined = "".join(values)  # TypeError unless every value is text
+        except TypeError:
+            return False
+        return "\x00" not in joined and (limit is None or max(map(len, values), default=0) <= limit)
+    if kind == "int":
+        present = [v for v in values if v is not None]
+        return all(type(v) is int for v in present) and max(map(abs, present), default=0) <= limit
+    return False
+
+
+def records_problems(model, records: list[dict], rows: list[int], labels: dict[str, str] | None = None) -> list[Problem]:
+    """``column_problems`` of every record (``rows`` their row numbers). A column at a time
+    first: a national file has no problem, and one pass per column is a tenth of one per value."""
+    limits = _limits(model.__table__)
+    names = {name for record in records for name in record}
+    if all(name not in limits or _column_fits(*limits[name], [r.get(name) for r in records]) for name in names):
+        return []
+    return [problem for record, row in zip(records, rows) for problem in column_problems(model, record, row, labels)]
+
+
 def _reason(kind: str, limit: object, value: object) -> str | None:
     if isinstance(value, str):
         if "\x00" in value:

@@ -15,7 +15,7 @@ from pricing.customer_type import derive_customer_type
 from contracts_app.extensions import db
 from contracts_app.models import KeyStakeholder, School
 from contracts_app.services import audit
-from contracts_app.services.bounds import MAX_INT, column_problems
+from contracts_app.services.bounds import MAX_INT, records_problems
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
     cells,
@@ -66,6 +66,7 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], 
                                                       "HeadFirstName", "HeadLastName")}
     first_row: dict[int, int] = {}
     records: list[dict] = []
+    rows: list[int] = []
     skipped: list[str] = []
     for i in range(len(frame)):
         row = i + FIRST_DATA_ROW
@@ -99,8 +100,9 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], 
         for gias, ours in OPTIONAL.items():
             record[ours] = columns[gias][i]
         record["status"] = status
-        problems.extend(column_problems(School, record, row, LABELS))
         records.append(record)
+        rows.append(row)
+    problems.extend(records_problems(School, records, rows, LABELS))
     if problems:
         raise ImportRefused(problems, source)
     if not records and not skipped:

@@ -15,7 +15,7 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, PriceListEntry, School
 from contracts_app.services import census, price_lists, schools
 from contracts_app.services.agreements.importing import import_agreements
-from contracts_app.services.bounds import MAX_INT, ascii_number, column_problems, search_number
+from contracts_app.services.bounds import MAX_INT, ascii_number, column_problems, records_problems, search_number
 from contracts_app.services.imports import parse_whole_number
 from contracts_app.services.servicedesk import import_tickets
 from pricing.errors import ImportRefused
@@ -326,3 +326,13 @@ def test_the_limit_is_20_mb_by_default_and_configurable(monkeypatch):
     monkeypatch.setenv("MAX_CONTENT_LENGTH", "lots")
     with pytest.raises(RuntimeError, match="MAX_CONTENT_LENGTH must be a number of bytes"):
         load_config({"CONTRACTS_ENV": "testing"})
+
+
+def test_records_are_checked_a_column_at_a_time_and_named_row_by_row():
+    good = {"urn": 100001, "name": "Allesley Primary", "la_code": 141, "gias_pupils": None}
+    records = [dict(good, urn=100001 + i) for i in range(500)]
+    assert records_problems(School, records, list(range(2, 502))) == []
+    records[250] = dict(good, name="x" * 5000)
+    records[400] = dict(good, la_code=2**40)
+    found = [(p.row, p.column) for p in records_problems(School, records, list(range(2, 502)), {"name": "Name"})]
+    assert found == [(252, "Name"), (402, "la_code")]
