@@ -14,13 +14,14 @@ flowables, so nothing a layout pass notes on a flowable leaks into the next docu
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table
 
-__all__ = ["SharedParagraph", "SharedTable", "clear", "stats"]
+__all__ = ["SharedParagraph", "SharedTable", "clear", "stats", "disabled"]
 
 # A document has about a thousand distinct texts; the shared ones are used by every document
 # and so stay, while each school's own are pushed out by the next schools'.
@@ -30,6 +31,7 @@ _parsed: OrderedDict[tuple, Any] = OrderedDict()
 _wrapped: OrderedDict[tuple, tuple] = OrderedDict()
 _drawn: OrderedDict[tuple, tuple] = OrderedDict()
 _counts = {"hits": 0, "misses": 0}
+_state = {"on": True}
 
 
 def _replay(canvas: Any, key: tuple) -> bool:
@@ -65,13 +67,15 @@ def _drawn_afresh(canvas: Any, key: tuple, draw: Callable[[], None], fonts: Call
 
 
 def _remember(cache: OrderedDict, key: tuple, value: Any) -> None:
+    if not _state["on"]:
+        return
     cache[key] = value
     if len(cache) > MAX_ENTRIES:
         cache.popitem(last=False)
 
 
 def _lookup(cache: OrderedDict, key: tuple) -> Any:
-    value = cache.get(key)
+    value = cache.get(key) if _state["on"] else None
     if value is not None:
         cache.move_to_end(key)
         _counts["hits"] += 1
@@ -166,6 +170,16 @@ def clear() -> None:
     _wrapped.clear()
     _drawn.clear()
     _counts.update(hits=0, misses=0)
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """Lay out as plain reportlab does, every text afresh (the benchmark's bare baseline)."""
+    _state["on"] = False
+    try:
+        yield
+    finally:
+        _state["on"] = True
 
 
 def stats() -> dict[str, int]:

@@ -152,3 +152,12 @@ def test_the_contents_number_each_heading_with_its_page(invariant):
     contents = [line for text in pages[1:4] for line in text.splitlines() if line.strip().isdigit()]
     assert [int(n) for n in contents] == heading_pages
     assert heading_pages[-1] > 6
+
+
+def test_with_the_cache_off_nothing_is_shared(invariant):
+    document = _documents()[0]
+    with pdf_cache.disabled():
+        render_pdf(document)
+        render_pdf(document)
+    assert pdf_cache.stats() == {"hits": 0, "misses": pdf_cache.stats()["misses"], "parsed": 0, "wrapped": 0,
+                                 "drawn": 0}
