@@ -53,6 +53,22 @@ def bench_schools_import_baseline(url: str, path: str) -> dict:
     return {"seconds": t.seconds}
 
 
+def undo_schools_import(url: str) -> dict:
+    """Take the imported schools and their audit rows out again (Core deletes; the app never
+    would), so the import can be measured once more on the same empty register."""
+    from sqlalchemy import delete
+
+    from contracts_app.extensions import db
+    from contracts_app.models import AuditEvent, School
+
+    app = make_app(url)
+    with app.app_context():
+        db.session.execute(delete(AuditEvent).where(AuditEvent.entity_type == "School"))
+        db.session.execute(delete(School))
+        db.session.commit()
+    return {}
+
+
 def setup_prices_census_agreements(url: str) -> dict:
     app = make_app(url)
     with app.app_context():

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from invoices.schedule import ScheduleError, billing_periods, schedule_description
 from pricing.money import format_gbp
@@ -120,11 +121,17 @@ def term_words(start: date, end: date) -> str:
 
 
 def _quantity(line: ServiceLine) -> str:
-    number = format(line.quantity.normalize(), "f")
-    if not line.unit:
+    return _quantity_words(line.quantity, line.unit)
+
+
+@lru_cache(maxsize=4096)
+def _quantity_words(quantity: Decimal, unit: str) -> str:
+    # A handful of quantities repeat across every agreement in the country (1 to a few hundred).
+    number = format(quantity.normalize(), "f")
+    if not unit:
         return number
-    plural = line.quantity != 1 and not line.unit.endswith("s")
-    return f"{number} {line.unit}{'s' if plural else ''}"
+    plural = quantity != 1 and not unit.endswith("s")
+    return f"{number} {unit}{'s' if plural else ''}"
 
 
 def _line_dates(line: ServiceLine) -> str:
@@ -134,6 +141,16 @@ def _line_dates(line: ServiceLine) -> str:
     if line.end_date:
         notes.append(f"stops {day_words(line.end_date)}, payable for the whole term (§2.5 d)")
     return f" ({'; '.join(notes)})" if notes else ""
+
+
+@lru_cache(maxsize=1024)
+def _has_placeholders(section: Section) -> bool:
+    """Whether filling in changes the section: a block placeholder, or "[" in any of its text."""
+    if any(isinstance(block, Slot) for block in section.blocks) or any("[" in text for text in section.texts()):
+        return True
+    # texts() leaves out a table's total row, which filling in also fills
+    return any("[" in cell for block in section.blocks if isinstance(block, Table) and block.footer
+               for cell in block.footer)
 
 
 class _Filler:
@@ -190,6 +207,9 @@ class _Filler:
 
     def text(self, text: str) -> str:
         """The text with every inline placeholder replaced by its value."""
+        if "[" not in text:  # most of the template's text has none
+            return text
+
         def value(match: re.Match) -> str:
             name = match.group(1)
             if name == "DATE":
@@ -307,6 +327,8 @@ class _Filler:
 
     def section(self, section: Section) -> Section:
         """The section filled in: every placeholder replaced."""
+        if not _has_placeholders(section):
+            return section  # the template's own text, the same for every agreement
         blocks: list[Block] = []
         for block in section.blocks:
             if isinstance(block, Slot):

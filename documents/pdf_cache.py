@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table
 
@@ -34,19 +35,56 @@ _counts = {"hits": 0, "misses": 0}
 _state = {"on": True}
 
 
-def _replay(canvas: Any, key: tuple) -> bool:
-    """Draw what was drawn for ``key`` before, if this document names its fonts the same
-    and its graphics state is as it was then."""
+def _cached(canvas: Any, key: tuple) -> tuple[str, ...] | None:
+    """The operators drawn for ``key`` before, if this document names its fonts the same
+    and its graphics state is as it was then (and the PDF version they need)."""
     hit = _lookup(_drawn, key)
     if hit is None:
-        return False
+        return None
     code, names, state, version = hit
     fonts = canvas._doc.fontMapping
     if any(fonts.get(name) != internal for name, internal in names) or canvas._extgstate._d != state:
-        return False
-    canvas._code.extend(code)
+        return None
     canvas._doc._pdfVersion = max(canvas._doc._pdfVersion, version)  # as drawing the colours would
-    return True
+    return code
+
+
+class _Replayed:
+    """``drawOn`` and ``draw`` for a flowable whose drawing may be one kept from before."""
+
+    _looked_up = False
+
+    def _draw_key(self) -> tuple | None:
+        raise NotImplementedError
+
+    def _fonts(self) -> set[str]:
+        raise NotImplementedError
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """As ``Flowable.drawOn``, which saves the state, moves the origin, draws and
+        restores: a kept drawing is written between the same operators."""
+        key = None if getattr(self, "_showBoundary", 0) else self._draw_key()
+        code = None if key is None else _cached(canvas, key)
+        if code is not None:
+            x = self._hAlignAdjust(x, _sW)
+            canvas._code += ["q", f"{fp_str(1, 0, 0, 1, x, y)} cm", *code, "Q"]
+            return
+        self._looked_up = key is not None
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        """Draw, keeping the operators; or write the kept ones when drawn other than by drawOn."""
+        key = self._draw_key()
+        if key is None:
+            return super().draw()
+        canvas = self.canv
+        code = None if self._looked_up else _cached(canvas, key)
+        self._looked_up = False
+        if code is not None:
+            canvas._code.extend(code)
+        else:
+            _drawn_afresh(canvas, key, super().draw, self._fonts)
+        return None
 
 
 def _drawn_afresh(canvas: Any, key: tuple, draw: Callable[[], None], fonts: Callable[[], set[str]]) -> None:
@@ -84,7 +122,7 @@ def _lookup(cache: OrderedDict, key: tuple) -> Any:
     return value
 
 
-class SharedParagraph(Paragraph):
+class SharedParagraph(_Replayed, Paragraph):
     """A reportlab ``Paragraph`` whose parsing and line breaking are shared by equal texts.
 
     ``style`` must be a style object that lives as long as the process (a module's own),
@@ -107,20 +145,14 @@ class SharedParagraph(Paragraph):
         names = {getattr(frag, "fontName", None) for frag in self.frags}
         return {name for name in names | {self.style.fontName, self.style.bulletFontName} if name}
 
-    def draw(self) -> None:
-        """As ``Paragraph.draw``; a text drawn at this width before is drawn with the same
-        operators again. Drawing is relative to the flowable's own origin (``drawOn``
-        translates first), so the operators do not depend on where the paragraph stands.
-        They name fonts by the document's own names (/F1, /F2), so they are reused only
-        where this document gives every font they use the same name. Markup (links and
-        anchors, which also add to the document outside the page) is always drawn afresh."""
+    def _draw_key(self) -> tuple | None:
+        """A text drawn at this width and height before is drawn with the same operators again.
+        Drawing is relative to the flowable's own origin (``drawOn`` translates first), so the
+        operators do not depend on where the paragraph stands. Markup (links and anchors,
+        which also add to the document outside the page) is always drawn afresh."""
         if self._key is None or "<" in self._key[0] or getattr(self, "_splitpara", 0):
-            return super().draw()
-        canvas = self.canv
-        key = ("paragraph", self._key, self.width, self.height)
-        if not _replay(canvas, key):
-            _drawn_afresh(canvas, key, super().draw, self._fonts)
-        return None
+            return None
+        return ("paragraph", self._key, self.width, self.height)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """As ``Paragraph.wrap``; the lines come from the cache when this text was broken
@@ -139,7 +171,7 @@ class SharedParagraph(Paragraph):
         return availWidth, self.height
 
 
-class SharedTable(Table):
+class SharedTable(_Replayed, Table):
     """A reportlab ``Table`` drawn with the operators of an equal table drawn before.
 
     ``shared_key`` (set by the caller) must say everything the table's content and styles
@@ -149,15 +181,10 @@ class SharedTable(Table):
 
     shared_key: tuple | None = None
 
-    def draw(self) -> None:
-        """As ``Table.draw``, or the same operators again."""
+    def _draw_key(self) -> tuple | None:
         if self.shared_key is None:
-            return super().draw()
-        canvas = self.canv
-        key = ("table", self.shared_key, self._width, self._height, tuple(self._colWidths), tuple(self._rowHeights))
-        if not _replay(canvas, key):
-            _drawn_afresh(canvas, key, super().draw, self._fonts)
-        return None
+            return None
+        return ("table", self.shared_key, self._width, self._height, tuple(self._colWidths), tuple(self._rowHeights))
 
     def _fonts(self) -> set[str]:
         return {name for row in self._cellvalues for cell in row

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 from documents.filling import Contact, ServiceLine, fill
-from documents.model import BulletList, Paragraph, Table
+from documents.model import BulletList, Paragraph, Section, Table
 from documents.template import read_template
 from tests.documents.samples import COUNCIL, SEED, default_template, facts, needs_seed
 
@@ -120,3 +120,12 @@ def test_the_default_templates_words_are_for_the_school_not_for_us():
     assert ("Making sure that this review happens is the responsibility of the Head of ICT and Digital."
             in words)
     assert "the head of ICT & Digital" not in words
+
+
+def test_a_section_with_no_placeholder_is_the_templates_own_and_a_total_row_is_filled():
+    plain = Section("5", "Accessing the Service", (Paragraph("Call the service desk."),))
+    total = Section("6", "Totals", (Table(("Item", "Cost"), (("A", "1"),), ("[name of school]", "1")),))
+    template = replace(default_template(), sections=(plain, total))
+    filled = fill(template, facts(), COUNCIL)
+    assert filled.sections[0] is plain
+    assert filled.sections[1].blocks[0].footer == ("Allesley Primary School", "1")
