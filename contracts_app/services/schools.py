@@ -124,8 +124,7 @@ def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> Schoo
 
     The whole file is validated before anything is written; one transaction.
     """
-    frame = read_table(data, source)
-    records, skipped = _parse(frame, source, current_app.config["HOME_LA_CODE"])
+    records, skipped = _parse(read_table(data, source), source, current_app.config["HOME_LA_CODE"])
     report = SchoolsImportReport(skipped=skipped)
 
     existing = {
@@ -150,6 +149,7 @@ def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> Schoo
         updates.append({"id": current.id, **_with_derived(record, current.customer_type_override)})
         audit_rows.append({"action": "update", "entity_type": "School", "entity_id": str(current.id),
                            "summary": f"{record['urn']} {record['name']} (GIAS import)", "changes": changes})
+    del records, existing  # the rows to write are copies: a national file's parse goes before the writes
     # Bulk statements: no per-row round trips for a 25,000-school file.
     if inserts:
         # Core, not the ORM's bulk insert: a third of a national import went on its bookkeeping.
