@@ -109,13 +109,19 @@ def _remember(cache: OrderedDict, key: tuple, value: Any) -> None:
         return
     cache[key] = value
     if len(cache) > MAX_ENTRIES:
-        cache.popitem(last=False)
+        try:
+            cache.popitem(last=False)
+        except KeyError:  # another thread (a threaded server) emptied it meanwhile
+            pass
 
 
 def _lookup(cache: OrderedDict, key: tuple) -> Any:
     value = cache.get(key) if _state["on"] else None
     if value is not None:
-        cache.move_to_end(key)
+        try:
+            cache.move_to_end(key)
+        except KeyError:  # pushed out by another thread since: the value in hand is still right
+            pass
         _counts["hits"] += 1
     else:
         _counts["misses"] += 1

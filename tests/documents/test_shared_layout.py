@@ -161,3 +161,17 @@ def test_with_the_cache_off_nothing_is_shared(invariant):
         render_pdf(document)
     assert pdf_cache.stats() == {"hits": 0, "misses": pdf_cache.stats()["misses"], "parsed": 0, "wrapped": 0,
                                  "drawn": 0}
+
+
+def test_threads_rendering_at_once_each_get_their_own_document(invariant, monkeypatch):
+    """A threaded server (make run) renders in several threads sharing the one cache, kept
+    small here so that texts are pushed out while others look them up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(pdf_cache, "MAX_ENTRIES", 200)
+    documents = _documents()
+    alone = [_alone(d) for d in documents]
+    pdf_cache.clear()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rendered = list(pool.map(render_pdf, documents * 3))
+    assert rendered == alone * 3
