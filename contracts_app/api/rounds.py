@@ -17,7 +17,7 @@ from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import ApiError, not_found
-from contracts_app.api.schemas.common import MAX_ID
+from contracts_app.api.schemas.common import MAX_ID, page_dict
 from contracts_app.api.schemas.rounds import (
     AcceptanceRequestSchema,
     AcceptanceResultSchema,
@@ -46,7 +46,10 @@ def summary_dict(offer: Offer) -> dict:
     return {"id": offer.id, "year": offer.round.sla_year, "sla_year": SlaYear(offer.round.sla_year).label,
             "school_urn": offer.school.urn, "school_name": offer.school.name, "state": offer.state,
             "total": offer.total, "problem": offer.problem, "agreement_id": offer.agreement_id,
-            "closes_on": offer.round.closes_on}
+            "closes_on": offer.round.closes_on,
+            "accepted_total": offer.acceptance.total if offer.state == "accepted" and offer.acceptance else None,
+            "pending_changes": offer.pending_changes, "outcome": offer.outcome,
+            "outcome_reason": offer.outcome_reason or ""}
 
 
 def detail_dict(offer: Offer, pricing: OfferPricing) -> dict:
@@ -83,10 +86,11 @@ def list_offers(args: dict) -> dict:
     """Offers of a buying round
 
     A school user sees its own school's offer (once the round has opened); staff see every
-    school's, filtered by ``state``.
+    school's, filtered by ``state``. Paged like every list (``page``, ``per_page``).
     """
-    offers = queries.offers_for(args["year"], own_school_ids(), args.get("state", ""))
-    return {"items": [summary_dict(o) for o in offers]}
+    found = queries.offers_page(args["year"], own_school_ids(), args.get("state", ""), args["page"],
+                                args["per_page"])
+    return page_dict(found, [summary_dict(o) for o in found.items])
 
 
 @bp.route(OFFER, tags=TAGS)
@@ -112,12 +116,15 @@ def get_offer(offer_id: int) -> dict:
 def put_lines(args: dict, offer_id: int) -> dict:
     """Replace the basket's lines
 
-    The services in the three lists with quantities; a service left out is no longer in the
-    basket (it is still offered). After the close only the SLA team changes an offer (409).
+    The services in the three lists with quantities; a service left out (or listed as
+    ``available``) is no longer in the basket (it is still offered): what ``GET`` returns can be
+    sent back unchanged. Saving the same basket again changes nothing. After an acceptance the
+    saved basket is a change pending beside it (``pending_changes``): the acceptance stands until
+    a signatory accepts again. After the close only the SLA team changes an offer (409).
     """
     offer = _offer(offer_id)
     items = [basket.BasketLine(line["service_code"], line["list"], Decimal(line["quantity"] or 1))
-             for line in args["lines"]]
+             for line in args["lines"] if line["list"] != "available"]
     try:
         basket.set_lines(offer, items, current_user)
     except InputRefused as exc:
@@ -161,10 +168,16 @@ def accept_offer(args: dict, offer_id: int) -> tuple[dict, int]:
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def decline_offer(args: dict, offer_id: int) -> dict:
-    """Decline the offer, with a reason"""
+    """Decline the offer, with a reason
+
+    Until the close. A decline replaces an acceptance (only a signatory may then decline, 403
+    otherwise): the agreement it made is withdrawn if it has not started and was never invoiced.
+    """
     offer = _offer(offer_id)
     try:
         row = accepting.decline(offer, current_user, args["reason"])
+    except accepting.NotSignatory as exc:
+        raise ApiError(403, exc.message) from None
     except InputRefused as exc:
         raise _bad_input(exc) from None
     return {"id": row.id, "state": offer.state, "reason": row.reason}

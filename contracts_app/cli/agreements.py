@@ -141,7 +141,8 @@ def pdf_command(urn: int | None, every: bool, year: int, output: Path, jobs: int
     sla_documents.ensure_default()
     if urn is not None:
         agreement = sla_documents.agreement_for_school(urn, year)
-        output.write_bytes(sla_documents.agreement_pdf(agreement))
+        data, _ = sla_documents.pdf_download(agreement)  # the accepted PDF, where the school accepted one
+        output.write_bytes(data)
         click.echo(f"Wrote the {agreement.name} SLA ({agreement.status.replace('_', ' ')}) to {output}.")
         return
     if output.suffix.lower() != ".zip":

@@ -12,6 +12,7 @@ from contracts_app.services.rounds import queries
 from contracts_app.services.rounds.closing import close_round, remind
 from contracts_app.services.rounds.opening import RoundSettings, open_round, require_round
 from contracts_app.models.round import OFFER_STATE_NAMES
+from rounds.rules import OUTCOME_NAMES
 from contracts_app.cli.common import actor, parse_date, service_command
 
 round_group = AppGroup("round", help="The buying round: next year's offers to schools.")
@@ -60,9 +61,11 @@ def status_command(year: int) -> None:
 
 @round_group.command("close")
 @YEAR
+@click.option("--early", is_flag=True, help="Close before the closing date (schools that have not answered "
+                                            "lose the chance to).")
 @service_command
-def close_command(year: int) -> None:
-    """Close the round: schools that have not answered are renewed or lapse, as the round says."""
+def close_command(year: int, early: bool) -> None:
+    """Close the round: every school gets one outcome; those left without an agreement are listed, with why."""
     bar = tqdm(total=0, unit="school", disable=None)
 
     def progress(done: int, total: int) -> None:
@@ -70,12 +73,21 @@ def close_command(year: int) -> None:
         bar.n = done
         bar.refresh()
 
-    report = close_round(year, actor(), progress)
-    bar.close()
+    try:
+        report = close_round(year, actor(), progress, early=early)
+    finally:
+        bar.close()
     click.echo(f"Closed the {SlaYear(year).label} buying round: " +
                ", ".join(f"{v} {k}" for k, v in report.summary().items()) + ".")
+    for name in report.discarded:
+        click.echo(f"  changes never accepted, discarded (the acceptance stands): {name}")
     for name, why in report.left_as_drafts:
         click.echo(f"  left as a draft: {name}: {why}")
+    missing = report.without_agreement
+    if missing:
+        click.echo(f"No agreement for {SlaYear(year).label} ({len(missing)}):")
+        for row in missing:
+            click.echo(f"  {row.urn} {row.school}: {OUTCOME_NAMES[row.outcome].lower()}: {row.reason}")
 
 
 @round_group.command("remind")
@@ -86,6 +98,8 @@ def close_command(year: int) -> None:
 def remind_command(year: int, offer_ids: tuple[int, ...]) -> None:
     """Remind schools that have not answered, through the outbox; each reminder recorded."""
     sent, skipped = remind(year, list(offer_ids) or None, actor())
-    click.echo(f"Reminded {len(sent)} school(s); {len(skipped)} not reminded.")
+    click.echo(f"Reminded {len(sent)} school(s) that have not answered.")
+    if skipped:
+        click.echo(f"Not reminded ({len(skipped)}):")
     for name, why in skipped:
         click.echo(f"  {name}: {why}")

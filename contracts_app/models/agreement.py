@@ -90,6 +90,13 @@ class Agreement(db.Model):
     def notice(self) -> "CancellationNotice | None":
         return self.notices[-1] if self.notices else None
 
+    @property
+    def started(self) -> bool:
+        """Its term has begun (notice can only be given on an agreement that has started, §2.4)."""
+        from datetime import date
+
+        return date.today() >= self.term_start
+
     def lines_in(self, list_name: str) -> list["AgreementLine"]:
         return [line for line in self.lines if line.list_name == list_name]
 

@@ -56,6 +56,15 @@ class BuyingRound(db.Model):
 
         return f"buying round {SlaYear(self.sla_year).label}"
 
+    @property
+    def dates(self):
+        """The round's dates as its rules read them (rounds.rules.RoundDates)."""
+        from pricing.sla_year import LONDON
+        from rounds.rules import RoundDates
+
+        closed_on = self.closed_at.astimezone(LONDON).date() if self.closed_at and self.status == "closed" else None
+        return RoundDates(self.name, self.opens_on, self.closes_on, self.status, closed_on)
+
 
 class Offer(db.Model):
     """One school's offer for the round's year: its basket, where it stands, the agreement made from it."""
@@ -66,6 +75,8 @@ class Offer(db.Model):
         CheckConstraint("state IN ('not_opened', 'viewed', 'in_progress', 'accepted', 'declined', 'no_answer')",
                         name="state_known"),
         Index("ix_offers_round_state", "round_id", "state"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('accepted', 'renewed', 'lapsed', 'declined', 'not_done')",
+                        name="outcome_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +100,9 @@ class Offer(db.Model):
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What the close gave the school (rounds.rules.OUTCOMES) and, without an agreement, why.
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
 
     round = relationship("BuyingRound", back_populates="offers")
     school = relationship("School")
@@ -110,6 +124,18 @@ class Offer(db.Model):
     def acceptance(self) -> "OfferAcceptance | None":
         """The latest acceptance: the one the agreement follows."""
         return self.acceptances[-1] if self.acceptances else None
+
+    @property
+    def pending_changes(self) -> bool:
+        """An accepted offer whose basket changed since: changes not yet accepted (they stand apart)."""
+        from rounds.rules import has_pending_changes
+
+        latest = self.acceptance
+        return has_pending_changes(self.state, self.revision, latest.revision if latest else None)
+
+    @property
+    def decline(self) -> "OfferDecline | None":
+        return self.declines[-1] if self.declines else None
 
     def lines_in(self, list_name: str) -> list["OfferLine"]:
         return [line for line in self.lines if line.list_name == list_name]

@@ -38,6 +38,7 @@ from contracts_app.services import audit
 from contracts_app.services.bounds import MAX_INT
 from contracts_app.services.council import document_council
 from contracts_app.services.document_facts import facts_for, preview_facts
+from contracts_app.services.rounds import records
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "sla_templates" / "default.md"
 DEFAULT_BY = "system (default template)"
@@ -340,7 +341,12 @@ def agreement_html(agreement: Agreement) -> str:
 
 
 def pdf_download(agreement: Agreement) -> tuple[bytes, str]:
-    """The agreement's PDF and its file name, for a download."""
+    """The agreement's PDF and its file name, for a download or an email: the exact PDF the
+    school accepted when the agreement was made from an acceptance (DESIGN "An acceptance
+    stands": issuing or regenerating never replaces it), else the filled-in SLA."""
+    signed = records.signed_acceptance(agreement)
+    if signed is not None:
+        return records.read_accepted(signed), file_name(agreement)
     return agreement_pdf(agreement), file_name(agreement)
 
 

@@ -1,9 +1,10 @@
-// The offer page: after each change to the basket, save it (the form's own POST, asking for JSON)
-// and show the new prices, total and invoice schedule. Without this script the "Update" button does the same.
+// The offer page: after each change to the basket, ask for its prices (a preview that saves nothing)
+// and show the new prices, total and invoice schedule. Saving is the form's own button, pressed on purpose:
+// an answer given stands until a signatory accepts the saved changes.
 (function () {
   "use strict";
   var form = document.getElementById("basket-form");
-  if (!form || !window.fetch) { return; }
+  if (!form || !window.fetch || !form.getAttribute("data-preview")) { return; }
   var timer = null;
 
   function text(id, value) {
@@ -41,29 +42,30 @@
 
   function show(data) {
     if (data.error) { problems([data.error]); return; }
+    var note = document.getElementById("preview-note");
+    if (note) { note.textContent = "Prices shown for your choices, not saved yet: press \"Save the basket\" to keep them."; }
     Object.keys(data.lines).forEach(function (code) {
       text("price-" + code, data.lines[code].price);
       text("explanation-" + code, data.lines[code].explanation);
     });
     text("offer-total", data.total);
-    text("offer-state", data.state);
     problems(data.problems);
     schedule(data.schedule);
-    form.setAttribute("data-revision", data.revision);
+    form.setAttribute("data-previewed", "1");
   }
 
-  function save() {
-    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
+  function preview() {
+    fetch(form.getAttribute("data-preview"), {method: "POST", body: new FormData(form), credentials: "same-origin",
                         headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(show)
-      .catch(function () { problems(["The prices could not be updated: use the Update button."]); });
+      .catch(function () { problems(["The prices could not be shown: save the basket to see them."]); });
   }
 
   Array.prototype.forEach.call(form.querySelectorAll(".basket-input"), function (input) {
     input.addEventListener("change", function () {
       window.clearTimeout(timer);
-      timer = window.setTimeout(save, 150);
+      timer = window.setTimeout(preview, 150);
     });
   });
 }());

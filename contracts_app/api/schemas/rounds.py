@@ -2,14 +2,15 @@
 acceptance and decline."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from contracts_app.api.schemas.common import YEARS, Money, Quantity, Text
+from contracts_app.api.schemas.common import YEARS, Money, PageArgs, PageSchema, Quantity, Text
 from contracts_app.models import OFFER_STATES
 from contracts_app.models.catalogue import LISTS
+from rounds.rules import OUTCOMES
 
 
-class OfferArgs(Schema):
+class OfferArgs(PageArgs):
     year = fields.Integer(required=True, validate=YEARS,
                           metadata={"description": "The round's SLA year by the year it starts: 2027 is 2027-28."})
     state = fields.String(validate=validate.OneOf(OFFER_STATES), metadata={"description": "Staff: one state only."})
@@ -47,9 +48,16 @@ class OfferSummarySchema(Schema):
     problem = fields.String(required=True)
     agreement_id = fields.Integer(required=True, allow_none=True)
     closes_on = fields.Date(required=True)
+    accepted_total = Money(required=True, allow_none=True, metadata={
+        "description": "The latest acceptance's annual total: it stands until another acceptance or a decline."})
+    pending_changes = fields.Boolean(required=True, metadata={
+        "description": "true when the basket changed after the acceptance and the changes are not yet accepted."})
+    outcome = fields.String(required=True, allow_none=True, validate=validate.OneOf(OUTCOMES), metadata={
+        "description": "What the close gave the school (null until the close)."})
+    outcome_reason = fields.String(required=True, metadata={"description": "Why, where it gets no agreement."})
 
 
-class OfferListSchema(Schema):
+class OfferListSchema(PageSchema):
     items = fields.List(fields.Nested(OfferSummarySchema), required=True)
 
 
@@ -84,8 +92,13 @@ def _quantity(value) -> None:
 
 
 class LineInSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the priced fields a GET returns (title, annual_price, ...) are read-only
+
     service_code = Text(required=True, validate=validate.Length(min=1, max=40))
-    list = fields.String(required=True, validate=validate.OneOf(LISTS))
+    list = fields.String(required=True, validate=validate.OneOf((*LISTS, "available")), metadata={
+        "description": "subscribed, additional or excluded; available (as GET shows a service not in the "
+                       "basket) leaves it out"})
     # A function validator rather than Range: Range on a Decimal field puts its bounds in the
     # OpenAPI document as strings ("0.00"), which is not JSON Schema.
     quantity = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True, validate=_quantity,
@@ -94,6 +107,9 @@ class LineInSchema(Schema):
 
 
 class LinesRequestSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the whole offer as GET returns it can be PUT back: only ``lines`` is read
+
     lines = fields.List(fields.Nested(LineInSchema), required=True, validate=validate.Length(max=500))
 
 

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from datetime import date
 
+from rounds import rules as round_rules
 from agreements.lifecycle import NoticeOutcome, TermsRefused, check_notice_date, notice_outcome, notice_terms, status_on
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, CancellationNotice
 from contracts_app.services import events
 from contracts_app.services.agreements.status import InputRefused, settle, transition
+from contracts_app.services.rounds.opening import find_round
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
+
+
+def notice_refusal(agreement: Agreement, today: date | None = None) -> str:
+    """Why no notice can be given on the agreement at all (it has not started), or ""."""
+    today = today or date.today()
+    if today >= agreement.term_start:
+        return ""
+    buying_round = find_round(agreement.sla_year)
+    try:
+        round_rules.check_notice_started(agreement.term_start, today,
+                                         buying_round is not None and buying_round.dates.taking_answers(today))
+    except round_rules.RoundRefused as exc:
+        return exc.message
+    return ""
 
 
 def _checked(agreement: Agreement, *, notice_date: date, requested_date: date | None, given_by: str,
@@ -18,6 +34,9 @@ def _checked(agreement: Agreement, *, notice_date: date, requested_date: date | 
     """Every rule a notice must pass, changing nothing: its date (§2.4 a), its effective date
     (§2.4 b, c), and the agreement's state on ``today``. Input at fault is InputRefused naming
     the field; the agreement's state is ActionRefused."""
+    refusal = notice_refusal(agreement, today)
+    if refusal:
+        raise ActionRefused(refusal)
     notice = agreement.notice
     status = status_on(agreement.status, today, agreement.term_end, notice.effective_date if notice else None)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
+from rounds import rules
 
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, Invoice, Offer, OfferAcceptance, OfferDecline, User
@@ -26,17 +28,16 @@ from contracts_app.services import audit
 from contracts_app.services.agreements.drafts import LineInput, create_draft, set_lines
 from contracts_app.services.agreements.issuing import issue
 from contracts_app.services.agreements.status import InputRefused, find, transition
-from contracts_app.services.rounds import documents, mail
-from contracts_app.services.rounds.opening import refresh
+from contracts_app.services.rounds import documents, mail, records
+from contracts_app.services.rounds.opening import basket_problems, refresh
 from contracts_app.services.rounds.pricing import OfferPricing, price_basket
-from contracts_app.services.rounds.queries import closed, opened
 from contracts_app.services.transactions import refusal_rolls_back
 
 AUTHORISED_TEXT = "I am authorised to commit this spend on behalf of the school"
 
 
-class NotSignatory(ActionRefused):
-    """The user may not accept for the school (a 403 at every door); the message says who can."""
+# The user may not answer for the school (a 403 at every door); the message says who can.
+NotSignatory = rules.NotAuthorised
 
 
 @dataclass(frozen=True)
@@ -64,24 +65,10 @@ def who_can_accept(offer: Offer) -> str:
     return "the school's signatories can: " + ", ".join(names)
 
 
-def check_may_accept(offer: Offer, user: User) -> None:
+def check_may_accept(offer: Offer, user: User, today: date | None = None) -> None:
     """Until the close only the school's signatory accepts; after it only the SLA team records it."""
-    buying_round = offer.round
-    if user.role == "school":
-        if not opened(buying_round):
-            raise ActionRefused(f"the {buying_round.name} opens on {buying_round.opens_on:%d %B %Y}")
-        if closed(buying_round):
-            raise ActionRefused(f"the {buying_round.name} closed on {buying_round.closes_on:%d %B %Y}: acceptance "
-                                "is no longer possible online; ask the SLA team")
-        if not user.signatory:
-            raise NotSignatory(f"{user.email} is not authorised to commit spending for {offer.school.name}; "
-                               f"{who_can_accept(offer)}")
-        return
-    if user.role in ("sla", "admin"):
-        if not closed(buying_round):
-            raise ActionRefused(f"until the {buying_round.name} closes only the school's signatory accepts")
-        return
-    raise NotSignatory(f"the {user.role} role cannot accept offers")
+    rules.check_may_accept(offer.round.dates, user.role, bool(user.signatory), today or date.today(),
+                           who_can_accept(offer) if user.role == "school" and not user.signatory else "")
 
 
 def _check_request(request: AcceptanceRequest) -> None:
@@ -164,11 +151,11 @@ def _basket(offer: Offer, pricing: OfferPricing) -> dict:
 
 
 def _priced(offer: Offer) -> OfferPricing:
-    refresh(offer)
     pricing = price_basket(offer)
-    if offer.problem or not pricing.complete:
+    problems = basket_problems(offer, pricing)
+    if problems or not pricing.complete:
         raise ActionRefused(f"{offer.school.name}'s basket cannot be priced on the "
-                            f"{SlaYear(offer.round.sla_year).label} list: {offer.problem or pricing.problem_text}")
+                            f"{SlaYear(offer.round.sla_year).label} list: {'; '.join(problems)}")
     return pricing
 
 
@@ -182,7 +169,7 @@ def _record(offer: Offer, user: User, request: AcceptanceRequest) -> tuple[Offer
     now = utcnow()
     signed = f"{request.full_name.strip()}, {request.job_title.strip()}"
     pdf = documents.render(offer, pricing, accepted=(signed, now), store_template=True)
-    path, digest = documents.store(offer, len(offer.acceptances) + 1, pdf)
+    path, digest = records.store(offer, len(offer.acceptances) + 1, pdf)
     acceptance = OfferAcceptance(
         offer=offer, revision=offer.revision, user_id=user.id, user_email=user.email,
         full_name=request.full_name.strip(), job_title=request.job_title.strip(), authorised=True,
@@ -231,19 +218,34 @@ def _discard(path: str) -> None:
         pass
 
 
+def _withdraw(offer: Offer, by: str) -> None:
+    """A decline replaces an acceptance: next year's agreement made from it is withdrawn, if it
+    has not started and was never invoiced (else only the SLA team can undo it)."""
+    agreement = offer.agreement
+    if agreement is None or agreement.status == "cancelled":
+        return
+    invoiced = db.session.scalar(select(Invoice.id).where(Invoice.agreement_id == agreement.id).limit(1))
+    if agreement.status not in ("draft", "active") or invoiced is not None or agreement.term_start <= date.today():
+        raise ActionRefused(f"{agreement.name} is already {agreement.status}{' and invoiced' if invoiced else ''}: "
+                            "please contact the SLA team to change your answer")
+    transition(agreement, "cancelled", f"the school declined its offer in the buying round ({by})")
+    offer.agreement_id = None
+
+
 @refusal_rolls_back
 def decline(offer: Offer, user: User, reason: str) -> OfferDecline:
-    """The school declines next year's offer, with a reason (until the close; staff after it)."""
-    if user.role == "school" and closed(offer.round):
-        raise ActionRefused(f"the {offer.round.name} closed on {offer.round.closes_on:%d %B %Y}: ask the SLA team")
+    """The school declines next year's offer, with a reason (until the close; staff after it). A
+    decline replaces an acceptance (a signatory's decision), withdrawing the agreement it made."""
+    offer = _locked(offer.id)
+    rules.check_may_decline(offer.round.dates, user.role, bool(user.signatory), offer.state == "accepted",
+                            date.today())
     if not reason.strip():
         raise InputRefused("give a reason for declining", "reason")
-    if offer.agreement_id is not None:
-        raise ActionRefused(f"{offer.school.name} has accepted its offer: change the basket (reopen) before "
-                            "declining, or ask the SLA team to withdraw the agreement")
+    _withdraw(offer, user.email)
     row = OfferDecline(offer=offer, user_id=user.id, user_email=user.email, reason=reason.strip()[:2000])
     db.session.add(row)
     offer.state, offer.answered_at = "declined", utcnow()
+    refresh(offer)
     db.session.commit()
     return row
 

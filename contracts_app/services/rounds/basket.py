@@ -9,7 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from datetime import date
+
 from pricing.errors import ActionRefused
+from rounds import rules
 
 from contracts_app.extensions import db
 from contracts_app.models import Offer, OfferLine, Service, User
@@ -18,7 +21,6 @@ from contracts_app.models.types import utcnow
 from contracts_app.services.agreements.drafts import sync_service_lines
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.rounds.opening import refresh
-from contracts_app.services.rounds.queries import closed
 from contracts_app.services.transactions import refusal_rolls_back
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -45,11 +47,7 @@ class BasketDetails:
 
 def check_may_change(offer: Offer, user: User) -> None:
     """Schools change their basket until the close; the SLA team (and admin) at any time."""
-    if user.role in ("sla", "admin"):
-        return
-    if closed(offer.round):
-        raise ActionRefused(f"the {offer.round.name} closed on {offer.round.closes_on:%d %B %Y}: only the SLA "
-                            "team can change this offer now")
+    rules.check_may_change(offer.round.dates, user.role, date.today())
 
 
 def parse_quantity(text: str, code: str) -> Decimal:
@@ -85,13 +83,20 @@ def _checked(items: list[BasketLine]) -> dict[str, Service]:
 
 
 def _touch(offer: Offer) -> None:
-    """A changed basket is a new revision; an accepted offer reopens until it is accepted again."""
+    """A changed basket is a new revision; an answer given stands (the change is pending beside it)."""
     offer.revision += 1
     offer.changed_at = utcnow()
-    if offer.state in ("not_opened", "viewed", "accepted", "declined", "no_answer"):
-        offer.state = "in_progress"
+    offer.state = rules.state_after_change(offer.state)
     if offer.viewed_at is None:
         offer.viewed_at = offer.changed_at
+
+
+def _same(offer: Offer, items: list[BasketLine]) -> bool:
+    """The basket already holds exactly these lines (saving it again changes nothing)."""
+    now = {(x.service_code, x.list_name, x.quantity if x.list_name == "subscribed" else Decimal(1))
+           for x in offer.lines}
+    return now == {(x.service_code, x.list_name, x.quantity if x.list_name == "subscribed" else Decimal(1))
+                   for x in items}
 
 
 @refusal_rolls_back
@@ -99,6 +104,8 @@ def set_lines(offer: Offer, items: list[BasketLine], user: User) -> Offer:
     """Replace the basket's lines (services left out go back to the catalogue's offer)."""
     check_may_change(offer, user)
     services = _checked(items)
+    if _same(offer, items):
+        return offer
     sync_service_lines(offer.lines, items, services, OfferLine)
     db.session.flush()
     _touch(offer)
@@ -137,6 +144,35 @@ def set_details(offer: Offer, details: BasketDetails, user: User) -> Offer:
 
 
 @refusal_rolls_back
+def discard_changes(offer: Offer, user: User) -> Offer:
+    """Put the basket back as it was accepted (DESIGN "An acceptance stands": changes not yet
+    accepted are dropped; the acceptance and its agreement are untouched)."""
+    check_may_change(offer, user)
+    restore_accepted(offer)
+    db.session.commit()
+    return offer
+
+
+def restore_accepted(offer: Offer) -> bool:
+    """The accepted basket's lines and details back on the offer, at the accepted revision;
+    False when there was nothing pending. The close calls this for changes never accepted."""
+    acceptance = offer.acceptance
+    if not offer.pending_changes or acceptance is None:
+        return False
+    kept = acceptance.basket
+    items = [BasketLine(x["service_code"], x["list"], Decimal(x["quantity"])) for x in kept["lines"]]
+    services = {s.code: s for s in db.session.scalars(select(Service))}  # retired ones too: they were accepted
+    sync_service_lines(offer.lines, items, services, OfferLine)
+    (offer.po_number, offer.invoice_contact, offer.invoice_email, offer.agreement_contact,
+     offer.agreement_email) = (kept.get("po_number", ""), kept.get("invoice_contact", ""),
+                               kept.get("invoice_email", ""), kept.get("agreement_contact", ""),
+                               kept.get("agreement_email", ""))
+    offer.revision, offer.changed_at = acceptance.revision, utcnow()
+    db.session.flush()
+    return True
+
+
+@refusal_rolls_back
 def record_view(offer: Offer, user: User) -> Offer:
     """The school opened its offer (a POST from the portal): not opened -> viewed."""
     if user.role == "school" and offer.state == "not_opened":
@@ -144,6 +180,24 @@ def record_view(offer: Offer, user: User) -> Offer:
         offer.viewed_at = utcnow()
         db.session.commit()
     return offer
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """A basket line not saved, as the pricing reads it (the page's live preview)."""
+
+    service: Service | None
+    service_code: str
+    title: str
+    list_name: str
+    quantity: Decimal
+
+
+def preview_lines(items: list[BasketLine]) -> list[PreviewLine]:
+    """The lines as the form has them, checked as saving would check them, saving nothing."""
+    services = _checked(items)
+    return [PreviewLine(services[x.service_code], x.service_code, services[x.service_code].title, x.list_name,
+                        x.quantity if x.list_name == "subscribed" else Decimal(1)) for x in items]
 
 
 def lines_from_form(form: dict[str, str], codes: list[str]) -> list[BasketLine]:

@@ -1,10 +1,8 @@
 """The SLA document of an offer: the draft preview of exactly that basket, and the PDF accepted,
-stored once under the instance folder and never changed (its SHA-256 is on the acceptance)."""
+stored once and never changed (``records``; its SHA-256 is on the acceptance)."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
-from pathlib import Path
 
 from flask import current_app
 
@@ -14,12 +12,11 @@ from documents.pdf import render_pdf
 from pricing.errors import ActionRefused
 from pricing.sla_year import LONDON, SlaYear
 
-from contracts_app.models import Offer, OfferAcceptance
+from contracts_app.models import Offer
 from contracts_app.services.council import document_council
 from contracts_app.services.documents import current_template, parsed, readable_template
 from contracts_app.services.rounds.pricing import OfferPricing, PricedOfferLine, price_basket
-
-FOLDER = "offers"
+from contracts_app.services.rounds.records import read_accepted
 
 
 def _line(line: PricedOfferLine) -> ServiceLine:
@@ -74,33 +71,11 @@ def file_name(offer: Offer, draft: bool) -> str:
     return name.replace(".pdf", "-draft.pdf") if draft else name
 
 
-def store(offer: Offer, number: int, data: bytes) -> tuple[str, str]:
-    """Write the accepted PDF once (never overwritten); returns (path under instance/, SHA-256)."""
-    digest = hashlib.sha256(data).hexdigest()
-    relative = Path(FOLDER) / str(offer.round.sla_year) / f"offer-{offer.id}-acceptance-{number}-{digest[:12]}.pdf"
-    path = Path(current_app.config["INSTANCE_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as out:  # exclusive: an accepted document is never replaced
-        out.write(data)
-    return str(relative), digest
-
-
-def read_accepted(acceptance: OfferAcceptance) -> bytes:
-    """The exact PDF accepted, checked against its recorded SHA-256."""
-    path = Path(current_app.config["INSTANCE_DIR"]) / acceptance.document_path
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise ActionRefused(f"the accepted document of {acceptance.name} is missing from {path}") from None
-    if hashlib.sha256(data).hexdigest() != acceptance.document_sha256:
-        raise ActionRefused(f"the accepted document of {acceptance.name} does not match its SHA-256")
-    return data
-
-
-def download(offer: Offer, acceptance_id: int | None = None) -> tuple[bytes, str]:
-    """The accepted PDF (the latest, or the one asked for) once accepted; else the draft of the basket."""
+def download(offer: Offer, acceptance_id: int | None = None, draft: bool = False) -> tuple[bytes, str]:
+    """The accepted PDF (the latest, or the one asked for) once accepted; else, or with ``draft``
+    (changes not yet accepted), the DRAFT of the basket as it is saved."""
     chosen = next((a for a in offer.acceptances if a.id == acceptance_id), None) if acceptance_id else None
-    if chosen is None and acceptance_id is None and offer.state == "accepted":
+    if chosen is None and acceptance_id is None and offer.state == "accepted" and not draft:
         chosen = offer.acceptance
     if chosen is not None:
         return read_accepted(chosen), file_name(offer, draft=False)

@@ -17,7 +17,7 @@ from contracts_app.models import Agreement, BuyingRound, Offer, OfferLine, Price
 from contracts_app.models.round import ROUND_APPROVALS, ROUND_DEFAULTS
 from contracts_app.services import audit, catalogue, price_lists
 from contracts_app.services.agreements.status import InputRefused
-from contracts_app.services.rounds.pricing import price_basket
+from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 from contracts_app.services.transactions import refusal_rolls_back
 
 PREFILLED_FROM = ("active", "notice_given", "ended")
@@ -60,8 +60,9 @@ def _check_settings(settings: RoundSettings) -> None:
                            f"on {SlaYear(settings.year).start:%d %B %Y}", "closes_on")
 
 
-def _source(school: School, year: int) -> Agreement | None:
-    """The school's own agreement of the year before, when it has one to renew from."""
+def current_agreement(school: School, year: int) -> Agreement | None:
+    """The school's own agreement of the year before the round's, as it is now, when it has one to
+    renew from (the close asks again: an agreement issued after the opening counts)."""
     return db.session.scalar(select(Agreement).where(
         Agreement.school_id == school.id, Agreement.sla_year == year - 1,
         Agreement.status.in_(PREFILLED_FROM)).options(selectinload(Agreement.lines)).order_by(Agreement.id.desc()))
@@ -85,14 +86,24 @@ def _prefill(offer: Offer, source: Agreement | None, services: list[Service]) ->
                                      list_name=service.default_list, quantity=Decimal(1)))
 
 
-def refresh(offer: Offer, price_list: PriceList | None = None, services: list[Service] | None = None) -> None:
-    """Store the basket's total, or why it cannot be priced, for the round page's figures."""
+def basket_problems(offer: Offer, pricing: OfferPricing) -> list[str]:
+    """Why the basket cannot be accepted as it stands: its pricing problems, or a group's agreement."""
     group = next((g for g in offer.school.groups if _group_agreement(g.id, offer.round.sla_year - 1)), None)
-    pricing = price_basket(offer, price_list, services)
     problems = list(pricing.problems)
     if group is not None:
         problems.insert(0, f"{offer.school.name} is covered by the group {group.name}'s agreement: the SLA team "
                            "renews the group")
+    return problems
+
+
+def refresh(offer: Offer, price_list: PriceList | None = None, services: list[Service] | None = None) -> None:
+    """Store the basket's total, or why it cannot be priced, for the round page's figures."""
+    accepted = offer.acceptance if offer.state == "accepted" else None
+    if accepted is not None:  # an acceptance stands: the round counts what was accepted, not pending changes
+        offer.total, offer.problem = accepted.total, ""
+        return
+    pricing = price_basket(offer, price_list, services)
+    problems = basket_problems(offer, pricing)
     offer.total = pricing.total if not problems else None
     offer.problem = "; ".join(problems)
 
@@ -121,7 +132,7 @@ def open_round(settings: RoundSettings, by: str) -> BuyingRound:
     services = list(db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)))
     schools = db.session.scalars(select(School).where(~School.status.ilike("closed%")).order_by(School.urn)).all()
     for school in schools:
-        source = _source(school, settings.year)
+        source = current_agreement(school, settings.year)
         offer = Offer(round=buying_round, school=school, state="not_opened")
         db.session.add(offer)
         _prefill(offer, source, services)
@@ -134,13 +145,27 @@ def open_round(settings: RoundSettings, by: str) -> BuyingRound:
     return buying_round
 
 
+def _prefill_again(offer: Offer, services: list[Service]) -> None:
+    """An offer nobody has touched, made before the school's agreement was issued, is pre-filled
+    from that agreement now (a late census, then ``agreements issue``, say)."""
+    source = current_agreement(offer.school, offer.round.sla_year)
+    if source is not None:
+        offer.lines.clear()
+        db.session.flush()
+        _prefill(offer, source, services)
+        db.session.flush()
+
+
 @refusal_rolls_back
 def reprice(year: int) -> int:
-    """Re-price every unanswered offer (after a census override, say); returns how many."""
+    """Re-price every unanswered offer (after a census override, say; an untouched offer made before
+    the school's agreement was issued is pre-filled from it first); returns how many."""
     buying_round = require_round(year)
     price_list, services = price_lists.published(year), catalogue.services()
     count = 0
     for offer in buying_round.offers:
+        if offer.state in ("not_opened", "viewed") and offer.source_agreement_id is None:
+            _prefill_again(offer, services)
         if offer.state not in ("accepted", "declined"):
             refresh(offer, price_list, services)
             count += 1

@@ -86,12 +86,12 @@ class OfferPricing:
         return [line for line in self.lines if line.list_name == list_name]
 
 
-def _basket(offer: Offer, services: list[Service]) -> list[tuple[Service | None, str, str, str, Decimal]]:
+def _basket(lines: list, services: list[Service]) -> list[tuple[Service | None, str, str, str, Decimal]]:
     """(service, code, title, list, quantity) for the basket's lines, then every other live service."""
     by_code = {s.code: s for s in services}
     rows = [(by_code.get(line.service_code) or line.service, line.service_code, line.title, line.list_name,
-             line.quantity) for line in offer.lines]
-    chosen = {line.service_code for line in offer.lines}
+             line.quantity) for line in lines]
+    chosen = {line.service_code for line in lines}
     rows += [(s, s.code, s.title, "available", Decimal(1)) for s in services if s.code not in chosen]
     return rows
 
@@ -111,10 +111,11 @@ def _schedule(pricing: OfferPricing, year: int) -> list[ScheduledInvoice]:
 
 
 def price_basket(offer: Offer, price_list: PriceList | None = None,
-                 services: list[Service] | None = None) -> OfferPricing:
+                 services: list[Service] | None = None, lines: list | None = None) -> OfferPricing:
     """Price the offer's basket on the year's published list with the school's census (§2.6).
 
-    ``price_list`` and ``services`` (the live catalogue): given once by callers pricing many offers."""
+    ``price_list`` and ``services`` (the live catalogue): given once by callers pricing many offers;
+    ``lines``: a basket not saved (the page's live preview), else the offer's own lines."""
     school: School = offer.school
     year = offer.round.sla_year
     price_list = price_list or price_lists.published(year)
@@ -123,7 +124,7 @@ def price_basket(offer: Offer, price_list: PriceList | None = None,
         pricing = OfferPricing(year, school.customer_type, None, "", None)
         pricing.problems.append(f"the {SlaYear(year).label} price list is not published")
         return pricing
-    rows = _basket(offer, services)
+    rows = _basket(offer.lines if lines is None else lines, services)
     items = [(code, quantity) for _, code, _, list_name, quantity in rows if list_name != "excluded"]
     check = price_school(school, price_list, items)
     priced: dict[str, PricedLine] = {line.service_code: line for line in check.lines}

@@ -9,8 +9,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from rounds.rules import UNANSWERED, WITHOUT_AGREEMENT
+
 from contracts_app.extensions import db
-from contracts_app.models import BuyingRound, Offer, School
+from contracts_app.models import BuyingRound, Offer, PriceList, School
 from contracts_app.models.round import OFFER_STATES
 from contracts_app.services.queries import Page, paginate
 from contracts_app.services.rounds.opening import find_round
@@ -58,7 +60,7 @@ def figures(buying_round: BuyingRound) -> list[StateFigure]:
 
 def offer_query(buying_round: BuyingRound, state: str = "", q: str = "", unpriced: bool = False):
     query = (select(Offer).join(School, School.id == Offer.school_id).where(Offer.round_id == buying_round.id)
-             .options(selectinload(Offer.school)).order_by(School.name, Offer.id))
+             .options(selectinload(Offer.school), selectinload(Offer.acceptances)).order_by(School.name, Offer.id))
     if state:
         query = query.where(Offer.state == state)
     if q:
@@ -73,12 +75,40 @@ def offer_query(buying_round: BuyingRound, state: str = "", q: str = "", unprice
 def round_page(year: int, state: str, q: str, unpriced: bool, page: int, per_page: int) -> RoundPage:
     """What the SLA team watches on the round page."""
     buying_round = find_round(year)
-    years = list(db.session.scalars(select(BuyingRound.sla_year).order_by(BuyingRound.sla_year.desc())))
+    years = round_years()
     if buying_round is None:
-        return RoundPage(None, year, [], Page([], 1, per_page, 0), [], years)
+        return RoundPage(None, year, [], Page([], 0, 1, per_page), [], years)
     listed = paginate(offer_query(buying_round, state, q, unpriced), page, per_page)
     problems = list(db.session.scalars(offer_query(buying_round, unpriced=True).limit(200)))
     return RoundPage(buying_round, year, figures(buying_round), listed, problems, years)
+
+
+def open_school_count() -> int:
+    """How many schools a round opened now would make offers for (every school not closed)."""
+    return db.session.scalar(select(func.count()).select_from(School).where(~School.status.ilike("closed%"))) or 0
+
+
+def unanswered_count(year: int) -> int:
+    """How many of the year's offers have no answer yet."""
+    buying_round = find_round(year)
+    if buying_round is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Offer).where(
+        Offer.round_id == buying_round.id, Offer.state.in_(UNANSWERED))) or 0
+
+
+def without_agreement(buying_round: BuyingRound) -> list[Offer]:
+    """After the close: every school it left with no agreement for next year, and why (on the offer)."""
+    return list(db.session.scalars(
+        select(Offer).join(School, School.id == Offer.school_id).where(
+            Offer.round_id == buying_round.id, Offer.outcome.in_(WITHOUT_AGREEMENT))
+        .options(selectinload(Offer.school)).order_by(School.name, Offer.id)))
+
+
+def round_years() -> list[int]:
+    """The years a round can be looked at: every year with a published price list, or a round."""
+    listed = set(db.session.scalars(select(PriceList.sla_year).where(PriceList.status == "published")))
+    return sorted(listed | set(db.session.scalars(select(BuyingRound.sla_year))), reverse=True)
 
 
 def offers_for(year: int, school_ids: set[int] | None, state: str = "") -> list[Offer]:
@@ -90,6 +120,17 @@ def offers_for(year: int, school_ids: set[int] | None, state: str = "") -> list[
     if school_ids is not None:
         query = query.where(Offer.school_id.in_(school_ids or {-1}))
     return list(db.session.scalars(query))
+
+
+def offers_page(year: int, school_ids: set[int] | None, state: str, page: int, per_page: int) -> Page:
+    """One page of the year's offers a user sees (the API's list pages like every other)."""
+    buying_round = find_round(year)
+    if buying_round is None or (school_ids is not None and not opened(buying_round)):
+        return Page([], 0, 1, per_page)
+    query = offer_query(buying_round, state).options(selectinload(Offer.round))
+    if school_ids is not None:
+        query = query.where(Offer.school_id.in_(school_ids or {-1}))
+    return paginate(query, page, per_page)
 
 
 def get_visible(offer_id: int, school_ids: set[int] | None) -> Offer | None:

@@ -20,7 +20,7 @@ from contracts_app.access import agreement_or_404, roles_required
 from contracts_app.models import Agreement, Service
 from contracts_app.models.catalogue import LIST_NAMES, LISTS
 from contracts_app.services.agreements import changes, drafts, queries
-from contracts_app.services.agreements.cancellation import give_notice, preview_notice
+from contracts_app.services.agreements.cancellation import give_notice, notice_refusal, preview_notice
 from contracts_app.services.agreements.issuing import issue_draft
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.web.args import year_arg
@@ -290,6 +290,9 @@ def notice(agreement_id: int) -> ResponseReturnValue:
     the agreement is cancelled or ends at its term end), then, once confirmed, recorded."""
     agreement = _agreement(agreement_id)
     school_user = current_user.role == "school"
+    refusal = notice_refusal(agreement)
+    if refusal:  # an agreement not started yet takes no notice: say what to do instead, offer no form
+        return render_template("agreements/notice_refused.html", agreement=agreement, message=refusal), 409
     form = NoticeForm(notice_date=date.today())
     if school_user:  # no notice date, party or breach for a school to choose
         del form.notice_date, form.given_by, form.fundamental_breach
@@ -304,8 +307,8 @@ def notice(agreement_id: int) -> ResponseReturnValue:
                                          recorded_by=current_user.email)
                 flash(f"Notice recorded: {notice_row.outcome.text}.", "success")
                 return redirect(url_for(".show", agreement_id=agreement.id))
-        except InputRefused as exc:
-            getattr(form, exc.field, form.requested_date).errors.append(exc.message)
+        except InputRefused as exc:  # a field a school's form lacks (deleted: None) gets the message too
+            (form._fields.get(exc.field) or form.requested_date).errors.append(exc.message)
         except ActionRefused as exc:
             form.requested_date.errors.append(exc.message)
     return render_template("agreements/notice.html", form=form, agreement=agreement, school_user=school_user,

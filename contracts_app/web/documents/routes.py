@@ -207,5 +207,9 @@ def agreement_document(agreement_id: int) -> ResponseReturnValue:
 def agreement_pdf(agreement_id: int) -> ResponseReturnValue:
     """The agreement's SLA document as a PDF download."""
     agreement = _agreement(agreement_id)
-    data, name = documents.pdf_download(agreement)
+    try:
+        data, name = documents.pdf_download(agreement)
+    except ActionRefused as exc:  # the stored accepted PDF is missing or altered: say so, serve nothing else
+        flash(exc.message, "error")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"attachment; filename={name}"})

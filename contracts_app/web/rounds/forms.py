@@ -47,4 +47,4 @@ class BasketDetailsForm(FlaskForm):
     invoice_email = StringField("Invoices to (email)", validators=[Optional(), Length(max=254)])
     agreement_contact = StringField("Agreement to (name)", validators=[Optional(), Length(max=200)])
     agreement_email = StringField("Agreement to (email)", validators=[Optional(), Length(max=254)])
-    update = SubmitField("Update prices and save")
+    update = SubmitField("Save the basket")

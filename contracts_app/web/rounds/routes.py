@@ -1,105 +1,106 @@
-"""The buying round: the SLA team's round page (open, remind, close, approve) and each school's
-offer (basket, live prices, DRAFT preview, accept by a signatory, decline)."""
+"""The buying round: the SLA team's round page (open, remind, close, approve), with a year
+picker over every year that has a published price list. Each school's offer is in ``offers``."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from pricing.errors import ActionRefused, PriceRuleError
-from pricing.sla_year import SlaYear, requested_year
+from pricing.errors import ActionRefused
+from pricing.sla_year import SlaYear
 
-from contracts_app.access import roles_required, viewer_school_ids
-from contracts_app.models import Offer
-from contracts_app.models.catalogue import LIST_NAMES
+from contracts_app.access import roles_required
 from contracts_app.models.round import OFFER_STATE_NAMES, OFFER_STATES
 from contracts_app.services import jobs
-from contracts_app.services.agreements.status import InputRefused
-from contracts_app.services.rounds import acceptance as accepting, basket, closing, documents, queries
+from contracts_app.services.rounds import closing, queries
 from contracts_app.services.rounds.opening import RoundSettings, open_round as open_service, reprice as reprice_offers
-from contracts_app.services.rounds.pricing import price_basket
 from contracts_app.web.args import year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
-from contracts_app.web.rounds.forms import (
-    AcceptForm,
-    ActionForm,
-    BasketDetailsForm,
-    DeclineForm,
-    OpenRoundForm,
-    RemindForm,
-)
-
-bp = Blueprint("rounds", __name__, url_prefix="/rounds")
-
-
-@bp.url_value_preprocessor
-def _year_in_range(endpoint: str | None, values: dict | None) -> None:
-    """A year outside the SLA years is no round at all: 404 before any view runs."""
-    if values and "year" in values:
-        try:
-            requested_year(values["year"])
-        except PriceRuleError:
-            abort(404)
-STAFF_READ = ("sla", "finance")
-OFFER = "/offers/<int:offer_id>"
-
-
-def _offer(offer_id: int) -> Offer:
-    """The offer, or 404 for another school's (a school learns nothing about it)."""
-    offer = queries.get_visible(offer_id, viewer_school_ids())
-    if offer is None:
-        abort(404)
-    return offer
-
+from contracts_app.web.rounds import offers  # noqa: F401  (the offer pages, on the same blueprint)
+from contracts_app.web.rounds.blueprint import STAFF_READ, bp, offer_or_404
+from contracts_app.web.rounds.forms import ActionForm, OpenRoundForm, RemindForm
+from rounds.rules import OUTCOME_NAMES
 
 @bp.route("/")
 @roles_required(*STAFF_READ)
 def index() -> ResponseReturnValue:
-    """The round page: schools and value by state, filters, each offer, the schools that cannot be priced."""
+    """The round page: schools and value by state, filters, each offer, the schools that cannot be
+    priced, and after the close every school left without an agreement, with why."""
     year = year_arg(SlaYear.containing(date.today()).start_year + 1)
     state = request.args.get("state", "")
     state = state if state in OFFER_STATES else ""
     page = queries.round_page(year, state, request.args.get("q", ""), request.args.get("unpriced") == "1",
                               request.args.get("page", 1, type=int), 50)
-    form = OpenRoundForm(year=year)
     return render_template("rounds/index.html", page=page, year=year, label=SlaYear(year).label, state=state,
-                           q=request.args.get("q", ""), state_names=OFFER_STATE_NAMES, open_form=form,
-                           remind_form=RemindForm(), action_form=ActionForm(),
-                           closed=page.round is not None and queries.closed(page.round))
+                           q=request.args.get("q", ""), state_names=OFFER_STATE_NAMES, outcome_names=OUTCOME_NAMES,
+                           open_form=OpenRoundForm(year=year), remind_form=RemindForm(), action_form=ActionForm(),
+                           closed=page.round is not None and queries.closed(page.round),
+                           without_agreement=queries.without_agreement(page.round) if page.round else [])
+
+
+def _form_errors(form) -> None:
+    for name, errors in form.errors.items():
+        flash(f"{getattr(form, name).label.text}: {'; '.join(errors)}", "error")
 
 
 @bp.route("/open", methods=["POST"])
 @roles_required("sla")
 def open_round() -> ResponseReturnValue:
-    """Open a round on the year's published list (refused without one)."""
+    """Open a round on the year's published list (refused without one), after a confirmation
+    stating how many schools get an offer."""
     form = OpenRoundForm()
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            flash(f"{getattr(form, name).label.text}: {'; '.join(errors)}", "error")
-        return redirect(url_for(".index"))
+        _form_errors(form)
+        return redirect(url_for(".index", year=form.year.data or None))
+    settings = RoundSettings(form.year.data, form.opens_on.data, form.closes_on.data, form.default_action.data,
+                             form.approval.data)
+    if not confirmed():
+        label = SlaYear(settings.year).label
+        return confirmation_page(
+            title=f"Open the {label} buying round?",
+            lead=f"{queries.open_school_count()} open school(s) each get an offer, visible to them from "
+                 f"{settings.opens_on:%d %B %Y}.",
+            consequences=[f"Schools answer until {settings.closes_on:%d %B %Y}.",
+                          f"Schools that do not answer: {dict(form.default_action.choices)[settings.default_action]}.",
+                          f"Accepted baskets: {dict(form.approval.choices)[settings.approval].lower()}."],
+            action=url_for(".open_round"), back=url_for(".index", year=settings.year), button="open the round")
     try:
-        made = open_service(RoundSettings(form.year.data, form.opens_on.data, form.closes_on.data,
-                                          form.default_action.data, form.approval.data), current_user.email)
+        made = open_service(settings, current_user.email)
         flash(f"The {SlaYear(made.sla_year).label} round is open: {len(made.offers)} offers.", "success")
     except ActionRefused as exc:
         flash(exc.message, "error")
     return redirect(url_for(".index", year=form.year.data))
 
 
+def _remind_all_page(year: int) -> ResponseReturnValue:
+    waiting = queries.unanswered_count(year)
+    return confirmation_page(
+        title=f"Remind every school that has not answered the {SlaYear(year).label} offer?",
+        lead=f"{waiting} school(s) have not answered; each gets a reminder email through the outbox.",
+        consequences=["Schools without a contact or user with an email address are listed, not reminded."],
+        action=url_for(".remind", year=year), back=url_for(".index", year=year), button="send the reminders")
+
+
 @bp.route("/<int:year>/remind", methods=["POST"])
 @roles_required("sla")
 def remind(year: int) -> ResponseReturnValue:
-    """Remind one school (offer_id) or every school that has not answered, through the outbox."""
+    """Remind one school (offer_id) or, after a confirmation, every school that has not answered."""
     form = RemindForm()
     offer_id = request.form.get("offer_id", type=int)
-    if form.validate_on_submit():
-        try:
-            sent, skipped = closing.remind(year, [offer_id] if offer_id else None, current_user.email)
-            flash(f"Reminded {len(sent)} school(s)." + "".join(f" {n}: {w}." for n, w in skipped[:10]), "success")
-        except ActionRefused as exc:
-            flash(exc.message, "error")
+    if not form.validate_on_submit():
+        return redirect(url_for(".index", year=year))
+    if offer_id is None and not confirmed():
+        return _remind_all_page(year)
+    try:
+        sent, skipped = closing.remind(year, [offer_id] if offer_id else None, current_user.email)
+        flash(f"Reminded {len(sent)} school(s) that have not answered.", "success")
+        if skipped:
+            flash(f"Not reminded ({len(skipped)}): " + "; ".join(f"{n}: {w}" for n, w in skipped[:20]) +
+                  (f"; and {len(skipped) - 20} more" if len(skipped) > 20 else "") + ".", "warning")
+    except ActionRefused as exc:
+        flash(exc.message, "error")
     return redirect(url_for(".index", year=year))
 
 
@@ -115,30 +116,50 @@ def reprice(year: int) -> ResponseReturnValue:
     return redirect(url_for(".index", year=year))
 
 
+def _close_page(year: int, buying_round) -> ResponseReturnValue:
+    waiting, early = queries.unanswered_count(year), date.today() <= buying_round.closes_on
+    consequences = [f"{waiting} school(s) have not answered: they get the round's default "
+                    f"({buying_round.default_action}).",
+                    "Changes a school saved after accepting, never accepted, are discarded; the acceptance stands.",
+                    "It runs in the background; the next page shows its progress and lists every school left "
+                    "without an agreement, with why."]
+    lead = "Schools can no longer answer online."
+    if early:
+        lead = (f"The round is open until {buying_round.closes_on:%d %B %Y}: closing it now, early, takes away "
+                f"the remaining days from the {waiting} school(s) that have not answered.")
+    return confirmation_page(title=f"Close the {SlaYear(year).label} buying round{' early' if early else ''}?",
+                             lead=lead, consequences=consequences, action=url_for(".close", year=year),
+                             back=url_for(".index", year=year),
+                             button="close the round early" if early else "close the round",
+                             fields=[("early", "1")] if early else [])
+
+
 @bp.route("/<int:year>/close", methods=["POST"])
 @roles_required("sla")
 def close(year: int) -> ResponseReturnValue:
-    """Close the round as a background job (its page shows the progress), after a confirmation."""
+    """Close the round as a background job (its page shows the progress), after a confirmation
+    that says how many schools have not answered (and that it is early, before the closing date)."""
+    buying_round = queries.find_round(year)
+    if buying_round is None:
+        flash(f"There is no {SlaYear(year).label} round to close.", "error")
+        return redirect(url_for(".index", year=year))
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".index", year=year))
     if not confirmed():
-        return confirmation_page(
-            title=f"Close the {SlaYear(year).label} buying round?", lead="Schools can no longer answer online.",
-            consequences=["Schools that have not answered get the round's default (renew or lapse).",
-                          "It runs in the background; the next page shows its progress."],
-            action=url_for(".close", year=year), back=url_for(".index", year=year), button="close the round",
-            fields=[])
+        return _close_page(year, buying_round)
     try:
-        job = jobs.start("round_close", {"year": year}, current_user)
+        job = jobs.start("round_close", {"year": year, "early": request.form.get("early") == "1"}, current_user)
     except ActionRefused as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index", year=year))
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.route(f"{OFFER}/approve", methods=["POST"])
+@bp.route("/offers/<int:offer_id>/approve", methods=["POST"])
 @roles_required("sla")
 def approve(offer_id: int) -> ResponseReturnValue:
     """Issue the agreement an accepted basket made (rounds that wait for approval)."""
-    offer = _offer(offer_id)
+    offer = offer_or_404(offer_id)
     if ActionForm().validate_on_submit():
         try:
             closing.approve(offer, current_user.email)
@@ -146,126 +167,3 @@ def approve(offer_id: int) -> ResponseReturnValue:
         except ActionRefused as exc:
             flash(exc.message, "error")
     return redirect(url_for(".offer", offer_id=offer.id))
-
-
-def _offer_page(offer: Offer, status: int = 200, **forms) -> ResponseReturnValue:
-    pricing = price_basket(offer)
-    allowed, why_not = accepting.may_accept(offer, current_user)
-    details = forms.pop("details", None) or BasketDetailsForm(obj=offer)
-    return render_template(
-        "rounds/offer.html", offer=offer, pricing=pricing, label=SlaYear(offer.round.sla_year).label,
-        list_names=LIST_NAMES, state_names=OFFER_STATE_NAMES, details=details,
-        accept_form=forms.pop("accept_form", None) or AcceptForm(), decline_form=forms.pop("decline_form", None)
-        or DeclineForm(), action_form=ActionForm(), may_accept=allowed, why_not=why_not,
-        who_can=accepting.who_can_accept(offer), closed=queries.closed(offer.round)), status
-
-
-@bp.route(OFFER)
-@roles_required("sla", "finance", "school")
-def offer(offer_id: int) -> ResponseReturnValue:
-    """One school's offer: every line priced and explained, the total and the invoice schedule."""
-    return _offer_page(_offer(offer_id))
-
-
-@bp.route(f"{OFFER}/open", methods=["POST"])
-@roles_required("sla", "school")
-def view_offer(offer_id: int) -> ResponseReturnValue:
-    """The school opens its offer from the portal (recorded: not opened -> viewed)."""
-    offer = _offer(offer_id)
-    if ActionForm().validate_on_submit():
-        basket.record_view(offer, current_user)
-    return redirect(url_for(".offer", offer_id=offer.id))
-
-
-def _pricing_json(offer: Offer) -> Response:
-    """What the page's script shows after a change: each line's price, the total, the schedule."""
-    pricing = price_basket(offer)
-    return jsonify({
-        "revision": offer.revision, "state": OFFER_STATE_NAMES[offer.state], "complete": pricing.complete,
-        "total": f"£{pricing.total:,.2f}", "problems": pricing.problems,
-        "lines": {x.service_code: {"list": x.list_name, "price": "" if x.annual_price is None or
-                                   x.list_name == "excluded" else f"£{x.annual_price:,.2f}",
-                                   "explanation": x.problem or x.explanation} for x in pricing.lines},
-        "schedule": [{"term": s.term.capitalize(), "period": f"{s.start:%d %b %Y} to {s.end:%d %b %Y}",
-                      "net": f"£{s.net:,.2f}", "vat": f"£{s.vat:,.2f}", "gross": f"£{s.gross:,.2f}"}
-                     for s in pricing.schedule]})
-
-
-@bp.route(f"{OFFER}/basket", methods=["POST"])
-@roles_required("sla", "school")
-def update_basket(offer_id: int) -> ResponseReturnValue:
-    """Save the basket (lines, quantities, PO number, contacts) and show the new prices; the page's
-    script posts here too and gets JSON back (the form works without it)."""
-    offer = _offer(offer_id)
-    wants_json = request.accept_mimetypes.best == "application/json"
-    details = BasketDetailsForm()
-    try:
-        if not details.validate_on_submit():
-            raise InputRefused("; ".join(f"{getattr(details, n).label.text}: {' '.join(e)}"
-                                         for n, e in details.errors.items()), "details")
-        items = basket.lines_from_form(request.form, [x.service_code for x in price_basket(offer).lines])
-        basket.set_lines(offer, items, current_user)
-        basket.set_details(offer, basket.BasketDetails(
-            details.po_number.data or "", details.invoice_contact.data or "", details.invoice_email.data or "",
-            details.agreement_contact.data or "", details.agreement_email.data or ""), current_user)
-    except ActionRefused as exc:
-        if wants_json:
-            return jsonify({"error": exc.message}), 400
-        flash(exc.message, "error")
-        return _offer_page(offer, 400, details=details)
-    if wants_json:
-        return _pricing_json(offer)
-    flash("Basket saved; the prices below are for it.", "success")
-    return redirect(url_for(".offer", offer_id=offer.id))
-
-
-@bp.route(f"{OFFER}/accept", methods=["POST"])
-@roles_required("sla", "school")
-def accept(offer_id: int) -> ResponseReturnValue:
-    """Accept the basket: a signatory types name and job title and ticks that they are authorised."""
-    offer = _offer(offer_id)
-    form = AcceptForm()
-    if not form.validate_on_submit():
-        return _offer_page(offer, 400, accept_form=form)
-    ask = accepting.AcceptanceRequest(form.full_name.data, form.job_title.data, form.authorised.data, None,
-                                      request.remote_addr or "", request.headers.get("User-Agent", ""))
-    try:
-        made, created = accepting.accept(offer.id, current_user, ask)
-    except accepting.NotSignatory as exc:
-        flash(exc.message, "error")
-        return _offer_page(offer, 403, accept_form=form)
-    except ActionRefused as exc:
-        flash(exc.message, "error")
-        return _offer_page(offer, 409, accept_form=form)
-    flash(f"Accepted: {made.agreement.name} ({made.agreement.status}). The accepted document's SHA-256 is "
-          f"{made.document_sha256}." if created else "This basket was accepted already.", "success")
-    return redirect(url_for(".offer", offer_id=offer.id))
-
-
-@bp.route(f"{OFFER}/decline", methods=["POST"])
-@roles_required("sla", "school")
-def decline(offer_id: int) -> ResponseReturnValue:
-    """Decline next year's offer, with a reason."""
-    offer = _offer(offer_id)
-    form = DeclineForm()
-    if not form.validate_on_submit():
-        return _offer_page(offer, 400, decline_form=form)
-    try:
-        accepting.decline(offer, current_user, form.reason.data)
-        flash("The offer is declined.", "success")
-    except ActionRefused as exc:
-        flash(exc.message, "error")
-        return _offer_page(offer, 409, decline_form=form)
-    return redirect(url_for(".offer", offer_id=offer.id))
-
-
-@bp.route(f"{OFFER}/document")
-@roles_required("sla", "finance", "school")
-def document(offer_id: int) -> ResponseReturnValue:
-    """The SLA for exactly this basket marked DRAFT, or the exact PDF accepted (?acceptance=ID for an earlier one)."""
-    offer = _offer(offer_id)
-    try:
-        data, name = documents.download(offer, request.args.get("acceptance", type=int))
-    except ActionRefused:
-        abort(404)
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
