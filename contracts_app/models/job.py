@@ -17,6 +17,7 @@ class Job(db.Model):
     __table_args__ = (
         CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
         Index("ix_jobs_created_at", "created_at"),
+        Index("ix_jobs_state", "state"),  # every look for interrupted jobs reads the running ones
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +34,16 @@ class Job(db.Model):
     result_path: Mapped[str | None] = mapped_column(String(500))  # relative to JOBS_DIR
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
+    # The running attempt's proof of life (docs/jobs.md "Recovery"): written every few seconds by
+    # its consumer; older than JOB_STALE_SECONDS, or its process gone, and the job was interrupted.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Which process runs it: "host/pid-namespace:pid:start time", so a look on the same machine
+    # can tell a dead consumer at once instead of waiting for its heartbeat to go stale.
+    worker: Mapped[str | None] = mapped_column(String(300))
+    # When it was last found interrupted (and put back on the queue, or failed), and how often
+    # its consumer died under it since it was started (one automatic resume each start).
+    interrupted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    interruptions: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import make_msgid
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,9 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(400), unique=True)
+    # The Message-ID header, made once when queued and sent on every attempt: delivery is at
+    # least once (docs/email.md), and a receiving system drops a second copy by this id.
+    message_id: Mapped[str] = mapped_column(String(250), unique=True, default=lambda: make_msgid())
     purpose: Mapped[str] = mapped_column(String(40))
     concerns_type: Mapped[str] = mapped_column(String(20))
     concerns_id: Mapped[int | None] = mapped_column()
