@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from pricing.text import control_problem, one_line_problem
+
 KIND_NAMES = {
     "project": "Project service request",
     "rework": "Rework after unauthorised third-party changes",
@@ -41,7 +43,25 @@ MAX_ESTIMATE_HOURS = 10_000
 
 
 class AdhocRuleBroken(ValueError):
-    """Something the ad hoc rules do not allow; the message says what and why."""
+    """Something the ad hoc rules do not allow; the message says what and why, ``field`` what it is about."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_one_line(field: str, label: str, value: str) -> None:
+    """A reference or a name is one line: it goes into emails' subjects (a line break would cut one)."""
+    problem = one_line_problem(value)
+    if problem:
+        raise AdhocRuleBroken(f"the {label} {problem}", field)
+
+
+def check_text(field: str, label: str, value: str) -> None:
+    """Several lines are fine in a description or a report; NUL and other control characters are not."""
+    problem = control_problem(value)
+    if problem:
+        raise AdhocRuleBroken(f"the {label} {problem}", field)
 
 
 def kind_name(kind: str) -> str:
@@ -76,14 +96,27 @@ def check_new_request(kind: str, reference: str, third_party: str) -> None:
     §9.5: rework is charged because a third party made unauthorised changes, so the
     request names that third party; the report to the school says who it was.
     """
-    check_kind(kind)
+    try:
+        check_kind(kind)
+    except AdhocRuleBroken as exc:
+        raise AdhocRuleBroken(str(exc), "kind") from None
     if not reference.strip():
-        raise AdhocRuleBroken("give the request's reference (the service desk call reference)")
+        raise AdhocRuleBroken("give the request's reference (the service desk call reference)", "reference")
     if len(reference.strip()) > 40:
-        raise AdhocRuleBroken("the reference is longer than 40 characters")
+        raise AdhocRuleBroken("the reference is longer than 40 characters", "reference")
+    check_one_line("reference", "reference", reference)
+    check_one_line("third_party", "third party", third_party)
     if kind == "rework" and not third_party.strip():
         raise AdhocRuleBroken("a rework request names the third party whose unauthorised changes are being put "
-                              "right (§9.5)")
+                              "right (§9.5)", "third_party")
+
+
+def check_details(description: str, intervention_report: str) -> None:
+    """A request describes the work; its description and §9.5 report hold no control characters."""
+    if not description.strip():
+        raise AdhocRuleBroken("describe the work requested", "description")
+    check_text("description", "description", description)
+    check_text("intervention_report", "report", intervention_report)
 
 
 def check_estimate(status: str, hours: object) -> None:
@@ -95,10 +128,11 @@ def check_estimate(status: str, hours: object) -> None:
         raise AdhocRuleBroken(f"the estimate must be a number of hours, not {hours!r}")
     if hours <= 0:
         raise AdhocRuleBroken(f"the estimate must be more than zero hours, not {hours}")
-    if hours != hours.quantize(Decimal("0.01")):
-        raise AdhocRuleBroken(f"give the estimate to at most 2 decimal places, not {hours}")
+    # Bounded before any arithmetic: quantizing 1E+26 (or 1E+400) past Decimal's 28 digits raises.
     if hours > MAX_ESTIMATE_HOURS:
         raise AdhocRuleBroken(f"an estimate of {hours} hours is more than {MAX_ESTIMATE_HOURS:,}; check the figure")
+    if hours != hours.quantize(Decimal("0.01")):
+        raise AdhocRuleBroken(f"give the estimate to at most 2 decimal places, not {hours}")
 
 
 def check_authorisation(kind: str, status: str, *, name: str, on: date, via: str, third_party: str,
@@ -120,12 +154,13 @@ def check_authorisation(kind: str, status: str, *, name: str, on: date, via: str
     if via not in AUTHORISED_VIA:
         raise AdhocRuleBroken(f"authorisation is given in the portal or in writing, not {via!r}")
     if not name.strip():
-        raise AdhocRuleBroken("give the name of the person at the school who authorised the work")
+        raise AdhocRuleBroken("give the name of the person at the school who authorised the work", "name")
+    check_one_line("name", "name of who authorised the work", name)
     if on > today:
-        raise AdhocRuleBroken(f"the authorisation date {on:%d %B %Y} is in the future")
+        raise AdhocRuleBroken(f"the authorisation date {on:%d %B %Y} is in the future", "authorised_on")
     if third_party.strip() and name.strip().casefold() == third_party.strip().casefold():
         raise AdhocRuleBroken(f"the approval must come from the school, not from the third party "
-                              f"{third_party.strip()} (§9.4)")
+                              f"{third_party.strip()} (§9.4)", "name")
 
 
 def check_decline(status: str, reason: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pricing.text import printable
+
 
 class PricingError(Exception):
     """Base class for every pricing failure."""
@@ -57,8 +59,11 @@ class Problem:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+            where.append(f"column {printable(self.column)}")
+        # A cell or a header quoted in a reason never carries a NUL or a line break into a message
+        # (PostgreSQL cannot store NUL in the job row that keeps it, issue #27).
+        reason = printable(self.reason, 2000)
+        return f"{', '.join(where)}: {reason}" if where else reason
 
 
 class ImportRefused(Exception):
@@ -71,7 +76,7 @@ class ImportRefused(Exception):
 
     @property
     def message(self) -> str:
-        head = f"{self.source}: import refused" if self.source else "Import refused"
+        head = f"{printable(self.source)}: import refused" if self.source else "Import refused"
         lines = [str(p) for p in self.problems[:MAX_LISTED]]
         more = len(self.problems) - MAX_LISTED
         if more > 0:

@@ -15,13 +15,18 @@ from typing import Any
 from flask import Flask, current_app
 
 # Event names, in one place so a typo is a KeyError at start-up rather than silence.
+# What is owed to a school is queued with what it is owed for (issue #27): the events that
+# issue something are emitted in the issuing transaction, so a process killed at any point
+# has queued exactly the emails of what it committed.
 EVENTS = (
     "invoice.issued",          # invoice=Invoice (a credit note too): in the issuing transaction
+    "invoices.issued",         # invoice_ids=[...]: an invoice run's batch, in the batch's transaction
     "invoice_run.done",        # report=RunReport: after the run's last commit (dry runs too)
     "agreement.issued",        # agreement=Agreement: in the issuing transaction
-    "agreements.issued",       # agreement_ids=[...]: after a bulk issue has committed
+    "agreements.issued",       # agreement_ids=[...]: a bulk issue's batch, in the batch's transaction
     "adhoc.estimate_given",    # request=AdHocRequest
     "adhoc.authorised",        # request=AdHocRequest
+    "adhoc.requests_imported",  # request_ids=[...]: an import's new requests, in its transaction
     "notice.recorded",         # notice=CancellationNotice
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,12 +13,21 @@ from werkzeug.datastructures import FileStorage
 
 from contracts_app.extensions import db
 from contracts_app.services.bounds import MAX_INT, ascii_number
+from pricing import text as text_rules
 from pricing.errors import ImportRefused, Problem
+from pricing.text import control_problem, printable
+from pricing.workbook import MAX_ROWS, MAX_UNCOMPRESSED, WorkbookRefused, read_rows
 
 Report = TypeVar("Report")
+Value = TypeVar("Value")
 
 # Spreadsheet numbering: the header is row 1, so the first data row is row 2.
 FIRST_DATA_ROW = 2
+# Values per IN (...) look-up: one bound parameter per row would pass the databases' limits
+# (PostgreSQL's 65,535; SQLite's 250,000) on a long file and answer 500.
+LOOKUP_CHUNK = 500
+# No file is read past this, CSV or XLSX (an XLSX's uncompressed size is bounded the same).
+MAX_FILE_BYTES = MAX_UNCOMPRESSED
 
 
 def import_upload(upload: FileStorage, importer: Callable[[bytes, str], Report],
@@ -29,77 +38,128 @@ def import_upload(upload: FileStorage, importer: Callable[[bytes, str], Report],
     column) after rolling back, so that nothing the import began is left in the session.
     """
     try:
-        return importer(upload.read(), upload.filename or default_name), None
+        return importer(upload.read(), upload_name(upload, default_name)), None
     except ImportRefused as exc:
         db.session.rollback()
         return None, exc
 
 
+def upload_name(upload: FileStorage, default_name: str = "upload") -> str:
+    """The file name an upload gives, as messages may quote it (a browser may send anything)."""
+    return printable(upload.filename or default_name, 120)
+
+
 def decode(raw: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM) or, as real GIAS extracts are, Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(Problem(None, None, "the file is neither UTF-8 nor Windows-1252 text"), source)
+    """The file's text by its byte order mark, else UTF-8, else Windows-1252 (``pricing.text.decode``)."""
+    try:
+        return text_rules.decode(raw)
+    except text_rules.EncodingRefused as exc:
+        raise ImportRefused(Problem(None, None, str(exc)), source) from None
 
 
-def read_table(data: bytes | str | Path, source: str, *, excel: bool | None = None) -> pd.DataFrame:
-    """Read a CSV or XLSX file as text cells (no type guessing: '0123' stays '0123')."""
-    if isinstance(data, (str, Path)):
-        path = Path(data)
-        if not path.exists():
-            raise ImportRefused(Problem(None, None, f"no such file: {path}"), source)
-        if excel is None:
-            excel = path.suffix.lower() in (".xlsx", ".xlsm")
-        raw = path.read_bytes()
-    else:
+def _raw(data: bytes | str | Path, source: str) -> bytes:
+    """The file's bytes: no more than MAX_FILE_BYTES (a command may name any file)."""
+    if not isinstance(data, (str, Path)):
         raw = data
-        if excel is None:
-            excel = raw[:2] == b"PK"  # XLSX files are ZIP archives
+    else:
+        path = Path(data)
+        if not path.is_file():
+            raise ImportRefused(Problem(None, None, f"no such file: {printable(str(path))}"), source)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImportRefused(Problem(None, None, _too_big(path.stat().st_size)), source)
+        raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportRefused(Problem(None, None, _too_big(len(raw))), source)
+    return raw
+
+
+def _too_big(size: int) -> str:
+    return f"the file is {size / 2**20:,.1f} MB; at most {MAX_FILE_BYTES / 2**20:,.0f} MB is read. Split it"
+
+
+def read_table(data: bytes | str | Path, source: str, *, excel: bool | None = None,
+               max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Read a CSV or XLSX file as text cells (no type guessing: '0123' stays '0123'), within bounds:
+    at most ``max_rows`` rows and MAX_FILE_BYTES, text in an encoding we read, no control characters
+    (line breaks and tabs inside a cell are kept: a description may have several lines)."""
+    raw = _raw(data, source)
     if not raw.strip():
         raise ImportRefused(Problem(None, None, "the file is empty"), source)
-    text = None
+    if excel is None:
+        excel = raw[:4] == b"PK\x03\x04"  # XLSX files are ZIP archives, whatever their name says
     try:
-        if excel:
-            frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
-        else:
-            text = decode(raw, source)
-            delimiter = _delimiter(text)
-            _refuse_long_rows(text, delimiter, source)
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False,
-                skipinitialspace=True, sep=delimiter, index_col=False,
-            )
+        frame = _read_excel(raw, max_rows) if excel else _read_csv(decode(raw, source), source, max_rows)
     except ImportRefused:
         raise
+    except WorkbookRefused as exc:
+        raise ImportRefused(Problem(None, None, str(exc)), source) from None
     except pd.errors.ParserError as exc:
-        raise ImportRefused(Problem(None, None, f"not a well-formed CSV file ({exc})"), source) from exc
-    except Exception as exc:  # pandas/openpyxl raise many types for a file that is not a table
-        raise ImportRefused(Problem(None, None, f"cannot read the file as a table ({exc})"), source) from exc
+        raise ImportRefused(Problem(None, None, f"not a well-formed CSV file ({printable(str(exc))})"),
+                            source) from exc
+    except Exception as exc:  # pandas raises many types for a file that is not a table
+        raise ImportRefused(Problem(None, None, f"cannot read the file as a table ({printable(str(exc))})"),
+                            source) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    if text is None or "\x00" in text:  # one look at the whole text first (a tenth of a national import)
-        _refuse_nul_bytes(frame, source)
+    _refuse_control_characters(frame, source)
     return frame
 
 
-def _refuse_nul_bytes(frame: pd.DataFrame, source: str) -> None:
-    """A NUL character is never data: PostgreSQL refuses it in any text column (a 500 mid-import)
-    and SQLite would store it; every import refuses it here, by row and column."""
-    problems = [Problem(index + FIRST_DATA_ROW, column, "contains a NUL character")
-                for position, column in enumerate(frame.columns)  # by position: two headers may match
-                for index in frame.index[frame.iloc[:, position].astype(str).str.contains("\x00", regex=False)]]
-    if problems:
-        raise ImportRefused(problems, source)
+def _read_excel(raw: bytes, max_rows: int) -> pd.DataFrame:
+    header, rows = read_rows(raw, max_rows)
+    if not header:
+        raise WorkbookRefused("the file is empty")
+    return pd.DataFrame(rows, columns=_column_names(header), dtype=str)
 
 
-def _refuse_long_rows(text: str, delimiter: str, source: str) -> None:
-    """A row with more cells than the header would shift pandas' columns; name it instead."""
+def _column_names(header: list[str]) -> list[str]:
+    """As pandas names a sheet's columns: 'Unnamed: 3' for an empty cell, 'x.1' for a second 'x'."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        name = cell.strip() or f"Unnamed: {position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        names.append(name)
+    return names
+
+
+def _read_csv(text: str, source: str, max_rows: int) -> pd.DataFrame:
+    delimiter = _delimiter(text)
+    _refuse_long_rows(text, delimiter, source, max_rows)
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
+                       sep=delimiter, index_col=False)
+
+
+def _refuse_control_characters(frame: pd.DataFrame, source: str) -> None:
+    """A NUL or other control character is never data: PostgreSQL refuses NUL in any text column
+    (a 500 mid-import) and SQLite would store it; every import refuses it here, by row and column.
+    One look at all the cells first (a tenth of a national import), then cell by cell to name them."""
+    header = [Problem(1, printable(c), f"the column name {reason}") for c in frame.columns
+              if (reason := control_problem(c))]
+    if not header and not any(control_problem("".join(frame.iloc[:, i].tolist()))
+                              for i in range(frame.shape[1])):
+        return
+    problems = header + [Problem(index + FIRST_DATA_ROW, printable(column), reason)
+                         for position, column in enumerate(frame.columns)  # by position: two headers may match
+                         for index, value in zip(frame.index, frame.iloc[:, position].tolist())
+                         if (reason := control_problem(str(value)))]
+    raise ImportRefused(problems, source)
+
+
+def _refuse_long_rows(text: str, delimiter: str, source: str, max_rows: int) -> None:
+    """A row with more cells than the header would shift pandas' columns; name it instead. More
+    than ``max_rows`` rows is refused before pandas reads any."""
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(rows, [])
-    problems = [Problem(number, None, f"{len(row)} cells but the header has {len(header)} columns")
-                for number, row in enumerate(rows, start=FIRST_DATA_ROW) if len(row) > len(header)]
+    problems = []
+    for number, row in enumerate(rows, start=FIRST_DATA_ROW):
+        if number > max_rows + 1:
+            raise ImportRefused(Problem(None, None, f"the file has more than {max_rows:,} rows; at most "
+                                                    f"{max_rows:,} are read. Split the file"), source)
+        if len(row) > len(header):
+            problems.append(Problem(number, None, f"{len(row)} cells but the header has {len(header)} columns"))
     if problems:
         raise ImportRefused(problems, source)
 
@@ -110,6 +170,13 @@ def _delimiter(text: str) -> str:
         return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
         return ","
+
+
+def chunked(values: Iterable[Value], size: int = LOOKUP_CHUNK) -> Iterator[list[Value]]:
+    """``values`` (in their order, each once) in lists of at most ``size``: one IN (...) look-up each."""
+    ordered = list(dict.fromkeys(values))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]
 
 
 def cells(frame: pd.DataFrame, column: str) -> list[str]:

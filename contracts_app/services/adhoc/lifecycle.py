@@ -18,9 +18,12 @@ from adhoc.lifecycle import (
     check_bookable,
     check_completion,
     check_decline,
+    check_details,
     check_estimate,
     check_minutes,
     check_new_request,
+    check_one_line,
+    check_text,
     check_transition,
     check_work_date,
 )
@@ -28,7 +31,7 @@ from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, School, TimeEntry
 from contracts_app.models.types import utcnow
 from contracts_app.services import events, schools
-from contracts_app.services.adhoc.rates import PriceBook, adhoc_price, check_rate, no_rate_message
+from contracts_app.services.adhoc.rates import PriceBook, check_rate, no_rate_message
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
@@ -81,16 +84,14 @@ def add_request(school: School, reference: str, kind: str, description: str, *, 
     """``create_request`` without the commit, for an import that saves all its rows in one transaction."""
     try:
         check_new_request(kind, reference, third_party)
+        check_details(description, intervention_report)
     except AdhocRuleBroken as exc:
-        field_name = "kind" if "kind" in str(exc) else "third_party" if "third party" in str(exc) else "reference"
-        raise AdhocRefused(str(exc), field_name) from None
+        raise AdhocRefused(str(exc), exc.field) from None
     reference = normalise_reference(reference)
     existing = find(reference)
     if existing is not None:
         raise AdhocRefused(f"the reference {reference} is already used by a request for {existing.school.name}",
                            "reference")
-    if not description.strip():
-        raise AdhocRefused("describe the work requested", "description")
     request = AdHocRequest(reference=reference, school=school, kind=kind, status="requested",
                            description=description.strip(), third_party=third_party.strip(),
                            intervention_report=intervention_report.strip(), created_by=by)
@@ -115,8 +116,11 @@ def update_details(request: AdHocRequest, *, description: str, third_party: str,
     """The description, third party and §9.5 report can be corrected until the request is invoiced."""
     if request.status in ("invoiced", "declined"):
         raise AdhocRefused(f"{request.reference} is {request.status}; its details can no longer change")
-    if not description.strip():
-        raise AdhocRefused("describe the work requested", "description")
+    try:
+        check_details(description, intervention_report)
+        check_one_line("third_party", "third party", third_party)
+    except AdhocRuleBroken as exc:
+        raise AdhocRefused(str(exc), exc.field) from None
     if request.kind == "rework" and not third_party.strip():
         raise AdhocRefused("a rework request names the third party whose unauthorised changes are being put right "
                            "(§9.5)", "third_party")
@@ -144,22 +148,27 @@ def give_estimate(request: AdHocRequest, hours: Decimal, sla_year: int, by: str)
         check_estimate(request.status, hours)
     except AdhocRuleBroken as exc:
         raise _refuse(request, exc, "hours") from None
-    customer_type = request.school.customer_type
-    price = adhoc_price(sla_year, customer_type)
-    if price is None:
-        raise AdhocRefused(no_rate_message(sla_year, customer_type), "sla_year")
-    if price.rate != price.rate.quantize(Decimal("0.01")):
-        # The estimate keeps its rate in pence; a sub-penny hourly rate would be altered.
-        raise AdhocRefused(f"the {SlaYear(sla_year).label} ad hoc rate {price.rate} is not a whole number of pence",
-                           "sla_year")
+    rate = estimate_rate(sla_year, request.school.customer_type)
     request.estimate_hours = hours
-    request.estimate_rate = price.rate
+    request.estimate_rate = rate
     request.estimate_sla_year = sla_year
     request.estimated_at = utcnow()
     request.estimated_by = by
     transition(request, "estimated")
     events.emit("adhoc.estimate_given", request=request)
     return request
+
+
+def estimate_rate(sla_year: int, customer_type: str, book: PriceBook | None = None) -> Decimal:
+    """§2.6: the hourly rate an estimate is at: the SLA year's published ad hoc rate for the customer type."""
+    price = (book or PriceBook()).get(sla_year, customer_type)
+    if price is None:
+        raise AdhocRefused(no_rate_message(sla_year, customer_type), "sla_year")
+    if price.rate != price.rate.quantize(Decimal("0.01")):
+        # The estimate keeps its rate in pence; a sub-penny hourly rate would be altered.
+        raise AdhocRefused(f"the {SlaYear(sla_year).label} ad hoc rate {price.rate} is not a whole number of pence",
+                           "sla_year")
+    return price.rate
 
 
 @refusal_rolls_back
@@ -178,10 +187,7 @@ def record_authorisation(request: AdHocRequest, *, name: str, on: date, via: str
         check_authorisation(request.kind, request.status, name=name, on=on, via=via,
                             third_party=request.third_party, today=today or date.today())
     except AdhocRuleBroken as exc:
-        message = str(exc)
-        field_name = "authorised_on" if "date" in message else "name" if "name" in message or "§9.4" in message \
-            else None
-        raise _refuse(request, exc, field_name) from None
+        raise _refuse(request, exc, exc.field) from None
     request.authorised_by_name = name.strip()
     request.authorised_on = on
     request.authorised_via = via
@@ -196,6 +202,7 @@ def decline(request: AdHocRequest, reason: str) -> AdHocRequest:
     """The school turns the request (or its estimate) down; no work is done or charged."""
     try:
         check_decline(request.status, reason)
+        check_text("reason", "reason", reason)
     except AdhocRuleBroken as exc:
         raise _refuse(request, exc, "reason") from None
     request.declined_reason = reason.strip()
@@ -226,6 +233,11 @@ def log_time(request: AdHocRequest, work_date: date, minutes: int, who: str, not
              today: date | None = None) -> TimeEntry:
     """Book time to an authorised request; the first entry starts the work (§7.3)."""
     _check_entry(request, work_date, minutes, today or date.today())
+    try:
+        check_one_line("who", "name of who did the work", who)
+        check_text("note", "note", note)
+    except AdhocRuleBroken as exc:
+        raise _refuse(request, exc, exc.field) from None
     entry = TimeEntry(request=request, work_date=work_date, minutes=minutes, who=who.strip(), note=note.strip())
     db.session.add(entry)
     if request.status == "authorised":

@@ -10,23 +10,32 @@ log twice adds nothing and charges nothing twice; a log with nothing new is refu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from adhoc.lifecycle import AdhocRuleBroken, check_bookable, check_kind, check_minutes, check_work_date
 from adhoc.time_log import COLUMNS, IMPORTED_BY, import_key, parse_work_date
 from contracts_app.extensions import db
 from contracts_app.models import AdHocRequest, School, TimeEntry
+from contracts_app.models.types import utcnow
 from contracts_app.services import audit
 from contracts_app.services.adhoc.lifecycle import normalise_reference, transition
 from contracts_app.services.adhoc.rates import PriceBook, check_rate
-from contracts_app.services.imports import FIRST_DATA_ROW, cells, parse_whole_number, read_table, require_columns
+from contracts_app.services.imports import (
+    FIRST_DATA_ROW,
+    cells,
+    chunked,
+    parse_whole_number,
+    read_table,
+    require_columns,
+)
 from pricing.errors import ImportRefused, Problem
 
 Columns = dict[str, list[str]]
+LISTED = 20  # requests named in the summary; the rest are counted
 
 
 @dataclass
@@ -45,7 +54,9 @@ class TimeLogReport:
         parts = [f"{self.added} time entr{'y' if self.added == 1 else 'ies'} added ({self.minutes} minutes) to "
                  f"{len(self.references)} request(s)"]
         if self.started:
-            parts.append(f"work started on {', '.join(self.started)}")
+            more = len(self.started) - LISTED
+            parts.append(f"work started on {', '.join(self.started[:LISTED])}"
+                         + (f" and {more:,} more" if more > 0 else ""))
         if self.already_imported:
             parts.append(f"{self.already_imported} row(s) already imported before, skipped")
         return "; ".join(parts)
@@ -99,10 +110,13 @@ def _parse_rows(columns: Columns, problems: list[Problem]) -> tuple[list[_Row], 
     urns = [parse_whole_number(text, number, "urn", problems)
             for number, text in enumerate(columns["urn"], start=FIRST_DATA_ROW)]
     references = [normalise_reference(r) for r in columns["reference"]]
-    known_urns = set(db.session.scalars(select(School.urn).where(School.urn.in_({u for u in urns if u}))))
-    requests = {r.reference: r for r in db.session.scalars(
-        select(AdHocRequest).where(AdHocRequest.reference.in_({r for r in references if r}))
-        .options(selectinload(AdHocRequest.school)))}
+    known_urns: set[int] = set()
+    for chunk in chunked(sorted({u for u in urns if u})):
+        known_urns.update(db.session.scalars(select(School.urn).where(School.urn.in_(chunk))))
+    requests: dict[str, AdHocRequest] = {}
+    for chunk in chunked(sorted({r for r in references if r})):
+        requests.update((r.reference, r) for r in db.session.scalars(
+            select(AdHocRequest).where(AdHocRequest.reference.in_(chunk)).options(selectinload(AdHocRequest.school))))
     rows = []
     for index, (urn, reference) in enumerate(zip(urns, references)):
         row = _parse_row(columns, index, urn, reference, known_urns, problems)
@@ -146,9 +160,9 @@ def _parse_row(columns: Columns, index: int, urn: int | None, reference: str, kn
 def _new_rows(rows: list[_Row], requests: dict[str, AdHocRequest], report: TimeLogReport,
               problems: list[Problem], today: date) -> list[tuple[AdHocRequest, _Row]]:
     """The rows not imported before, each with the request that takes its time."""
-    keys = [row.key for row in rows]
-    known = set(db.session.scalars(select(TimeEntry.import_key).where(TimeEntry.import_key.in_(keys)))) if keys \
-        else set()
+    known: set[str] = set()
+    for chunk in chunked(row.key for row in rows):
+        known.update(db.session.scalars(select(TimeEntry.import_key).where(TimeEntry.import_key.in_(chunk))))
     first_seen: dict[str, int] = {}
     book = PriceBook()
     new_rows = []
@@ -194,15 +208,26 @@ def _request_problem(row: _Row, request: AdHocRequest | None, book: PriceBook, t
 
 
 def _save(new_rows: list[tuple[AdHocRequest, _Row]], report: TimeLogReport) -> None:
-    """Add the entries, start the work on requests that had none (§7.3), audit the import, commit."""
-    touched: dict[int, AdHocRequest] = {}
+    """Insert the entries in one executemany with their audit rows, start the work on requests that had
+    none (§7.3), audit the import, commit."""
+    now, touched = utcnow(), {}
+    entries = [{"request_id": request.id, "work_date": row.work_date, "minutes": row.minutes, "who": IMPORTED_BY,
+                "note": row.note, "import_key": row.key, "created_at": now} for request, row in new_rows]
+    db.session.execute(insert(TimeEntry.__table__), entries)
+    ids: dict[str, int] = {}
+    for chunk in chunked(e["import_key"] for e in entries):
+        ids.update(db.session.execute(select(TimeEntry.import_key, TimeEntry.id)
+                                      .where(TimeEntry.import_key.in_(chunk))).all())
+    audit.record_many(db.session, [
+        {"action": "create", "entity_type": "TimeEntry", "entity_id": str(ids[e["import_key"]]),
+         "summary": IMPORTED_BY, "changes": {k: str(v) if isinstance(v, (date, datetime)) else v
+                                             for k, v in e.items()}} for e in entries])
     for request, row in new_rows:
-        db.session.add(TimeEntry(request=request, work_date=row.work_date, minutes=row.minutes, who=IMPORTED_BY,
-                                 note=row.note, import_key=row.key))
         report.added += 1
         report.minutes += row.minutes
         touched[request.id] = request
     for request in touched.values():
+        db.session.expire(request, ["entries"])  # added in bulk, beside the ORM
         if request.status == "authorised":
             transition(request, "in_progress")
             report.started.append(request.reference)

@@ -6,18 +6,22 @@ from sqlalchemy import select
 from contracts_app.extensions import db
 from contracts_app.models import School
 from contracts_app.services import events
+from contracts_app.services.adhoc.import_mail import requests_imported
 from contracts_app.services.outbox import messages
 
 
 def run_done(report) -> None:
-    """A run's invoices to their schools' invoice contacts; who has nobody is put on the report."""
-    if report.dry_run or report.run_id is None:
-        missing = messages.schools_without(report.school_ids, "invoices")
-        report.no_invoice_contact = sorted(
-            (urn, name) for urn, name in db.session.execute(select(School.urn, School.name).where(
-                School.id.in_(list(missing))))) if missing else []
-        return
-    report.no_invoice_contact = messages.run_invoices(report.run_id)
+    """Put on the run's report (and a preview's) each school invoiced that nobody receives invoices for.
+
+    The emails themselves were queued with each batch of invoices ("invoices.issued")."""
+    missing = messages.schools_without(report.school_ids, "invoices")
+    report.no_invoice_contact = sorted(
+        (urn, name) for urn, name in db.session.execute(select(School.urn, School.name).where(
+            School.id.in_(list(missing))))) if missing else []
+
+
+def _invoices(invoice_ids) -> None:
+    messages.invoices_issued(invoice_ids)
 
 
 def _agreement(agreement) -> None:
@@ -45,9 +49,10 @@ def _notice(notice) -> None:
 
 
 SUBSCRIPTIONS = {
-    "invoice.issued": _invoice, "invoice_run.done": run_done, "agreement.issued": _agreement,
+    "invoice.issued": _invoice, "invoices.issued": _invoices, "invoice_run.done": run_done,
+    "agreement.issued": _agreement,
     "agreements.issued": _agreements, "adhoc.estimate_given": _estimate, "adhoc.authorised": _authorised,
-    "notice.recorded": _notice,
+    "notice.recorded": _notice, "adhoc.requests_imported": requests_imported,
 }
 
 
