@@ -39,7 +39,9 @@ def decode(raw: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise EncodingRefused(f"the file starts with a {name} byte order mark but is not {name} text "
                                       f"(bytes {exc.start:,}-{exc.end:,}: {exc.reason})") from None
-    if b"\x00" in raw:  # NUL is never text; UTF-16 without its mark is full of them (and is valid UTF-8)
+    # UTF-16 without its mark is valid UTF-8 with a NUL every other byte; a stray NUL in a text file is
+    # left for the cell check, which names its row and column.
+    if raw.count(b"\x00") * 4 >= len(raw):
         raise EncodingRefused("the file has NUL bytes: it looks like UTF-16 or UTF-32 text without a byte order "
                               "mark. Save it as CSV UTF-8 (or UTF-16 with its byte order mark)")
     try:
@@ -50,9 +52,9 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise EncodingRefused(
-            f"the file is neither UTF-8 text (byte {utf8_error.start + 1:,}: {utf8_error.reason}) nor Windows-1252 "
-            f"text (byte {exc.start + 1:,} is 0x{raw[exc.start]:02X}, not a Windows-1252 character). Save it as "
-            "CSV UTF-8") from None
+            f"the file is neither UTF-8 nor Windows-1252 text: byte {utf8_error.start + 1:,} (0x"
+            f"{raw[utf8_error.start]:02X}) is not UTF-8 and byte {exc.start + 1:,} (0x{raw[exc.start]:02X}) is "
+            "not a Windows-1252 character. Save it as CSV UTF-8") from None
 
 
 def printable(text: str, limit: int = 200) -> str:

@@ -13,7 +13,14 @@ from sqlalchemy import select
 
 from contracts_app.extensions import db
 from contracts_app.models import KeyStakeholder, School
-from contracts_app.services.imports import FIRST_DATA_ROW, cells, parse_whole_number, read_table, require_columns
+from contracts_app.services.imports import (
+    FIRST_DATA_ROW,
+    cells,
+    one_line_problems,
+    parse_whole_number,
+    read_table,
+    require_columns,
+)
 from pricing.errors import ImportRefused, Problem
 
 FLAGS = ("invoices", "agreements", "notices")
@@ -62,8 +69,10 @@ def import_contacts(data: bytes | str | Path, source: str = "contacts file") -> 
     """All or nothing: every row checked first, each problem named by row and column."""
     frame = read_table(data, source)
     require_columns(frame, REQUIRED, source, "a contacts file (urn,name,role,email,phone,invoices,agreements,notices)")
-    problems: list[Problem] = []
     columns = {name: cells(frame, name) for name in COLUMNS}
+    # A contact's name goes into emails: a line break would cut a subject (issue #27).
+    problems = one_line_problems({name: columns[name] for name in ("name", "role", "email", "phone")})
+    bad_cells = {(p.row, p.column) for p in problems}
     urns = [parse_whole_number(v, row, "urn", problems, minimum=100000)
             for row, v in enumerate(columns["urn"], start=FIRST_DATA_ROW)]
     schools = _schools_by_urn({u for u in urns if u is not None})
@@ -72,6 +81,8 @@ def import_contacts(data: bytes | str | Path, source: str = "contacts file") -> 
     for index, urn in enumerate(urns):
         row = index + FIRST_DATA_ROW
         values = {name: columns[name][index] for name in COLUMNS}
+        if any((row, name) in bad_cells for name in COLUMNS):
+            continue
         record = _parse_row(row, values, problems)
         if urn is not None and urn not in schools:
             problems.append(Problem(row, "urn", f"no school with URN {urn} in the register"))

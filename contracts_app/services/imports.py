@@ -15,7 +15,7 @@ from contracts_app.extensions import db
 from contracts_app.services.bounds import MAX_INT, ascii_number
 from pricing import text as text_rules
 from pricing.errors import ImportRefused, Problem
-from pricing.text import control_problem, printable
+from pricing.text import control_problem, one_line_problem, printable
 from pricing.workbook import MAX_ROWS, MAX_UNCOMPRESSED, WorkbookRefused, read_rows
 
 Report = TypeVar("Report")
@@ -184,6 +184,14 @@ def cells(frame: pd.DataFrame, column: str) -> list[str]:
     if column not in frame.columns:
         return [""] * len(frame)
     return [str(v).strip() for v in frame[column].tolist()]
+
+
+def one_line_problems(columns: dict[str, list[str]]) -> list[Problem]:
+    """Every cell of these columns (names, references: one line each) holding a line break, by row and
+    column. One look at each whole column first: a national file has none."""
+    return [Problem(index + FIRST_DATA_ROW, column, reason)
+            for column, values in columns.items() if one_line_problem("".join(values))
+            for index, value in enumerate(values) if (reason := one_line_problem(value))]
 
 
 def require_columns(frame: pd.DataFrame, required: tuple[str, ...], source: str, what: str) -> None:

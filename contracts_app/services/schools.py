@@ -19,6 +19,7 @@ from contracts_app.services.bounds import MAX_INT, records_problems
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
     cells,
+    one_line_problems,
     parse_whole_number,
     read_table,
     require_columns,
@@ -61,9 +62,10 @@ class SchoolsImportReport:
 
 def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], list[str]]:
     require_columns(frame, REQUIRED, source, "a GIAS extract")
-    problems: list[Problem] = []
     columns = {name: cells(frame, name) for name in (*REQUIRED, *OPTIONAL, "NumberOfPupils",
                                                       "HeadFirstName", "HeadLastName")}
+    # Every field kept is one line: a school's name goes into emails' subjects (issue #27).
+    problems: list[Problem] = one_line_problems(columns)
     first_row: dict[int, int] = {}
     records: list[dict] = []
     rows: list[int] = []

@@ -16,6 +16,7 @@ from contracts_app.extensions import db
 from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, User
 from contracts_app.models.types import utcnow
 from pricing.errors import ActionRefused
+from pricing.text import one_line_problem
 
 from contracts_app.services import audit
 from contracts_app.services.transactions import refusal_rolls_back
@@ -83,6 +84,13 @@ def all_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.email)))
 
 
+def check_name(name: str) -> None:
+    """A user's name is one line: it goes into emails (issue #27, pricing.text's rule)."""
+    problem = one_line_problem(name or "")
+    if problem:
+        raise ActionRefused(f"name: the name {problem}")
+
+
 @refusal_rolls_back
 def create_user(email: str, role: str, password: str, *, school_urn: int | None = None,
                 group_name: str | None = None, name: str = "", signatory: bool = False) -> User:
@@ -91,6 +99,7 @@ def create_user(email: str, role: str, password: str, *, school_urn: int | None 
     email = normalise_email(email)
     if role not in ROLES:
         raise ActionRefused(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
+    check_name(name)
     check_password_strength(password, user_inputs=(email, name))
     if find_user(email):
         raise ActionRefused(f"a user with email {email} already exists")
@@ -159,6 +168,7 @@ def update_user(user: User, *, name: str, role: str, active: bool, school_urn: i
     A new role, a deactivation or a password reset ends every session of the user."""
     if role not in ROLES:
         raise ActionRefused(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
+    check_name(name)
     school = None
     if school_urn:
         school = db.session.scalar(select(School).where(School.urn == school_urn))

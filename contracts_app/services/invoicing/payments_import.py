@@ -21,7 +21,7 @@ from pricing.errors import ImportRefused, Problem
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, Payment
 from contracts_app.services import audit
-from contracts_app.services.imports import read_table, require_columns
+from contracts_app.services.imports import chunked, read_table, require_columns
 from contracts_app.services.invoicing.balances import balances_for
 from contracts_app.services.invoicing.locking import lock_invoice
 
@@ -50,15 +50,18 @@ class RemittanceReport:
 
 def _states(numbers: set[str], today: date) -> tuple[dict[str, InvoiceState], dict[str, int]]:
     """The named invoices' states, read after taking their locks (in id order: no deadlocks)."""
-    found = dict(db.session.execute(select(Invoice.number, Invoice.id).where(Invoice.number.in_(numbers))).all()) \
-        if numbers else {}
+    found: dict[str, int] = {}
+    for chunk in chunked(sorted(numbers)):  # no parameter per row: a long file passed the databases' limits
+        found.update(db.session.execute(select(Invoice.number, Invoice.id).where(Invoice.number.in_(chunk))).all())
     for invoice_id in sorted(found.values()):
         lock_invoice(invoice_id)
     states = {}
-    rows = db.session.execute(select(Invoice.number, Invoice.id, Invoice.kind, Invoice.gross, Invoice.issue_date)
-                              .where(Invoice.id.in_(found.values()))) if found else []
-    rows = list(rows)
-    balance = balances_for([r.id for r in rows], today)
+    rows, balance = [], {}
+    for chunk in chunked(sorted(found.values())):
+        part = list(db.session.execute(select(Invoice.number, Invoice.id, Invoice.kind, Invoice.gross,
+                                              Invoice.issue_date).where(Invoice.id.in_(chunk))))
+        rows += part
+        balance.update(balances_for([r.id for r in part], today))
     for r in rows:
         b = balance[r.id]
         cancelled = r.kind == "invoice" and b.credited > 0 and b.credited >= r.gross
@@ -78,9 +81,11 @@ def import_payments(data: bytes | str | Path, source: str, by: str, today: date 
     rows, problems = read_rows(frame.to_dict("records"))
     report = RemittanceReport(source)
     reversal = aliased(Payment)
-    already = dict(db.session.execute(
-        select(Payment.import_key, reversal.id).outerjoin(reversal, reversal.reverses_payment_id == Payment.id)
-        .where(Payment.import_key.in_([r.key for r in rows]))).all())
+    already: dict[str, int | None] = {}
+    for chunk in chunked(r.key for r in rows):
+        already.update(db.session.execute(
+            select(Payment.import_key, reversal.id).outerjoin(reversal, reversal.reverses_payment_id == Payment.id)
+            .where(Payment.import_key.in_(chunk))).all())
     new = [r for r in rows if r.key not in already]
     report.already = len(rows) - len(new)
     report.reversed_rows = [r.row for r in rows if already.get(r.key) is not None]

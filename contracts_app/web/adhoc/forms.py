@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from adhoc.lifecycle import KIND_NAMES, KIND_SECTIONS
+from contracts_app.web.validators import OneLine, PlainText
 
 KIND_CHOICES = [(k, f"{name} ({KIND_SECTIONS[k]})") for k, name in KIND_NAMES.items()]
 THIRD_PARTY_HINT = ("A request made by a third party on the school's behalf needs the school's written approval "
@@ -17,13 +18,14 @@ class RequestForm(FlaskForm):
     """A new request: the school, the service desk reference, the kind and the work."""
 
     urn = IntegerField("School URN", validators=[InputRequired(message="Give the school's URN.")])
-    reference = StringField("Reference", validators=[DataRequired(), Length(max=40)],
+    reference = StringField("Reference", validators=[DataRequired(), Length(max=40), OneLine()],
                             description="The service desk call reference, e.g. SR104233: the time log import "
                                         "matches on it.")
     kind = SelectField("Kind of work", choices=KIND_CHOICES)
-    description = TextAreaField("Work requested", validators=[DataRequired(), Length(max=5000)])
-    third_party = StringField("Third party", validators=[Optional(), Length(max=200)], description=THIRD_PARTY_HINT)
-    intervention_report = TextAreaField("Why the council had to intervene", validators=[Optional(), Length(max=10000)],
+    description = TextAreaField("Work requested", validators=[DataRequired(), Length(max=5000), PlainText()])
+    third_party = StringField("Third party", validators=[Optional(), Length(max=200), OneLine()],
+                              description=THIRD_PARTY_HINT)
+    intervention_report = TextAreaField("Why the council had to intervene", validators=[Optional(), Length(max=10000), PlainText()],
                                         description=REPORT_HINT)
     submit = SubmitField("Create the request")
 
@@ -31,9 +33,10 @@ class RequestForm(FlaskForm):
 class DetailsForm(FlaskForm):
     """A request's details that stay correctable until it is invoiced."""
 
-    description = TextAreaField("Work requested", validators=[DataRequired(), Length(max=5000)])
-    third_party = StringField("Third party", validators=[Optional(), Length(max=200)], description=THIRD_PARTY_HINT)
-    intervention_report = TextAreaField("Why the council had to intervene", validators=[Optional(), Length(max=10000)],
+    description = TextAreaField("Work requested", validators=[DataRequired(), Length(max=5000), PlainText()])
+    third_party = StringField("Third party", validators=[Optional(), Length(max=200), OneLine()],
+                              description=THIRD_PARTY_HINT)
+    intervention_report = TextAreaField("Why the council had to intervene", validators=[Optional(), Length(max=10000), PlainText()],
                                         description=REPORT_HINT)
     submit = SubmitField("Save details")
 
@@ -51,7 +54,7 @@ class EstimateForm(FlaskForm):
 class WrittenAuthorisationForm(FlaskForm):
     """Staff record the school's written authorisation (§7.3)."""
 
-    name = StringField("Authorised by (name at the school)", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Authorised by (name at the school)", validators=[DataRequired(), Length(max=200), OneLine()])
     authorised_on = DateField("Date of the written authorisation", validators=[InputRequired()])
     submit = SubmitField("Record the authorisation")
 
@@ -59,7 +62,7 @@ class WrittenAuthorisationForm(FlaskForm):
 class PortalAuthorisationForm(FlaskForm):
     """A school user authorises the estimate in the portal (§7.3)."""
 
-    name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Your name", validators=[DataRequired(), Length(max=200), OneLine()])
     confirm = BooleanField("I authorise this work on behalf of the school, charged at the ad hoc rate per hour or part "
                            "thereof", validators=[DataRequired(message="Tick the box to authorise the work.")])
     submit = SubmitField("Authorise the work")
@@ -68,7 +71,8 @@ class PortalAuthorisationForm(FlaskForm):
 class DeclineForm(FlaskForm):
     """The school turns the request down, with its reason."""
 
-    reason = TextAreaField("Reason", validators=[DataRequired(message="Give the reason."), Length(max=2000)])
+    reason = TextAreaField("Reason", validators=[DataRequired(message="Give the reason."), Length(max=2000),
+                                                   PlainText()])
     submit = SubmitField("Decline the request")
 
 
@@ -77,8 +81,8 @@ class TimeForm(FlaskForm):
 
     work_date = DateField("Date worked", validators=[InputRequired(message="Give the date the work was done.")])
     minutes = IntegerField("Minutes", validators=[InputRequired(message="Give the minutes worked.")])
-    who = StringField("Who", validators=[Optional(), Length(max=200)])
-    note = TextAreaField("What was done", validators=[Optional(), Length(max=2000)])
+    who = StringField("Who", validators=[Optional(), Length(max=200), OneLine()])
+    note = TextAreaField("What was done", validators=[Optional(), Length(max=2000), PlainText()])
     submit = SubmitField("Log the time")
 
 

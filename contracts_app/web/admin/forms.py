@@ -3,13 +3,14 @@ from wtforms import BooleanField, EmailField, IntegerField, PasswordField, Selec
 from wtforms.validators import DataRequired, Length, Optional
 
 from contracts_app.models.user import ROLE_NAMES
+from contracts_app.web.validators import OneLine
 
 ROLE_CHOICES = list(ROLE_NAMES.items())
 
 
 class UserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    name = StringField("Name", validators=[Optional(), Length(max=200), OneLine()])
     # No role is chosen for the administrator: the first real choice is Administrator, and
     # leaving the list alone must not make anyone an admin.
     role = SelectField("Role", choices=[("", "Choose a role")] + ROLE_CHOICES, default="",

@@ -6,10 +6,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from contracts_app.web.validators import OneLine
+
 
 class StakeholderForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    role = StringField("Role", validators=[DataRequired(), Length(max=120)],
+    name = StringField("Name", validators=[DataRequired(), Length(max=200), OneLine()])
+    role = StringField("Role", validators=[DataRequired(), Length(max=120), OneLine()],
                        description="e.g. Headteacher, School Business Manager, Data Manager")
     email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40),
