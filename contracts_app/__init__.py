@@ -83,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_login(app: Flask) -> None:
     """Sessions (Flask-Login, checking the user's session version) and sign-in throttling."""
+    from contracts_app.services import rate_limits  # noqa: F401 - registers the database:// limiter storage
     from contracts_app.services import users as user_service
 
     login_manager.init_app(app)

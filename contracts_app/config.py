@@ -5,6 +5,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -120,9 +121,10 @@ def _auth() -> dict:
     redis_url = os.environ.get("REDIS_URL")
     return {
         "REMEMBER_COOKIE_DURATION": timedelta(days=days),
-        # Login throttling (Flask-Limiter). Several workers must share a store: REDIS_URL.
+        # Login throttling (Flask-Limiter). Every worker must see the same counts: Redis with
+        # REDIS_URL, else the app's own database (database://, services/rate_limits.py).
         "RATELIMIT_ENABLED": os.environ.get("LOGIN_THROTTLE", "1") == "1",
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "database://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "5/minute;20/hour"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "50/hour"),
@@ -189,7 +191,23 @@ def _secure(config: dict) -> None:
         if os.environ.get("FLASK_DEBUG"):
             os.environ["FLASK_DEBUG"] = "0"
         config["DEBUG"] = False
+        _shared_throttle_counts(config)
     _private_sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+
+
+# `limits` storages that count in one process's memory only.
+PER_PROCESS_STORES = ("memory", "async+memory")
+
+
+def _shared_throttle_counts(config: dict) -> None:
+    """Production refuses sign-in counts kept per process: with N workers, N times the limit got through."""
+    uri = config.get("RATELIMIT_STORAGE_URI") or ""
+    if config.get("RATELIMIT_ENABLED") and urlsplit(uri).scheme in PER_PROCESS_STORES:
+        raise RuntimeError(
+            f"RATELIMIT_STORAGE_URI={uri} keeps the sign-in attempt counts in each worker process's own memory, "
+            "so every worker would allow the full limit (issue #27); CONTRACTS_ENV=production needs counts "
+            "every worker shares: leave RATELIMIT_STORAGE_URI unset (REDIS_URL's Redis if set, else the "
+            "database), or set it to redis://... or database://")
 
 
 def _private_sqlite_file(url: str) -> None:
