@@ -78,3 +78,69 @@ def test_change_password(client, login):
     response = client.post("/account/password", data={"current": PASSWORD, "new": "another-long-pass",
                                                        "confirm": "another-long-pass"})
     assert response.status_code == 302
+
+
+# -- "Forgotten your password?" tells nobody who has an account (issue #27) -----------------------
+
+def _forgot(client, email: str):
+    return client.post("/password/forgot", data={"email": email})
+
+
+def test_forgotten_password_answers_an_unknown_address_exactly_as_a_known_one(client, make_user):
+    from sqlalchemy import select
+
+    from contracts_app.extensions import db
+    from contracts_app.models import OutboxMessage
+
+    make_user("sla", email="known@test.example")
+    answers = {}
+    for email in ("known@test.example", "nobody@test.example"):
+        response = _forgot(client, email)
+        with client.session_transaction() as session:
+            flashes = session.pop("_flashes", None)
+        headers = sorted((name, value) for name, value in response.headers.items() if name not in ("Date",))
+        answers[email] = (response.status_code, headers, response.get_data(), flashes)
+    assert answers["known@test.example"] == answers["nobody@test.example"]
+    assert answers["known@test.example"][0] == 302
+    messages = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert set(messages) == {"known@test.example", "nobody@test.example"}  # each address is emailed
+    assert "/password/reset/" in messages["known@test.example"].body_text
+    unknown = messages["nobody@test.example"]
+    assert "no active account signs in with this address" in unknown.body_text
+    assert "/password/reset/" not in unknown.body_text and unknown.subject == "Reset your password"
+
+
+def test_forgotten_password_refuses_what_is_not_an_email_address(client):
+    response = _forgot(client, "not an address")
+    assert response.status_code == 200
+    assert "is not a valid email address" in response.get_data(as_text=True)
+
+
+def test_forgotten_password_takes_the_same_time_whether_or_not_the_address_has_an_account(client, make_user):
+    """Before issue #27 a known address was answered in 2-6 times the time of an unknown one (only
+    it was queued a message). Medians of interleaved tries, each a first request for its address;
+    a round spoilt by another process's load is measured again, at most three rounds."""
+    import statistics
+    import time
+
+    tries, rounds = 11, 3
+    for n in range(tries * rounds + 1):
+        make_user("sla", email=f"known{n}@test.example")
+
+    def timed(email: str) -> float:
+        start = time.perf_counter()
+        assert _forgot(client, email).status_code == 302
+        return time.perf_counter() - start
+
+    timed(f"known{tries * rounds}@test.example"), timed("warm-up@test.example")  # templates compiled
+    ratios = []
+    for n in range(0, tries * rounds, tries):
+        known, unknown = [], []
+        for m in range(n, n + tries):  # interleaved, in turn first, so a busy machine slows both alike
+            pair = [(known, f"known{m}@test.example"), (unknown, f"nobody{m}@test.example")]
+            for times, email in pair if m % 2 else reversed(pair):
+                times.append(timed(email))
+        ratios.append(statistics.median(known) / statistics.median(unknown))
+        if 1 / 1.5 < ratios[-1] < 1.5:
+            return
+    raise AssertionError(f"a known address's answer takes {ratios} times an unknown one's")

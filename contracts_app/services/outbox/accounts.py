@@ -78,22 +78,34 @@ def create_invited(email: str, role: str, **details) -> User:
     return user
 
 
-def request_reset(email: str) -> None:
-    """Queue a reset link if an active account has this address; the same (nothing) either way.
+# A reset asked for again within this many seconds queues nothing more (per address and password state).
+RESET_WINDOW_SECONDS = 900
 
-    At most one message per password state and quarter of an hour, however often it is asked.
+
+def request_reset(email: str) -> None:
+    """Email the address asked for, whether or not it has an account (issue #27).
+
+    An active account's address gets a reset link; any other address a note that no active
+    account signs in with it. Either way the request does the same work - one look-up, one
+    message rendered and queued in the outbox, one commit - so neither the page nor the time it
+    takes tells who has an account (OWASP's forgot-password advice; sending in one case only
+    made a known address answer in twice the time). Only the mailbox's owner learns which.
+    At most one message per address (and password state) a quarter of an hour, however often
+    it is asked; an address that is not an email address at all is refused (ActionRefused).
     """
-    try:
-        user = user_service.find_user(user_service.normalise_email(email))
-    except ActionRefused:
-        user = None
-    if user is None or not user.active:
-        return
-    link = external_url("auth.reset_password", token=make_token(user, "reset"))
-    window = int(datetime.now(timezone.utc).timestamp() // 900)
-    queue("password_reset", concerns=("user", user.id), recipients=[user.email], template="password_reset",
-          context={"user": user, "link": link, "hours": _hours("reset")},
-          key=f"password_reset:user:{user.id}:{_fingerprint(user)}:{window}")
+    address = user_service.normalise_email(email)
+    user = user_service.find_user(address)
+    window = int(datetime.now(timezone.utc).timestamp() // RESET_WINDOW_SECONDS)
+    if user is not None and user.active:
+        link = external_url("auth.reset_password", token=make_token(user, "reset"))
+        queue("password_reset", concerns=("user", user.id), recipients=[user.email], template="password_reset",
+              context={"user": user, "link": link, "hours": _hours("reset")},
+              key=f"password_reset:user:{user.id}:{_fingerprint(user)}:{window}")
+    else:
+        link = external_url("auth.forgot_password")
+        queue("password_reset_unknown", concerns=("user", user.id if user else None), recipients=[address],
+              template="password_reset_unknown", context={"email": address, "link": link},
+              key=f"password_reset_unknown:{window}")
     db.session.commit()
 
 

@@ -108,8 +108,9 @@ def change_password() -> ResponseReturnValue:
 
 # -- links by email: forgot password, invitation (issue #18) ---------------------------------
 
-FORGOT_ANSWER = ("If an account has that address, we have sent it a link to choose a new password. "
-                 "It works once, for a limited time.")
+# The same answer, and an email to the address, whether or not it has an account (issue #27).
+FORGOT_ANSWER = ("We are emailing that address. If it has an account, the email holds a link to choose a "
+                 "new password, which works once, for a limited time.")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -118,9 +119,13 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a reset link; the answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_reset(form.email.data)
-        flash(FORGOT_ANSWER, "info")
-        return redirect(url_for("auth.login"))
+        try:
+            accounts.request_reset(form.email.data)
+        except ActionRefused as exc:  # not an email address at all: says nothing about accounts
+            form.email.errors.append(_sentence(exc.message))
+        else:
+            flash(FORGOT_ANSWER, "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
 
