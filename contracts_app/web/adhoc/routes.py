@@ -27,8 +27,8 @@ from adhoc.lifecycle import (
 from adhoc.requests_import import COLUMNS, OPTIONAL_COLUMNS
 from contracts_app.access import can_see_school, roles_required
 from contracts_app.models import AdHocRequest
-from contracts_app.services.adhoc import charges, documents, lifecycle, queries, requests_import, time_log
-from contracts_app.services.imports import import_upload
+from contracts_app.services.adhoc import charges, documents, lifecycle, queries
+from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.web.adhoc.forms import (
     CompleteForm,
     ConfirmForm,
@@ -124,7 +124,9 @@ def import_file() -> ResponseReturnValue:
     form = ImportForm()
     report = problems = None
     if form.validate_on_submit():
-        report, problems = import_upload(form.file.data, time_log.import_time_log, "time log")
+        report, problems, job = import_or_queue("import_time_log", form.file.data, current_user)
+        if job is not None:  # a long file: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if report is not None:
             flash(f"Time log imported: {report.summary()}.", "success")
     return render_template("adhoc/import.html", form=form, report=report, problems=problems)
@@ -137,7 +139,9 @@ def import_requests() -> ResponseReturnValue:
     form = RequestsImportForm()
     report = problems = None
     if form.validate_on_submit():
-        report, problems = import_upload(form.file.data, requests_import.import_requests, "ad hoc requests")
+        report, problems, job = import_or_queue("import_adhoc_requests", form.file.data, current_user)
+        if job is not None:  # a long file: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if report is not None:
             flash(f"Ad hoc requests imported: {report.summary()}.", "success")
     return render_template("adhoc/requests_import.html", form=form, report=report, problems=problems,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask.typing import ResponseReturnValue
 
 from pricing.errors import ActionRefused, PriceRuleError
@@ -12,7 +13,7 @@ from pricing.sla_year import SlaYear, requested_year
 from contracts_app.access import roles_required
 from contracts_app.services import census as census_service
 from contracts_app.services.bounds import search_number
-from contracts_app.services.imports import import_upload
+from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.web.args import year_arg
 from contracts_app.web.census.forms import CensusImportForm, OverrideForm
 
@@ -38,7 +39,9 @@ def import_file() -> ResponseReturnValue:
     form = CensusImportForm()
     problems = report = None
     if form.validate_on_submit():
-        report, problems = import_upload(form.file.data, census_service.import_census)
+        report, problems, job = import_or_queue("import_census", form.file.data, current_user)
+        if job is not None:  # a long file: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if report is not None:
             flash(f"Census imported: {report.summary()}.", "success")
             return redirect(url_for(".index"))

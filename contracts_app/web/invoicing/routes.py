@@ -24,8 +24,8 @@ from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.web.args import id_arg, year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
-from contracts_app.services.imports import import_upload
-from contracts_app.services.invoicing import overview, payments as payment_service, payments_import
+from contracts_app.services.jobs.imports import import_or_queue
+from contracts_app.services.invoicing import overview, payments as payment_service
 from contracts_app.web.invoicing.forms import PaymentsImportForm, ReverseForm
 from invoices.debt_chart import aged_debt_svg
 from contracts_app.services.invoicing.credit_preview import credit_lines_preview
@@ -285,9 +285,9 @@ def import_payments() -> ResponseReturnValue:
     form = PaymentsImportForm()
     report = problems = None
     if form.validate_on_submit():
-        report, problems = import_upload(
-            form.file.data, lambda raw, name: payments_import.import_payments(raw, name, current_user.email),
-            "bank file")
+        report, problems, job = import_or_queue("import_payments", form.file.data, current_user)
+        if job is not None:  # a long file: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if report is not None:
             flash(f"Payments imported from {report.source}: {report.summary()}.", "success")
     return _payments_page(form, report=report, problems=problems)

@@ -24,7 +24,7 @@ from contracts_app.access import roles_required, school_or_404
 from contracts_app.models import School
 from contracts_app.services import servicedesk as service
 from contracts_app.services.council import report_issuer
-from contracts_app.services.imports import import_upload
+from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.web.reports.forms import PeriodForm, TicketImportForm
 from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
@@ -194,7 +194,9 @@ def import_tickets() -> ResponseReturnValue:
     problems = None
     status = 200
     if form.validate_on_submit():
-        result, problems = import_upload(form.file.data, service.import_tickets)
+        result, problems, job = import_or_queue("import_tickets", form.file.data, current_user)
+        if job is not None:  # a long file: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if result is not None:
             flash(f"Tickets imported: {result.summary()}.", "success")
             return redirect(url_for(".import_tickets"))

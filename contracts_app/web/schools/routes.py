@@ -10,7 +10,7 @@ from flask_login import current_user
 from contracts_app.access import roles_required, school_or_404
 from contracts_app.models import KeyStakeholder, School
 from contracts_app.services import schools as schools_service
-from contracts_app.services.imports import import_upload
+from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.services.invoicing import statements
 from contracts_app.web.schools.forms import CustomerTypeForm, DeleteForm, ImportForm, StakeholderForm
 
@@ -54,7 +54,9 @@ def import_file() -> ResponseReturnValue:
     form = ImportForm()
     report = problems = None
     if form.validate_on_submit():
-        report, problems = import_upload(form.file.data, schools_service.import_schools)
+        report, problems, job = import_or_queue("import_schools", form.file.data, current_user)
+        if job is not None:  # a long file: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if report is not None:
             flash(f"Schools imported: {report.summary()}.", "success")
     return render_template("schools/import.html", form=form, report=report, problems=problems)
