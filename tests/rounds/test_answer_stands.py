@@ -171,3 +171,17 @@ def test_open_and_remind_all_ask_first(client, world):
     assert not world.offer(world.own).reminders
     page = client.get(f"/rounds/?year={THIS}").get_data(True)
     assert 'id="round-year-select"' in page and f'value="{NEXT}"' in page
+
+
+def test_a_school_reads_its_offers_problems_in_plain_english(client, world):
+    from contracts_app.models import Service
+    offer = world.offer(world.own)
+    service = db.session.scalar(select(Service).where(Service.code == "WEB"))
+    basket.set_lines(offer, [*(basket.BasketLine(x.service_code, x.list_name, x.quantity) for x in offer.lines
+                               if x.service_code != "WEB"), basket.BasketLine("WEB", "subscribed")],
+                     world.users["sla"])
+    _sign_in(client, world.users["school"])
+    page = client.get(f"/rounds/offers/{offer.id}").get_data(True)
+    assert "no maintained price for WEB" in offer.problem  # what the SLA team reads
+    assert "price list v" not in page and "no maintained price" not in page
+    assert f"{service.title} is not offered to maintained schools" in page and "contact the SLA team" in page
