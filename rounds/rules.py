@@ -159,3 +159,15 @@ def check_notice_started(term_start: date, today: date, round_taking_answers: bo
         instead = "give notice once the term has begun, or contact the SLA team"
     raise RoundRefused(f"this agreement has not started yet (it starts on {_day(term_start)}), so notice cannot "
                        f"be given on it: {instead}")
+
+
+def school_problem(kind: str, title: str, customer_type: str, year_label: str, census: str, reason: str) -> str:
+    """DESIGN "The buying round": a school reads why a line cannot be priced in its own terms,
+    with what it can do, not the price list's inner names."""
+    if kind == "no_price":
+        return (f"{title} is not offered to {customer_type} schools in {year_label}: choose \"Not taken\" for it, "
+                "or contact the SLA team")
+    if kind == "no_census":
+        return (f"{title} is priced on pupil numbers, and we do not yet have your school's figure from the "
+                f"{census} census: please contact the SLA team")
+    return f"{title} cannot be priced as chosen: {reason}"

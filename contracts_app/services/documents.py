@@ -341,13 +341,10 @@ def agreement_html(agreement: Agreement) -> str:
 
 
 def pdf_download(agreement: Agreement) -> tuple[bytes, str]:
-    """The agreement's PDF and its file name, for a download or an email: the exact PDF the
-    school accepted when the agreement was made from an acceptance (DESIGN "An acceptance
-    stands": issuing or regenerating never replaces it), else the filled-in SLA."""
-    signed = records.signed_acceptance(agreement)
-    if signed is not None:
-        return records.read_accepted(signed), file_name(agreement)
-    return agreement_pdf(agreement), file_name(agreement)
+    """The agreement's PDF and file name: the exact PDF accepted, when made from an acceptance."""
+    signed = records.signed_acceptance(agreement)  # issuing or regenerating never replaces it
+    data = records.read_accepted(signed) if signed is not None else agreement_pdf(agreement)
+    return data, file_name(agreement)
 
 
 def preview(template: SlaTemplate) -> FilledDocument:

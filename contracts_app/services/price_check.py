@@ -30,6 +30,7 @@ class LineProblem:
 
     service_code: str
     reason: str
+    kind: str = "rule"  # no_price, no_census or rule: how a school is told (rounds.rules.school_problem)
 
 
 @dataclass
@@ -70,14 +71,14 @@ def price_school(school: School, price_list: PriceList, items: list[tuple[str, D
         row = rows.get((code, school.customer_type))
         if row is None:
             check.problems.append(LineProblem(code, f"no {school.customer_type} price for {code} in "
-                                                    f"{price_list.name}"))
+                                                    f"{price_list.name}", "no_price"))
             continue
         try:
             ctx = PricingContext(pupils=pupils, census=census, quantity=Decimal(quantity))
             check.lines.append(price_line(row, ctx))
         except MissingCensus:
             check.problems.append(LineProblem(code, f"{school.name} (URN {school.urn}) has no pupil figure "
-                                                    f"for the {census.description} census"))
+                                                    f"for the {census.description} census", "no_census"))
         except PricingError as exc:
             check.problems.append(LineProblem(code, str(exc)))
     return check

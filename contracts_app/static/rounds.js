@@ -52,6 +52,16 @@
     problems(data.problems);
     schedule(data.schedule);
     form.setAttribute("data-previewed", "1");
+    // What is accepted is the saved basket: until these choices are saved, accepting is not offered.
+    var accept = document.getElementById("accept-offer");
+    if (accept && !accept.disabled) {
+      accept.disabled = true;
+      var why = document.createElement("p");
+      why.id = "save-first";
+      why.className = "flash flash-warning";
+      why.textContent = "Save the basket first: a signatory accepts the basket as saved.";
+      accept.parentNode.insertBefore(why, accept);
+    }
   }
 
   function preview() {

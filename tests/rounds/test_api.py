@@ -78,7 +78,7 @@ def test_unpriceable_basket_is_refused_with_reason(api, world):
 def test_acceptance_after_close_is_refused(api, world):
     from contracts_app.services.rounds.closing import close_round
 
-    close_round(NEXT, "test")
+    close_round(NEXT, "test", early=True)
     offer_id, _ = _own(api, world)
     response = api("POST", f"/offers/{offer_id}/acceptance", "signatory",
                    json={"name": "Pat", "job_title": "Head", "authorised": True})
@@ -107,7 +107,7 @@ def test_after_the_close_only_the_sla_team_changes_the_offer(api, world):
     from contracts_app.services.rounds.closing import close_round
 
     offer_id, body = _own(api, world)
-    close_round(NEXT, "test")
+    close_round(NEXT, "test", early=True)
     lines = {"lines": [{"service_code": "SIMS", "list": "subscribed"}]}
     refused = api("PUT", f"/offers/{offer_id}/lines", "school", json=lines)
     assert refused.status_code == 409 and "only the SLA team" in refused.get_json()["detail"]

@@ -36,19 +36,19 @@ def test_open_status_close_renews_non_answering_schools(app, base_world):
     assert "2 offers" in result.output
     status = run(app, "round", "status", "--year", str(NEXT))
     assert "Not opened" in status.output and "2 school(s)" in status.output
-    closed = run(app, "round", "close", "--year", str(NEXT))
+    closed = run(app, "round", "close", "--year", str(NEXT), "--early")
     assert closed.exit_code == 0, closed.output
     assert "2 renewed" in closed.output
     renewed = db.session.scalars(select(Agreement).where(Agreement.sla_year == NEXT)).all()
     assert {a.status for a in renewed} == {"active"}
-    assert run(app, "round", "close", "--year", str(NEXT)).exit_code == 1
+    assert run(app, "round", "close", "--year", str(NEXT), "--early").exit_code == 1
 
 
 def test_close_with_lapse_makes_no_agreement(app, base_world):
     publish_next_year()
     opens, closes = _dates()
     run(app, "round", "open", "--year", str(NEXT), "--opens", opens, "--closes", closes, "--default", "lapse")
-    assert "0 renewed" in run(app, "round", "close", "--year", str(NEXT)).output
+    assert "0 renewed" in run(app, "round", "close", "--year", str(NEXT), "--early").output
     assert db.session.scalar(select(Agreement).where(Agreement.sla_year == NEXT)) is None
 
 

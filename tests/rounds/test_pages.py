@@ -60,9 +60,13 @@ def test_update_button_saves_the_quantity_without_javascript(client, world):
 def test_json_update_returns_new_prices(client, world):
     _sign_in(client, world.users["school"])
     offer = world.offer(world.own)
-    response = client.post(f"/rounds/offers/{offer.id}/basket", data=_basket_form(offer, **{"quantity-AV": "40"}),
+    response = client.post(f"/rounds/offers/{offer.id}/preview", data=_basket_form(offer, **{"quantity-AV": "40"}),
                            headers={"Accept": "application/json"})
-    assert response.get_json()["lines"]["AV"]["price"] == "£190.00"
+    assert response.get_json()["lines"]["AV"]["price"] == "£190.00" and response.get_json()["saved"] is False
+    db.session.expire_all()  # a preview saves nothing: the basket, its revision and its state are as they were
+    after = db.session.get(Offer, offer.id)
+    assert (after.revision, after.state, next(x.quantity for x in after.lines if x.service_code == "AV")) == (
+        1, "not_opened", 30)
 
 
 def test_bad_quantity_is_refused_naming_the_service(client, world):
@@ -111,7 +115,7 @@ def test_accept_again_after_reopening_keeps_both_and_agreement_follows(client, w
 
 
 def test_acceptance_after_close_is_refused(client, world):
-    close_round(NEXT, "test")
+    close_round(NEXT, "test", early=True)
     _sign_in(client, world.users["signatory"])
     response = client.post(f"/rounds/offers/{world.offer(world.own).id}/accept", data=ACCEPT)
     assert response.status_code == 409 and "closed" in response.get_data(as_text=True)
@@ -148,7 +152,9 @@ def test_decline_with_reason(client, world):
     _sign_in(client, world.users["school"])
     offer = world.offer(world.own)
     assert client.post(f"/rounds/offers/{offer.id}/decline", data={"reason": ""}).status_code == 400
-    client.post(f"/rounds/offers/{offer.id}/decline", data={"reason": "Too dear"})
+    asked = client.post(f"/rounds/offers/{offer.id}/decline", data={"reason": "Too dear"})
+    assert "Decline the" in asked.get_data(True) and db.session.get(Offer, offer.id).state != "declined"
+    client.post(f"/rounds/offers/{offer.id}/decline", data={"reason": "Too dear", "confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).state == "declined"
 

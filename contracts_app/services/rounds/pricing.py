@@ -16,6 +16,7 @@ from invoices.schedule import ScheduleError
 from pricing.check import PricedLine
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
+from rounds.rules import school_problem
 
 from contracts_app.models import Offer, PriceList, School, Service
 from contracts_app.services import catalogue, price_lists
@@ -38,6 +39,7 @@ class PricedOfferLine:
     vat_code: str | None = None
     problem: str = ""
     description: str = ""
+    school_problem: str = ""  # the same, as a school reads it (rounds.rules.school_problem)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class OfferPricing:
     lines: list[PricedOfferLine] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     schedule: list[ScheduledInvoice] = field(default_factory=list)
+    school_problems: list[str] = field(default_factory=list)  # the problems as a school reads them
 
     @property
     def subscribed(self) -> list[PricedOfferLine]:
@@ -106,6 +109,7 @@ def _schedule(pricing: OfferPricing, year: int) -> list[ScheduledInvoice]:
         drafts = due_invoices(contract, "autumn", set())  # an autumn run bills summer too: every period
     except ScheduleError as exc:
         pricing.problems.append(str(exc))
+        pricing.school_problems.append(f"The invoice schedule cannot be worked out: {exc}; please contact the SLA team.")
         return []
     return [ScheduledInvoice(d.period.term, d.period.start, d.period.end, d.net, d.vat, d.gross) for d in drafts]
 
@@ -123,24 +127,30 @@ def price_basket(offer: Offer, price_list: PriceList | None = None,
     if price_list is None:
         pricing = OfferPricing(year, school.customer_type, None, "", None)
         pricing.problems.append(f"the {SlaYear(year).label} price list is not published")
+        pricing.school_problems.append(f"The {SlaYear(year).label} prices are not published yet.")
         return pricing
     rows = _basket(offer.lines if lines is None else lines, services)
     items = [(code, quantity) for _, code, _, list_name, quantity in rows if list_name != "excluded"]
     check = price_school(school, price_list, items)
     priced: dict[str, PricedLine] = {line.service_code: line for line in check.lines}
-    problems = {p.service_code: p.reason for p in check.problems}
+    problems = {p.service_code: p for p in check.problems}
     pricing = OfferPricing(year, school.customer_type, check.census.label, check.census.description, check.pupils)
     for service, code, title, list_name, quantity in rows:
         result = priced.get(code) if list_name != "excluded" else None
+        found = problems.get(code) if list_name != "excluded" else None
+        told = school_problem(found.kind, title, school.customer_type, SlaYear(year).label,
+                              check.census.description, found.reason) if found else ""
         pricing.lines.append(PricedOfferLine(
             code, title, list_name, quantity, service.unit if service else "",
             result.annual if result else None, result.explanation if result else "",
-            result.vat_code if result else None, problems.get(code, "") if list_name != "excluded" else "",
-            service.description if service else ""))
-        if list_name == "subscribed" and code in problems:
-            pricing.problems.append(f"{code}: {problems[code]}")
+            result.vat_code if result else None, found.reason if found else "",
+            service.description if service else "", told))
+        if list_name == "subscribed" and found:
+            pricing.problems.append(f"{code}: {found.reason}")
+            pricing.school_problems.append(told)
     if not pricing.subscribed:
         pricing.problems.append("the basket has no subscribed services")
+        pricing.school_problems.append("Your basket has no subscribed services: choose at least one.")
     if pricing.complete:
         pricing.schedule = _schedule(pricing, year)
     return pricing

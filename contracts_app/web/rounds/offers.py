@@ -55,12 +55,15 @@ def view_offer(offer_id: int) -> ResponseReturnValue:
 
 def _pricing_json(offer: Offer, pricing: OfferPricing, saved: bool) -> Response:
     """What the page's script shows: each line's price, the total, the schedule (saved or not)."""
+    school = current_user.role == "school"
     return jsonify({
         "saved": saved, "revision": offer.revision, "state": OFFER_STATE_NAMES[offer.state],
-        "complete": pricing.complete, "total": f"£{pricing.total:,.2f}", "problems": pricing.problems,
+        "complete": pricing.complete, "total": f"£{pricing.total:,.2f}",
+        "problems": pricing.school_problems if school else pricing.problems,
         "lines": {x.service_code: {"list": x.list_name, "price": "" if x.annual_price is None or
                                    x.list_name == "excluded" else f"£{x.annual_price:,.2f}",
-                                   "explanation": x.problem or x.explanation} for x in pricing.lines},
+                                   "explanation": (x.school_problem if school else x.problem) or x.explanation}
+                  for x in pricing.lines},
         "schedule": [{"term": s.term.capitalize(), "period": f"{s.start:%d %b %Y} to {s.end:%d %b %Y}",
                       "net": f"£{s.net:,.2f}", "vat": f"£{s.vat:,.2f}", "gross": f"£{s.gross:,.2f}"}
                      for s in pricing.schedule]})

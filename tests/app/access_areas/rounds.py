@@ -21,11 +21,13 @@ EXPECTED = {
     "rounds.offer": ANY,
     "rounds.view_offer": WORKERS,
     "rounds.update_basket": WORKERS,
+    "rounds.preview": WORKERS,
+    "rounds.discard": WORKERS,
     "rounds.accept": WORKERS,
     "rounds.decline": WORKERS,
     "rounds.document": ANY,
 }
-SCHOOL_SCOPED = {"rounds.offer", "rounds.view_offer", "rounds.update_basket", "rounds.accept", "rounds.decline",
+SCHOOL_SCOPED = {"rounds.offer", "rounds.view_offer", "rounds.update_basket", "rounds.preview", "rounds.discard", "rounds.accept", "rounds.decline",
                  "rounds.document"}
 
 
