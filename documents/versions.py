@@ -6,11 +6,13 @@ template's problems the way they show a spreadsheet's. Pure Python: no Flask, no
 """
 from __future__ import annotations
 
+import codecs
 import re
 
 from documents.service_levels import read_service_levels
 from documents.template import TemplateCheck, TemplateRefused, read_template
 from pricing.errors import ActionRefused, ImportRefused, Problem
+from pricing.text import EncodingRefused, decode
 from servicedesk.targets import TargetTable
 
 __all__ = ["APPLIES_TO", "applies_to", "decode_template", "check_template", "check_service_levels", "next_version"]
@@ -21,17 +23,15 @@ APPLIES_TO = {"all": "maintained schools and academies", "maintained": "maintain
 
 
 def decode_template(data: bytes | str, source: str) -> str:
-    """The file's text: UTF-8 (with or without BOM) or, as Word saves it, Windows-1252."""
+    """The file's text: UTF-8 (with or without BOM), UTF-16 with its BOM or, as Word saves it, Windows-1252."""
     if isinstance(data, str):
         return data
-    if b"\x00" in data:
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportRefused(Problem(None, None, f"{source} is not a Markdown text file"), source)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(Problem(None, None, f"{source} is not UTF-8 or Windows-1252 text"), source)
+    try:  # the one decoding every import uses (issue #27): UTF-16 with its mark too
+        return decode(data)
+    except EncodingRefused as exc:
+        raise ImportRefused(Problem(None, None, f"{source}: {exc}"), source) from None
 
 
 def check_template(text: str, source: str) -> TemplateCheck:

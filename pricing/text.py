@@ -43,7 +43,7 @@ def decode(raw: bytes) -> str:
     # left for the cell check, which names its row and column.
     if raw.count(b"\x00") * 4 >= len(raw):
         raise EncodingRefused("the file has NUL bytes: it looks like UTF-16 or UTF-32 text without a byte order "
-                              "mark. Save it as CSV UTF-8 (or UTF-16 with its byte order mark)")
+                              "mark. Save it as UTF-8 (Excel: 'CSV UTF-8') or UTF-16 with its byte order mark")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -54,7 +54,7 @@ def decode(raw: bytes) -> str:
         raise EncodingRefused(
             f"the file is neither UTF-8 nor Windows-1252 text: byte {utf8_error.start + 1:,} (0x"
             f"{raw[utf8_error.start]:02X}) is not UTF-8 and byte {exc.start + 1:,} (0x{raw[exc.start]:02X}) is "
-            "not a Windows-1252 character. Save it as CSV UTF-8") from None
+            "not a Windows-1252 character. Save it as UTF-8 (Excel: 'CSV UTF-8')") from None
 
 
 def printable(text: str, limit: int = 200) -> str:

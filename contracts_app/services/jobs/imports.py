@@ -9,6 +9,7 @@ as before. Either way the same service imports it, all or nothing.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,10 @@ def _by(params: dict) -> dict:
 
 
 def inline_limit() -> int:
-    return int(current_app.config.get("IMPORT_INLINE_BYTES") or DEFAULT_INLINE_BYTES)
+    """Bytes an upload may have to be imported in the request (the app's IMPORT_INLINE_BYTES, else the
+    environment's, else 256 KB)."""
+    value = current_app.config.get("IMPORT_INLINE_BYTES") or os.environ.get("IMPORT_INLINE_BYTES", "")
+    return int(value) if str(value).strip().isdigit() else DEFAULT_INLINE_BYTES
 
 
 def import_or_queue(kind: str, upload: FileStorage, actor: User,
