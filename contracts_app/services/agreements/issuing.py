@@ -182,9 +182,8 @@ def issue_year(year: int, by: str, progress: Callable[[int], None] | None = None
         report.refused_ids.extend((agreement_id, reason) for agreement_id, _, reason in bulk.refused)
     except ActionRefused as exc:
         report.refused_ids.extend((agreement_id, f"{exc.message}") for agreement_id in _school_draft_ids(year))
-    _issue_groups(year, by, report, progress)
+    _issue_groups(year, by, report, progress)  # each group's email queued by issue() in its savepoint
     db.session.commit()
-    events.emit("agreements.issued", agreement_ids=list(report.issued_ids))  # emails, committed per batch
     return report
 
 
@@ -338,6 +337,7 @@ def issue_school_drafts(year: int, by: str,
     for start in range(0, len(ids), BATCH):
         heads, pupils, lines = _load_batch(ids[start:start + BATCH], prices.census)
         writes = _BatchWrites()
+        issued_before = len(report.issued)
         for head in heads:
             template = template_id.get(head.customer_type) if isinstance(template_id, dict) else template_id
             if isinstance(template, str):
@@ -346,6 +346,8 @@ def issue_school_drafts(year: int, by: str,
                 continue
             _issue_head(head, lines[head.id], pupils.get(head.school_id), prices, by, template, report, writes)
         writes.write()
+        # The batch's emails in its own transaction (issue #27): killed later, none is lost.
+        events.emit("agreements.issued", agreement_ids=report.issued[issued_before:])
         db.session.commit()
         if progress:
             progress(len(heads))

@@ -4,7 +4,8 @@ and every completed ad hoc request, each on its own invoice (§2.6, §7.3).
 Agreements are read and invoices written in batches (no per-row round trips). Each
 batch is one transaction that first takes the number series' lock, then re-reads
 what is already billed, so a re-run, a concurrent run or a run interrupted midway
-never bills anything twice and never leaves a gap in the numbers. The unique
+never bills anything twice and never leaves a gap in the numbers; the batch's
+invoice emails are queued in that transaction too. The unique
 billing key on invoice lines is the database's own guarantee behind that. Ad hoc
 requests are claimed (completed -> invoiced) by a conditional update in the same
 transaction as their invoices, so two runs - even for different years, which lock
@@ -182,8 +183,9 @@ def _plan_batch(ids: list[int], term: str, report: RunReport, year_label: str) -
 
 
 def _batches(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start:start + BATCH]
+    size = int(current_app.config.get("INVOICE_RUN_BATCH") or BATCH)
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def adhoc_key(request_id: int) -> str:
@@ -315,6 +317,9 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
     audit.record("issue", "InvoiceRun", run_id, f"issued {numbers[0]} to {numbers[-1]} ({len(numbers)} invoices, "
                                                  f"£{sum(r['gross'] for r in invoice_rows):,.2f} gross)")
     run_rows.recount(run_id)  # in the batch's transaction: a run killed later still shows what it raised
+    # Their emails in the same transaction (issue #27): a run killed at any point has queued
+    # exactly the emails of the invoices it committed.
+    events.emit("invoices.issued", invoice_ids=ids)
     return numbers
 
 
@@ -369,6 +374,6 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
                                                        f"{report.count} invoice(s) raised, "
                                                        f"£{report.total_gross:,.2f} gross")
         db.session.commit()
-    # After the last commit: the emails (issue #18) queue per batch and list who has no contact.
+    # After the last commit: the report lists the schools nobody receives invoices for.
     events.emit("invoice_run.done", report=report)
     return report

@@ -57,29 +57,27 @@ def invoice_issued(invoice: Invoice) -> list[OutboxMessage]:
     return queue_many([invoice_email(invoice, recipients)]) if recipients else []
 
 
-def run_invoices(run_id: int, batch: int = 100) -> list[tuple[int, str]]:
-    """Queue every invoice of a run, committing per batch; returns (URN, name) of schools nobody receives for.
+def invoices_issued(invoice_ids: list[int]) -> list[OutboxMessage]:
+    """Queue each of these invoices to its school's invoice contacts, in the caller's transaction
+    (an invoice run's batch: one query for the contacts, one for the keys already queued).
 
     Only invoices whose school has an invoice contact are loaded; none is rendered here.
     """
-    rows = db.session.execute(select(Invoice.id, Invoice.school_id, Invoice.school_urn, Invoice.customer_name)
-                              .where(Invoice.run_id == run_id).order_by(Invoice.id)).all()
+    if not invoice_ids:
+        return []
+    rows = db.session.execute(select(Invoice.id, Invoice.school_id).where(Invoice.id.in_(invoice_ids))).all()
     contacts = contacts_by_school({r.school_id for r in rows}, "invoices")
-    nobody = sorted({(r.school_urn, r.customer_name) for r in rows if r.school_id not in contacts})
     todo = [r.id for r in rows if r.school_id in contacts]
-    for start in range(0, len(todo), batch):
-        chunk = todo[start:start + batch]
-        queued = _queued_for("invoice_issued", "invoice", chunk)
-        invoices = db.session.scalars(select(Invoice).where(Invoice.id.in_(chunk)).order_by(Invoice.id)).all()
-        emails = []
-        for invoice in invoices:
-            missing = [a for a in contacts[invoice.school_id]
-                       if message_key("invoice_issued", ("invoice", invoice.id), a) not in queued]
-            if missing:
-                emails.append(invoice_email(invoice, missing))
-        queue_many(emails)
-        db.session.commit()
-    return nobody
+    if not todo:
+        return []
+    queued = _queued_for("invoice_issued", "invoice", todo)
+    emails = []
+    for invoice in db.session.scalars(select(Invoice).where(Invoice.id.in_(todo)).order_by(Invoice.id)):
+        missing = [a for a in contacts[invoice.school_id]
+                   if message_key("invoice_issued", ("invoice", invoice.id), a) not in queued]
+        if missing:
+            emails.append(invoice_email(invoice, missing))
+    return queue_many(emails)
 
 
 def _queued_for(purpose: str, concerns_type: str, ids: list[int]) -> set[str]:
@@ -123,21 +121,21 @@ def _schools_of(agreement_ids: list[int]) -> dict[int, list[int]]:
     return {agreement: [school] if school is not None else members.get(group, []) for agreement, school, group in rows}
 
 
-def agreements_issued(agreement_ids: list[int], batch: int = 100) -> None:
-    """After a bulk issue: each agreement's email, committed per batch.
+def agreements_issued(agreement_ids: list[int]) -> None:
+    """A bulk issue's batch: each agreement's email, in the batch's own transaction.
 
-    Who receives is worked out for a whole batch in plain queries, and only agreements with
+    Who receives is worked out for the whole batch in plain queries, and only agreements with
     someone to send to are loaded: two queries per agreement were three quarters of a
     national issue (py-spy, issue #21).
     """
-    for start in range(0, len(agreement_ids), batch):
-        schools_of = _schools_of(agreement_ids[start:start + batch])
-        contacts = contacts_by_school({s for schools in schools_of.values() for s in schools}, "agreements")
-        wanted = [a for a, schools in schools_of.items() if any(contacts.get(s) for s in schools)]
-        if wanted:
-            for agreement in db.session.scalars(select(Agreement).where(Agreement.id.in_(wanted))):
-                agreement_issued(agreement)
-            db.session.commit()
+    if not agreement_ids:
+        return
+    schools_of = _schools_of(agreement_ids)
+    contacts = contacts_by_school({s for schools in schools_of.values() for s in schools}, "agreements")
+    wanted = [a for a, schools in schools_of.items() if any(contacts.get(s) for s in schools)]
+    if wanted:
+        for agreement in db.session.scalars(select(Agreement).where(Agreement.id.in_(wanted))):
+            agreement_issued(agreement)
 
 
 # -- 3. ad hoc estimates and authorisations -----------------------------------------------------
