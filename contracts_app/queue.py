@@ -20,6 +20,7 @@ from pathlib import Path
 
 from flask import Flask
 from huey import Huey
+from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
 from contracts_app.config import instance_dir
@@ -39,12 +40,51 @@ def _storage_from_environment() -> tuple[type, dict]:
     return SqliteStorage, {"filename": str(path)}
 
 
+# Set while a consumer of this process stops: running jobs stop at their next step and go back on
+# the queue (services/jobs/running.py), so a stop takes seconds, not the rest of a long job.
+stopping = threading.Event()
+STOP_SECONDS = 30  # how long a stopping consumer waits for its tasks to put themselves back
+_start_hooks: list[Callable[[], None]] = []
+
+
+def on_consumer_start(hook: Callable[[], None]) -> None:
+    """Run ``hook()`` in an app context each time a consumer starts (services/jobs: resume the
+    jobs a dead consumer left), so this module need not import the jobs."""
+    if hook not in _start_hooks:
+        _start_hooks.append(hook)
+
+
+class JobConsumer(Consumer):
+    """Huey's consumer, which on starting resumes what a dead consumer left, and on stopping
+    (SIGTERM, SIGINT, or a call) has its running jobs stop at their next step rather than
+    waiting for the end of a long job or being cut off in the middle of a step."""
+
+    def start(self):
+        stopping.clear()
+        super().start()
+        for hook in list(_start_hooks):
+            try:
+                with flask_app().app_context():
+                    hook()
+            except Exception:  # the periodic look does it later; never keep a consumer down
+                log.exception("consumer start-up hook %s failed", getattr(hook, "__name__", hook))
+
+    def stop(self, graceful=False):
+        stopping.set()
+        try:
+            super().stop(graceful=True)  # the jobs stop themselves; wait for that, at most shutdown_timeout
+        finally:
+            stopping.clear()
+
+
 class AppHuey(Huey):
     """Huey whose consumers run tasks on the Flask app (see ``set_app``)."""
 
     def create_consumer(self, **options):
         flask_app()  # fail at start, not at the first task, when there is no app
-        return super().create_consumer(**options)
+        if options.get("shutdown_timeout") is None:  # huey_consumer passes None: wait for ever
+            options["shutdown_timeout"] = STOP_SECONDS
+        return JobConsumer(self, **options)
 
 
 _storage_class, _storage_kwargs = _storage_from_environment()

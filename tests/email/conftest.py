@@ -56,6 +56,9 @@ class Handler:
     refuse_next: int = 0
     refuse_code: str = "451 4.3.0 try again later"
     drop_every: int = 0  # drop the connection instead of answering every Nth DATA
+    # Keep the next N messages, then drop the connection before answering "250": the server has
+    # it, the sender cannot know (the case that makes delivery at least once).
+    keep_then_drop: int = 0
     _seen: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,6 +73,10 @@ class Handler:
                 return "421 4.3.0 closing"
             parsed = email.message_from_bytes(envelope.original_content or envelope.content, policy=default)
             self.received.append(Received(list(envelope.rcpt_tos), parsed))
+            if self.keep_then_drop > 0:
+                self.keep_then_drop -= 1
+                server.transport.close()
+                return "421 4.3.0 closing"
         return "250 OK"
 
     def to(self, address: str) -> list[Received]:

@@ -1,4 +1,5 @@
-"""The outbox: queue once per key, send at most once, retry after a refusal, keep what cannot go."""
+"""The outbox: queue once per key, send at least once (one Message-ID), retry after a refusal, keep what
+cannot go."""
 from __future__ import annotations
 
 import io
@@ -12,7 +13,7 @@ from contracts_app.models import OutboxMessage
 from contracts_app.models.types import utcnow
 from contracts_app.services import outbox
 from contracts_app.services.outbox import queries
-from contracts_app.services.outbox.sending import INTERRUPTED, NOT_CONFIGURED
+from contracts_app.services.outbox.sending import INTERRUPTED_FAILED, NOT_CONFIGURED
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -87,14 +88,27 @@ def test_after_the_last_retry_the_message_has_failed_and_an_operator_can_send_it
     assert len(smtp_server.received) == 1
 
 
-def test_a_message_claimed_by_a_sender_that_died_is_not_sent_again_blindly(app, smtp_server):
+def test_a_message_claimed_by_a_sender_that_died_is_sent_again_with_its_message_id(app, smtp_server):
+    """At least once: the dead sender may or may not have delivered it; the id lets a copy be dropped."""
     [message] = _queue()
-    message.claimed_at = utcnow() - timedelta(hours=1)
+    message.claimed_at, message.attempts = utcnow() - timedelta(hours=1), 1
     db.session.commit()
     report = outbox.send_due()
-    assert report.sent == []
+    assert len(report.sent) == 1
     db.session.refresh(message)
-    assert (message.state, message.last_error) == ("failed", INTERRUPTED)
+    assert (message.state, message.attempts) == ("sent", 2)
+    [received] = smtp_server.received
+    assert received.message["Message-ID"] == message.message_id
+
+
+def test_a_message_interrupted_on_its_last_attempt_is_left_failed_for_an_operator(app, smtp_server):
+    app.config["OUTBOX_RETRY_MINUTES"] = "1"
+    [message] = _queue()
+    message.claimed_at, message.attempts = utcnow() - timedelta(hours=1), 2
+    db.session.commit()
+    assert outbox.send_due().sent == []
+    db.session.refresh(message)
+    assert (message.state, message.last_error) == ("failed", INTERRUPTED_FAILED)
     assert smtp_server.received == []
 
 

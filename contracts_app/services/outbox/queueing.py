@@ -9,6 +9,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,8 @@ def queue_many(emails: Sequence[QueuedEmail]) -> list[OutboxMessage]:
         subject, text, html, stored = rendered[id(email)]
         row = OutboxMessage(
             key=msg_key, purpose=email.purpose, concerns_type=email.concerns[0], concerns_id=email.concerns[1],
-            recipient=address, subject=subject, body_text=text, body_html=html, state="queued",
+            recipient=address, message_id=new_message_id(), subject=subject, body_text=text, body_html=html,
+            state="queued",
             attempts=0, last_error="", next_attempt_at=utcnow(),
             attachments=[_copy(a) for a in stored],
         )
@@ -142,6 +144,16 @@ def queue_many(emails: Sequence[QueuedEmail]) -> list[OutboxMessage]:
         db.session.info["outbox_queued"] = True
     db.session.flush()
     return rows
+
+
+def new_message_id() -> str:
+    """A Message-ID made once, when the message is queued, and sent with every attempt: delivery is
+    at least once (docs/email.md), and a receiving system drops a second copy by this id. The
+    right-hand side is the sender's domain, as RFC 5322 suggests."""
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or current_app.config.get("COUNCIL_EMAIL") or ""
+    address = parseaddr(sender[1] if isinstance(sender, (tuple, list)) else sender)[1]
+    domain = address.rpartition("@")[2].strip() or "sla-contracts.invalid"
+    return make_msgid(idstring="outbox", domain=domain)
 
 
 def _existing(keys: list[str]) -> dict[str, OutboxMessage]:

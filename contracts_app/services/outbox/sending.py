@@ -1,11 +1,14 @@
-"""Sending what is due, at most once each.
+"""Sending what is due: at least once each, never twice on purpose.
 
 Each message is claimed in its own committed transaction (attempts + 1, claimed_at) before
 the SMTP conversation and marked sent in another right after it. A failure the server
-reports is recorded and retried with back-off; a message claimed but never marked (the
-process died mid-send) may have reached the recipient, so it is marked failed for an
-operator to look at rather than sent again blindly. Attachments queued by reference are
-rendered after the claim, just before the SMTP conversation, and their files committed.
+reports is recorded and retried with back-off. Delivery is at least once: when the
+connection (or this process) dies after the server took the message but before its "250",
+nobody can know whether it arrived, so it is sent again - with the Message-ID it was queued
+with, by which a receiving system drops the second copy. A message claimed but never marked
+(the process died mid-send) is such a case: after OUTBOX_CLAIM_MINUTES it is queued again,
+counted as an attempt. Attachments queued by reference are rendered after the claim, just
+before the SMTP conversation, and their files committed.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import select, update
 
+from contracts_app import queue
 from contracts_app.extensions import db
 from contracts_app.models.outbox import OutboxMessage
 from contracts_app.models.types import utcnow
@@ -26,8 +30,10 @@ from contracts_app.services.outbox.queueing import attachment_path
 
 NOT_CONFIGURED = "not sent: no mail server configured"
 STALE_REMINDER = "not sent: the invoice was paid or credited after the reminder was queued"
-INTERRUPTED = ("interrupted while sending: the recipient may or may not have it; "
-               "check, then `outbox retry` to send it again")
+INTERRUPTED = ("interrupted while sending (the sender stopped before the server answered): sent again with "
+               "the same Message-ID, which lets the recipient's system drop a copy it already has")
+INTERRUPTED_FAILED = ("interrupted while sending, and no attempts left: the recipient may or may not have it; "
+                      "check, then `outbox retry` to send it again")
 
 
 @dataclass
@@ -56,7 +62,7 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> SendRepor
     """Send every queued message whose time has come; commits before each message and at the end."""
     now = now or utcnow()
     report = SendReport()
-    _fail_interrupted(now)
+    _retry_interrupted(now)
     due = select(OutboxMessage.id).where(
         OutboxMessage.state == "queued", OutboxMessage.claimed_at.is_(None), OutboxMessage.next_attempt_at <= now,
     ).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
@@ -67,6 +73,8 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> SendRepor
         return report
     with _Smtp() as smtp:
         for message_id in ids:
+            if queue.stopping.is_set():
+                break  # the consumer is stopping: the rest stay queued for the next send
             # One commit records the last message's outcome and claims the next, before it is sent.
             claimed = _claim(message_id, now)
             db.session.commit()
@@ -158,15 +166,17 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
-def _fail_interrupted(now: datetime) -> None:
+def _retry_interrupted(now: datetime) -> None:
+    """Claims older than OUTBOX_CLAIM_MINUTES: the sender died mid-send. Queued again (at least
+    once), or failed when that was the last attempt the back-off allows."""
     lease = timedelta(minutes=int(current_app.config["OUTBOX_CLAIM_MINUTES"]))
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.state == "queued", OutboxMessage.claimed_at.is_not(None),
-               OutboxMessage.claimed_at < now - lease)
-        .values(state="failed", claimed_at=None, last_error=INTERRUPTED)
-        .execution_options(synchronize_session=False)
-    )
+    stale = update(OutboxMessage).where(OutboxMessage.state == "queued", OutboxMessage.claimed_at.is_not(None),
+                                        OutboxMessage.claimed_at < now - lease)
+    quiet = {"synchronize_session": False}
+    db.session.execute(stale.where(OutboxMessage.attempts > len(retry_delays()))
+                       .values(state="failed", claimed_at=None, last_error=INTERRUPTED_FAILED).execution_options(**quiet))
+    db.session.execute(stale.values(claimed_at=None, last_error=INTERRUPTED, next_attempt_at=now)
+                       .execution_options(**quiet))
     db.session.commit()
 
 
@@ -174,6 +184,7 @@ def build_message(message: OutboxMessage) -> Message:
     """The Flask-Mail message for a row, its attachments read back and checked against their SHA-256."""
     mail = Message(subject=message.subject, recipients=[message.recipient], body=message.body_text,
                    html=message.body_html or None, sender=current_app.config["MAIL_DEFAULT_SENDER"])
+    mail.msgId = message.message_id  # the same on every attempt: a duplicate can be recognised
     for attachment in message.attachments:
         content = read_attachment(attachment.sha256)
         mail.attach(attachment.filename, attachment.mimetype, content)
