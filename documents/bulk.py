@@ -10,6 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
+import threading
+import time
 import unicodedata
 import zipfile
 from collections import deque
@@ -43,6 +46,20 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _watch_parent(parent: int) -> None:
+    """In each worker: end when the process that started it has gone (a consumer killed with
+    kill -9 cannot stop its workers; they would render on for nobody), and leave Ctrl-C to it
+    (the terminal's SIGINT reaches the whole process group; the parent stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _render(document: FilledDocument) -> bytes:
     # A document's tens of thousands of short-lived objects would set off the cyclic
     # collector's passes over the whole worker; one pass over the youngest after each
@@ -63,7 +80,8 @@ def render_all(documents: Iterable[tuple[str, FilledDocument]], workers: int,
             yield name, _render(document)
         return
     # "spawn": the parent holds database connections and threads that a fork would copy.
-    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_watch_parent, initargs=(os.getpid(),))
     pending: deque[tuple[str, Future]] = deque()
     try:
         for name, document in documents:

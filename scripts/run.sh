@@ -13,8 +13,15 @@ web=$!
 
 stop() {
   trap - INT TERM EXIT
-  kill -INT "$worker" 2>/dev/null  # SIGINT: the consumer finishes its current task first
+  # SIGTERM: the consumer's running job stops at its next step and goes back on the queue (the
+  # next start resumes it); its PDF worker processes stop with it. It has 30 s for that.
+  kill -TERM "$worker" 2>/dev/null
   kill -TERM "$web" 2>/dev/null
+  for _ in $(seq 40); do
+    kill -0 "$worker" 2>/dev/null || break
+    sleep 1
+  done
+  kill -KILL "$worker" 2>/dev/null  # still there: its job is resumed by the next consumer that starts
   wait "$worker" "$web" 2>/dev/null
 }
 trap 'stop; exit 130' INT TERM

@@ -16,17 +16,24 @@ from contracts_app.services import jobs
 from contracts_app.services.jobs import kinds  # noqa: F401 - every kind registered
 
 TAGS = ["Jobs"]
-FILE = {"type": "string", "format": "binary"}
 MAX_CSV = 20_000_000
+# What a result file is sent as, by its name (a ZIP of SLA documents, a CSV of what could not be done).
+RESULT_TYPES = {".zip": "application/zip", ".csv": "text/csv; charset=utf-8"}
+RESULT_RESPONSE = {"description": "The result file: a ZIP of SLA documents (agreement_documents), or a CSV "
+                                  "of what could not be done with the reason (the other kinds).",
+                   "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}},
+                               "text/csv": {"schema": {"type": "string"}}}}
 
 
 def job_dict(job: Job) -> dict:
     found = jobs.result_file(job)
     return {"id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
-            "result_url": url_for("api.job_result", job_id=job.id) if found else None, "error": job.error}
+            "result_url": url_for("api.job_result", job_id=job.id) if found else None, "error": job.error,
+            "interrupted_at": job.interrupted_at}
 
 
 def _job(job_id: int) -> Job:
+    jobs.look()  # a job whose consumer died is found and resumed by whoever looks (docs/jobs.md)
     job = jobs.get(job_id)
     if job is None:
         raise not_found(f"no job {job_id}")
@@ -50,14 +57,20 @@ def _bad_parameter(exc: ActionRefused) -> ApiError:
     return ApiError(400, exc.message, fields={field.strip() if " " not in field.strip() else "body": [exc.message]})
 
 
+def _shown(value: object) -> str:
+    """A client's value in a message, cut short (a kind may be any JSON)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _request_body() -> tuple[str, dict]:
     """The kind and its parameters, checked against that kind's schema (400 naming the field)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "send a JSON object: {\"kind\": ..., ...parameters}", fields={"body": ["not a JSON object"]})
     kind = body.get("kind")
-    if kind not in REQUESTS:
-        message = f"kind: one of {', '.join(REQUESTS)}"
+    if not isinstance(kind, str) or kind not in REQUESTS:  # {} and [] are unhashable: checked first
+        message = f"kind: {_shown(kind)} is not a kind of job; one of {', '.join(REQUESTS)}"
         raise ApiError(400, message, fields={"kind": [message]})
     try:
         params = REQUESTS[kind]().load(body)
@@ -116,15 +129,36 @@ def get_job(job_id: int) -> dict:
 
 @bp.route(f"/jobs/<int(max={MAX_ID}):job_id>/result", tags=TAGS)
 @allow("sla", "finance")
-@bp.response(200, FILE, content_type="application/octet-stream", description="The result file (ZIP or CSV).")
+@bp.doc(responses={"200": RESULT_RESPONSE})
 @bp.alt_response(404, response="NOT_FOUND")
 def job_result(job_id: int) -> Response:
     """A done job's result file
 
-    A ZIP of SLA documents, or a CSV of what could not be done with the reason.
-    Kept for JOB_RESULT_DAYS days (404 after, or before the job is done).
+    A ZIP of SLA documents (``application/zip``), or a CSV of what could not be done with
+    the reason (``text/csv``). Kept for JOB_RESULT_DAYS days (404 after, or before the job is done).
     """
     path = jobs.result_file(_job(job_id))
     if path is None:
         raise not_found(f"job {job_id} has no result file (not done yet, or no longer kept)")
-    return send_file(path, as_attachment=True, download_name=path.name)
+    return send_file(path, as_attachment=True, download_name=path.name,
+                     mimetype=RESULT_TYPES.get(path.suffix.lower(), "application/octet-stream"))
+
+
+@bp.route(f"/jobs/<int(max={MAX_ID}):job_id>/rerun", methods=["POST"], tags=TAGS)
+@allow("sla", "finance")
+@bp.response(202, JobSchema, description="Queued again; GET the job to watch it.")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def rerun_job(job_id: int) -> dict:
+    """Start a failed job again
+
+    It finishes what the failed attempt left and does nothing twice (every kind is
+    idempotent). The same roles as the job's kind (403 otherwise); 409 when the job is
+    queued, running or done. A job whose consumer died is resumed by itself once, without
+    this (``interrupted_at`` says when).
+    """
+    job = _job(job_id)
+    try:
+        return job_dict(jobs.rerun(job))
+    except jobs.Running as exc:
+        raise ApiError(409, exc.message) from None

@@ -47,3 +47,30 @@ def zip_texts(data: bytes) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
                 for name in archive.namelist()}
+
+
+def many_schools(count: int, year: int = 2025) -> dict[int, list[str]]:
+    """``count`` schools in GIAS proportions (benchmarks/dataset.py) with issued agreements of 15 services
+    for ``year``, and 0-2 invoice contacts each. Returns {school id: its invoice contacts' addresses}."""
+    from sqlalchemy import insert
+
+    from benchmarks import dataset
+    from contracts_app.models import KeyStakeholder, School
+    from contracts_app.services.agreements.issuing import issue_year
+    from contracts_app.services.schools import import_schools
+
+    import_schools(dataset.gias_csv(count), "test GIAS")
+    dataset.load_catalogue_and_prices(year)
+    dataset.load_census(year)
+    dataset.load_draft_agreements(year)
+    issue_year(year, "test")
+    contacts: dict[int, list[str]] = {}
+    rows = []
+    for school_id, urn in db.session.execute(select(School.id, School.urn)).all():
+        contacts[school_id] = [f"bursar{i}@{urn}.example" for i in range(urn % 3)]  # 0, 1 or 2 contacts
+        rows += [{"school_id": school_id, "name": f"Bursar {i}", "role": "Bursar", "email": address, "phone": "",
+                  "invoices": True, "agreements": False, "notices": False}
+                 for i, address in enumerate(contacts[school_id])]
+    db.session.execute(insert(KeyStakeholder), rows)
+    db.session.commit()
+    return contacts

@@ -14,7 +14,7 @@ from contracts_app.services.demo.council import load_demo
 from contracts_app.services.users import issue_token
 from tests.jobs.helpers import count, priced_world, zip_texts
 
-KEYS = {"id", "kind", "state", "done", "total", "result_url", "error"}
+KEYS = {"id", "kind", "state", "done", "total", "result_url", "error", "interrupted_at"}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from contracts_app.services.users import issue_token
 from tests.jobs.helpers import priced_world
 
 STAFF = {"admin", "sla", "finance"}
-EXPECTED = {"api.start_job": STAFF, "api.get_job": STAFF, "api.job_result": STAFF}
+EXPECTED = {"api.start_job": STAFF, "api.get_job": STAFF, "api.job_result": STAFF, "api.rerun_job": STAFF}
 ROLES = ("admin", "sla", "finance", "school")
 
 
@@ -40,5 +40,5 @@ def test_role_access_on_an_sla_teams_job(client, make_user, make_school, sla_job
 
 def test_no_token_is_401(client, sla_job):
     for method, path in (("POST", "/api/v1/jobs"), ("GET", f"/api/v1/jobs/{sla_job.id}"),
-                         ("GET", f"/api/v1/jobs/{sla_job.id}/result")):
+                         ("GET", f"/api/v1/jobs/{sla_job.id}/result"), ("POST", f"/api/v1/jobs/{sla_job.id}/rerun")):
         assert client.open(path, method=method, json={}).status_code == 401, path

@@ -25,4 +25,4 @@ def test_fuzz_the_jobs_operations_as_admin(schema, make_user):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             run(operation, operation.as_strategy(generation_mode=mode), token)
         seen += 1
-    assert seen == 3
+    assert seen == 4

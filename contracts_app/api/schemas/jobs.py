@@ -84,3 +84,6 @@ class JobSchema(Schema):
         "description": "Where to GET the result file once done (with the same token); null before."})
     error = fields.String(required=True, allow_none=True, metadata={
         "description": "Why it failed, in words a person can act on."})
+    interrupted_at = fields.AwareDateTime(required=True, allow_none=True, metadata={
+        "description": "When its consumer was last found gone (or stopping) and the job was put back on the "
+                       "queue to resume; null if never."})

@@ -9,6 +9,11 @@ The interface other areas use::
 """
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+
 from contracts_app.extensions import db
 from contracts_app.models import Job, User
 from contracts_app.models.types import utcnow
@@ -16,11 +21,11 @@ from contracts_app.services.jobs import tasks
 from contracts_app.services.jobs.core import (
     KINDS,
     JobContext,
+    JobInterrupted,
     Kind,
     NotAllowed,
     NotFound,
     clean_up,
-    execute,
     get,
     job_folder,
     kind_of,
@@ -31,12 +36,18 @@ from contracts_app.services.jobs.core import (
     result_file,
     write_atomically,
 )
+from contracts_app.services.jobs.running import execute
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
 
-__all__ = ["KINDS", "Job", "JobContext", "Kind", "NotAllowed", "NotFound", "clean_up", "execute", "get", "job_folder",
-           "kind_of", "kinds_for", "mark_failed", "may_use", "recent", "register", "rerun", "result_file", "start",
-           "status", "write_atomically"]
+__all__ = ["KINDS", "Job", "JobContext", "JobInterrupted", "Kind", "NotAllowed", "NotFound", "Running", "clean_up",
+           "execute", "get", "job_folder", "kind_of", "kinds_for", "look", "mark_failed", "may_use", "recent",
+           "register", "rerun", "result_file", "start", "status", "write_atomically"]
+log = logging.getLogger(__name__)
+
+
+class Running(ActionRefused):
+    """The job is queued or running: it cannot be started again now (the API: 409)."""
 
 
 def _actor(actor: User | str | None) -> tuple[int | None, str]:
@@ -73,13 +84,36 @@ def start(kind: str, params: dict | None, actor: User | str | None,
 
 
 def rerun(job: Job) -> Job:
-    """Put a failed job back on the queue: it finishes the work and duplicates nothing."""
+    """Put a failed job back on the queue: it finishes the work and duplicates nothing.
+
+    Refused (``Running``) unless it has failed; of two asking at once, one starts it. It gets
+    its automatic resume again (docs/jobs.md "Recovery").
+    """
     if job.state != "failed":
-        raise ActionRefused(f"job {job.id} is {job.state}; only a failed job is started again")
-    job.state, job.error, job.done = "queued", None, 0
+        why = {"queued": "it is waiting for a worker", "running": "it is still running",
+               "done": "it has finished"}.get(job.state, job.state)
+        raise Running(f"job {job.id} is {job.state}: only a failed job is started again, and {why}")
+    hit = db.session.execute(update(Job).where(Job.id == job.id, Job.state == "failed").values(
+        state="queued", error=None, done=0, interruptions=0, finished_at=None)
+        .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    db.session.refresh(job)
+    if hit != 1:
+        raise Running(f"job {job.id} is {job.state} now: someone started it again a moment ago")
     tasks.run_job(job.id)
     return job
+
+
+def look() -> list[int]:
+    """Look for jobs whose consumer died, as every job page and the API do before answering: each is
+    queued again with its message (or failed, the second time). Best effort: a busy database is
+    left for the next look, never an error on the page."""
+    try:
+        return tasks.resume_interrupted()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("jobs: could not look for interrupted jobs (%s)", exc)
+        return []
 
 
 def mark_failed(job: Job, why: str) -> Job:
@@ -95,4 +129,5 @@ def mark_failed(job: Job, why: str) -> Job:
 def status(job: Job) -> dict:
     """What the status endpoint and API answer (result_url added by the door)."""
     return {"id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
-            "error": job.error, "summary": job.summary or {}, "has_result": result_file(job) is not None}
+            "error": job.error, "summary": job.summary or {}, "has_result": result_file(job) is not None,
+            "interrupted_at": job.interrupted_at.isoformat() if job.interrupted_at else None}

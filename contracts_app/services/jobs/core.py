@@ -25,8 +25,7 @@ from pricing.cells import safe_text
 from contracts_app.extensions import SQLITE_BUSY_SECONDS, db
 from contracts_app.models import Job, User
 from contracts_app.models.types import utcnow
-from contracts_app.services.audit import acting_as
-from pricing.errors import ActionRefused, ImportRefused
+from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
 log = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ def register(name: str, runner: Callable[..., dict | None], *, title: str, roles
 
 
 def kind_of(name: str) -> Kind:
-    if name not in KINDS:
+    if not isinstance(name, str) or name not in KINDS:  # JSON may send {} or [] (unhashable)
         known = ", ".join(sorted(KINDS))
         raise ActionRefused(f"kind: {name!r} is not a kind of job (one of: {known})")
     return KINDS[name]
@@ -74,7 +73,8 @@ def kind_of(name: str) -> Kind:
 
 def may_use(kind: str, user: User | None) -> bool:
     """Whether the user may start jobs of this kind and see them and their results."""
-    if user is None or getattr(user, "role", None) in (None, "school") or kind not in KINDS:
+    if user is None or getattr(user, "role", None) in (None, "school") or not isinstance(kind, str) \
+            or kind not in KINDS:
         return False
     return user.role == "admin" or user.role in KINDS[kind].roles
 
@@ -172,28 +172,42 @@ def write_atomically(path: Path, data: bytes | str) -> Path:
 
 # -- what a running job sees -------------------------------------------------------------------
 
+class JobInterrupted(Exception):
+    """Raised in a runner at its next step when its consumer is stopping or the job was taken from it
+    (found interrupted while this worker was only slow): what it committed stays, the rest runs again."""
+
+
 class JobContext:
     """Handed to a runner as ``job``: its id, parameters, progress and result file."""
 
-    def __init__(self, row: Job):
+    def __init__(self, row: Job, should_stop: Callable[[], bool] | None = None):
         self.id = row.id
         self.kind = row.kind
         self.params = dict(row.parameters or {})
         self.actor = row.started_by
+        self.attempt = row.attempts
         self.done = 0
         self.total = row.total
         self.result_name: str | None = None
         self._written = 0.0
+        self._should_stop = should_stop
+
+    def check(self) -> None:
+        """Stop here (JobInterrupted) if the consumer is stopping or the job runs elsewhere now."""
+        if self._should_stop is not None and self._should_stop():
+            raise JobInterrupted(f"job {self.id} stopped: its consumer is stopping, or it runs elsewhere now")
 
     def progress(self, done: int, total: int | None = None) -> None:
-        """How far the job is: ``done`` of ``total`` steps (total may be given once)."""
+        """How far the job is: ``done`` of ``total`` steps (total may be given once). Every report is
+        also where a stopping consumer stops the job (JobInterrupted): report after each commit."""
         self.done = done
         if total is not None:
             self.total = total
         now = time.monotonic()
         if now - self._written >= PROGRESS_EVERY or (self.total is not None and done >= self.total):
             self._written = now
-            _write_progress(self.id, self.done, self.total)
+            _write_progress(self.id, self.attempt, self.done, self.total)
+        self.check()
 
     def advance(self, steps: int = 1) -> None:
         """``steps`` more done (a callback for ``write_zip(progress=)`` or ``runs.run(progress=)``)."""
@@ -218,67 +232,25 @@ class JobContext:
         return self.write_result(name, out.getvalue())
 
 
-def _write_progress(job_id: int, done: int, total: int | None) -> None:
+def _write_progress(job_id: int, attempt: int, done: int, total: int | None) -> None:
     """On a connection of its own, committed at once, so the status page sees it while the
-    runner's own transaction is still open. Best effort: a busy database skips one report."""
+    runner's own transaction is still open; a report is a heartbeat too. Only the attempt that
+    runs the job writes. Best effort: a busy database skips one report."""
     sqlite = db.engine.dialect.name == "sqlite"
+    table = Job.__table__
     try:
         with db.engine.begin() as conn:
             if sqlite:  # the runner itself may hold the write lock: skip at once, never wait the busy timeout
                 conn.exec_driver_sql("PRAGMA busy_timeout = 50")
             try:
-                conn.execute(update(Job.__table__).where(Job.__table__.c.id == job_id)
-                             .values(done=done, total=total))
+                conn.execute(update(table).where(table.c.id == job_id, table.c.attempts == attempt,
+                                                 table.c.state == "running")
+                             .values(done=done, total=total, heartbeat_at=utcnow()))
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
     except SQLAlchemyError as exc:
         log.warning("job %s: progress not written (%s)", job_id, exc)
-
-
-# -- running -----------------------------------------------------------------------------------
-
-def _failure(exc: Exception) -> str:
-    if isinstance(exc, (ActionRefused, ImportRefused)):
-        return exc.message
-    return (f"The job stopped unexpectedly ({type(exc).__name__}: {exc}). What it finished is kept; "
-            "start it again to finish the rest - nothing is done twice.")
-
-
-def execute(job_id: int) -> Job | None:
-    """Run a queued job to done or failed (the worker's task; tests may call it directly)."""
-    # Claimed by a conditional update: of two workers handed the same message, one runs it.
-    claimed = db.session.execute(update(Job).where(Job.id == job_id, Job.state == "queued").values(
-        state="running", started_at=utcnow(), finished_at=None, error=None, done=0, attempts=Job.attempts + 1))
-    db.session.commit()
-    row = db.session.get(Job, job_id)
-    if claimed.rowcount != 1:
-        return row  # deleted, done, or already taken by another worker
-    context = JobContext(row)
-    try:
-        with acting_as(row.started_by or "background job"):
-            summary = kind_of(row.kind).runner(context, **context.params)
-            db.session.commit()
-    except Exception as exc:  # noqa: BLE001 - every failure ends as a message on the job
-        db.session.rollback()
-        if not isinstance(exc, (ActionRefused, ImportRefused)):
-            log.exception("job %s (%s) failed", job_id, row.kind)
-        return _finish(job_id, "failed", context, error=_failure(exc))
-    return _finish(job_id, "done", context, summary=summary)
-
-
-def _finish(job_id: int, state: str, context: JobContext, summary: dict | None = None,
-            error: str | None = None) -> Job:
-    row = db.session.get(Job, job_id)
-    row.state, row.finished_at, row.error = state, utcnow(), error
-    row.done = context.done
-    row.total = context.total if context.total is not None else context.done
-    if state == "done":
-        row.done = row.total if row.done == 0 else row.done
-        row.summary = summary or {}
-        row.result_path = f"{job_id}/{context.result_name}" if context.result_name else None
-    db.session.commit()
-    return row
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -1,16 +1,43 @@
-"""The queue's tasks for jobs: run one, and the daily clean-up of old result files."""
+"""The queue's tasks for jobs: run one, resume what a dead consumer left, and the daily clean-up."""
 from __future__ import annotations
 
 from huey import crontab
 
-from contracts_app.queue import periodic_task, task
-from contracts_app.services.jobs import core
+from contracts_app.queue import on_consumer_start, periodic_task, task
+from contracts_app.services.jobs import core, recovery, running
 
 
 @task()
 def run_job(job_id: int) -> None:
     """Run job ``job_id`` (its row says what and for whom)."""
-    core.execute(job_id)
+    job = running.execute(job_id)
+    if job is not None and job.state == "queued":
+        run_job(job_id)  # put back by this consumer stopping: the next consumer takes it
+
+
+def resume_interrupted() -> list[int]:
+    """Queue again each job whose consumer died (docs/jobs.md "Recovery"), with a message each."""
+    ids = recovery.recover()
+    for job_id in ids:
+        run_job(job_id)
+    return ids
+
+
+@periodic_task(crontab(minute="*"))
+def look_for_interrupted() -> None:
+    """Every minute: a job whose heartbeat stopped on another machine is resumed without anyone looking."""
+    resume_interrupted()
+
+
+def resume_at_start() -> None:
+    """A consumer starting resumes what a dead one left at once, and sends again the message of
+    every queued job (one dequeued by a consumer killed before it claimed the job is lost)."""
+    recovery.recover()
+    for job_id in recovery.queued_ids():
+        run_job(job_id)
+
+
+on_consumer_start(resume_at_start)
 
 
 @periodic_task(crontab(minute="17", hour="3"))

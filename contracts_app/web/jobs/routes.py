@@ -26,6 +26,7 @@ BACK = {"rollover": "agreements.index", "issue_agreements": "agreements.index",
 
 
 def _job(job_id: int) -> Job:
+    jobs.look()  # a job whose consumer died is found by whoever looks, and resumed (docs/jobs.md)
     job = jobs.get(job_id) or abort(404)
     if not jobs.may_use(job.kind, current_user):
         abort(403)
@@ -45,6 +46,7 @@ def result_url(job: Job) -> str | None:
 @roles_required(*STAFF)
 def index() -> ResponseReturnValue:
     """The recent jobs of the kinds this user may use."""
+    jobs.look()
     return render_template("jobs/index.html", jobs=jobs.recent(current_user), kinds=jobs.KINDS)
 
 

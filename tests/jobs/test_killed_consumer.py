@@ -1,0 +1,210 @@
+"""Jobs survive their consumer (issue #27): a real consumer process (`flask jobs worker`, as
+scripts/run.sh starts it) is killed at a random point of an invoice run and of the every-SLA ZIP -
+its whole process group with SIGKILL, its main process alone, or stopped with SIGTERM - and a
+consumer started again, with no command typed, finishes the job: every invoice raised once with
+one email per invoice contact, every document in the ZIP once, no PDF worker left behind.
+
+Bounded: a few hundred schools, a few trials, a deadline on every wait. Each kill point is drawn at
+random; the seed is in every failure's message.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlalchemy import delete, func, select
+
+from contracts_app import queue
+from contracts_app.extensions import db
+from contracts_app.models import (
+    Agreement,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    Job,
+    NumberSeries,
+    OutboxAttachment,
+    OutboxMessage,
+)
+from contracts_app.services import jobs
+from tests.jobs.helpers import many_schools
+
+SCHOOLS = 200  # the invoice run's; the ZIP renders fewer (a PDF costs ~0.1 s of a core)
+DOCUMENTS = 36
+FLASK = Path(sys.executable).with_name("flask")
+SEED = random.randrange(1_000_000)
+
+
+class Consumer:
+    """`flask --app contracts_app jobs worker`, in a process group of its own."""
+
+    def __init__(self, env: dict, log: Path):
+        self.log = log
+        with log.open("ab") as out:
+            self.process = subprocess.Popen([str(FLASK), "--app", "contracts_app", "jobs", "worker", "-w", "1"],
+                                            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def pdf_workers(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def kill(self, how: str) -> None:
+        if how == "group":
+            os.killpg(self.process.pid, signal.SIGKILL)  # kill -9 -PGID: the consumer and its workers
+        elif how == "main":
+            os.kill(self.process.pid, signal.SIGKILL)  # the consumer alone: its workers must notice
+        else:
+            os.kill(self.process.pid, signal.SIGTERM)  # a stop: the job goes back on the queue
+        self.process.wait(timeout=60)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=60)
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture
+def world(app):
+    return many_schools(SCHOOLS)
+
+
+@pytest.fixture
+def documents(app):
+    return many_schools(DOCUMENTS)
+
+
+@pytest.fixture
+def consumers(app, database_url, tmp_path):
+    """consumers() -> a new consumer process on the test's database and a SQLite queue of the test's own."""
+    queue_file = tmp_path / "queue.sqlite3"
+    previous = queue.huey.storage
+    queue.use_storage(filename=queue_file)
+    env = {**os.environ, "DATABASE_URL": database_url, "CONTRACTS_ENV": "testing", "HUEY_SQLITE": str(queue_file),
+           "CONTRACTS_INSTANCE": str(tmp_path / "instance"), "JOBS_DIR": app.config["JOBS_DIR"],
+           "JOB_PDF_WORKERS": "2", "INVOICE_RUN_BATCH": "20", "PYTHONUNBUFFERED": "1"}
+    env.pop("REDIS_URL", None)
+    made: list[Consumer] = []
+
+    def start() -> Consumer:
+        made.append(Consumer(env, tmp_path / "consumer.log"))
+        return made[-1]
+
+    yield start
+    for consumer in made:
+        consumer.stop()
+    queue.huey.storage = previous
+
+
+def _wait(condition, consumer: Consumer, what: str, timeout: float = 90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        found = condition()
+        if found:
+            return found
+        if consumer.process.poll() is not None:
+            raise AssertionError(f"the consumer stopped while waiting for {what} (seed {SEED}):\n{consumer.tail()}")
+        time.sleep(0.02)
+    raise AssertionError(f"no {what} within {timeout}s (seed {SEED}):\n{consumer.tail()}")
+
+
+def _job(job_id: int) -> Job:
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
+
+
+def _finished(job_id: int, consumer: Consumer) -> Job:
+    job = _wait(lambda: (j := _job(job_id)).state in ("done", "failed") and j, consumer, f"end of job {job_id}")
+    assert job.state == "done", (job.error, SEED, consumer.tail())
+    return job
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _undo_the_run() -> None:
+    """Core deletes (the app never deletes an issued invoice): the next trial starts from nothing raised."""
+    for model in (OutboxAttachment, OutboxMessage, InvoiceLine, Invoice, InvoiceRun, NumberSeries):
+        db.session.execute(delete(model))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("trials", [3])
+def test_an_invoice_run_killed_anywhere_finishes_with_every_invoice_and_email_once(world, consumers, trials):
+    rng = random.Random(SEED)
+    expected = jobs.execute(jobs.start("invoice_run", {"year": 2025, "term": "summer", "issue_date": "2025-04-10",
+                                                       "dry_run": True}, "test").id).summary["invoices"]
+    assert expected == SCHOOLS
+    for trial in range(trials):
+        first = consumers()
+        job = jobs.start("invoice_run", {"year": 2025, "term": "summer", "issue_date": "2025-04-10",
+                                         "dry_run": False}, "test")
+        point = rng.randrange(1, expected)  # a random point: this many invoices committed, or more
+        _wait(lambda job=job, point=point: _count(Invoice) >= point or _job(job.id).state == "done", first,
+              f"{point} invoices")
+        first.kill("group")
+        was = _job(job.id).state
+        second = consumers()
+        done = _finished(job.id, second)
+        second.stop()
+        if was == "running":
+            assert done.interrupted_at is not None and done.interruptions == 1, (trial, SEED)
+        _check_invoices_and_emails(world, expected, f"trial {trial}, killed at {point} (seed {SEED})")
+        _undo_the_run()
+
+
+def _check_invoices_and_emails(contacts: dict[int, list[str]], expected: int, where: str) -> None:
+    db.session.expire_all()
+    invoices = db.session.execute(select(Invoice.id, Invoice.school_id, Invoice.number)).all()
+    assert len(invoices) == expected, where
+    assert sorted(i.number for i in invoices) == [f"INV-2025-{n:06d}" for n in range(1, expected + 1)], where
+    keys = db.session.scalars(select(InvoiceLine.billing_key)).all()
+    assert len(keys) == len(set(keys)), where
+    messages = db.session.execute(select(OutboxMessage.concerns_id, OutboxMessage.recipient)
+                                  .where(OutboxMessage.purpose == "invoice_issued")).all()
+    wanted = {(i.id, address) for i in invoices for address in contacts[i.school_id]}
+    assert len(messages) == len(set(messages)) == len(wanted), where  # one per invoice per contact, no duplicate
+    assert set(messages) == wanted, where
+
+
+@pytest.mark.parametrize("how", ["group", "main", "term"])
+def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(documents, consumers, how):
+    rng = random.Random(f"{SEED}-{how}")
+    issued = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.issued_at.is_not(None)))
+    first = consumers()
+    job = jobs.start("agreement_documents", {"year": 2025}, "test")
+    point = rng.randrange(1, issued // 2)  # rendering resumes from the start: stop in the first half
+    _wait(lambda: (j := _job(job.id)).state == "running" and j.done >= point, first, f"{point} documents")
+    workers = first.pdf_workers()
+    assert workers, f"no PDF worker processes (seed {SEED})"
+    started = time.monotonic()
+    first.kill(how)
+    if how == "term":
+        assert time.monotonic() - started < 20, "a stopping consumer waits for the next step only"
+        put_back = _job(job.id)
+        assert (put_back.state, put_back.interruptions) == ("queued", 0) and put_back.interrupted_at, SEED
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], f"PDF workers left running after kill {how}: {alive} (seed {SEED})"
+    second = consumers()
+    done = _finished(job.id, second)
+    assert done.interrupted_at is not None, SEED
+    path = jobs.result_file(done)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert archive.testzip() is None
+    assert len(names) == len(set(names)) == issued == done.summary["documents"], SEED
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".partial")]  # none left beside it
