@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
+from sqlalchemy import text as sa_text
 from werkzeug.datastructures import FileStorage
 
 from contracts_app.extensions import db
@@ -170,6 +171,14 @@ def _delimiter(text: str) -> str:
         return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
         return ","
+
+
+def analyze_after_bulk_insert(table) -> None:
+    """PostgreSQL: refresh the table's statistics after a bulk insert. Plans psycopg prepared while
+    the table was empty would go on scanning it whole for each chunk's IN (...) look-up (1-2 s a
+    chunk at 80,000 rows); ANALYZE gives the planner the real size and drops those plans."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa_text(f"ANALYZE {table.name}"))
 
 
 def chunked(values: Iterable[Value], size: int = LOOKUP_CHUNK) -> Iterator[list[Value]]:

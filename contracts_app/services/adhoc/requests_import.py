@@ -48,6 +48,7 @@ from contracts_app.services.adhoc.lifecycle import AdhocRefused, estimate_rate, 
 from contracts_app.services.adhoc.rates import PriceBook
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
+    analyze_after_bulk_insert,
     cells,
     chunked,
     parse_whole_number,
@@ -236,11 +237,10 @@ def _save(planned: list[dict], report: RequestsImportReport) -> None:
         values.update(created_at=now, estimated_at=now if "estimate_hours" in values else None)
     columns = {name for values in planned for name in values}
     rows = [{name: values.get(name) for name in columns} for values in planned]  # one shape: one executemany
-    db.session.execute(insert(AdHocRequest.__table__), rows)
-    ids: dict[str, int] = {}
-    for chunk in chunked([r["reference"] for r in rows]):
-        ids.update(db.session.execute(select(AdHocRequest.reference, AdHocRequest.id)
-                                      .where(AdHocRequest.reference.in_(chunk))).all())
+    # The new ids come back with the insert, matched by reference (RETURNING without parameter order).
+    table = AdHocRequest.__table__
+    ids = dict(db.session.execute(insert(table).returning(table.c.reference, table.c.id), rows).all())
+    analyze_after_bulk_insert(table)
     audit.record_many(db.session, [
         {"action": "create", "entity_type": "AdHocRequest", "entity_id": str(ids[r["reference"]]),
          "summary": f"{r['reference']} ({IMPORTED_BY})", "changes": {k: _plain(v) for k, v in r.items()}}
@@ -248,7 +248,9 @@ def _save(planned: list[dict], report: RequestsImportReport) -> None:
     report.created = [r["reference"] for r in rows]
     report.estimated = sum(r["estimate_hours"] is not None for r in rows) if "estimate_hours" in columns else 0
     report.authorised = sum(r["status"] == "authorised" for r in rows)
-    events.emit("adhoc.requests_imported", request_ids=[ids[r["reference"]] for r in rows])
+    # Only an estimate or an authorisation is emailed (as on the pages); a bare request is not.
+    events.emit("adhoc.requests_imported", request_ids=[ids[r["reference"]] for r in rows
+                                                        if r["status"] != "requested"])
     audit.record("import", "AdHocRequest", "-", f"{report.source}: {report.summary()}")
     db.session.commit()
 

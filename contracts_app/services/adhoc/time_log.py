@@ -26,6 +26,7 @@ from contracts_app.services.adhoc.lifecycle import normalise_reference, transiti
 from contracts_app.services.adhoc.rates import PriceBook, check_rate
 from contracts_app.services.imports import (
     FIRST_DATA_ROW,
+    analyze_after_bulk_insert,
     cells,
     chunked,
     parse_whole_number,
@@ -213,11 +214,9 @@ def _save(new_rows: list[tuple[AdHocRequest, _Row]], report: TimeLogReport) -> N
     now, touched = utcnow(), {}
     entries = [{"request_id": request.id, "work_date": row.work_date, "minutes": row.minutes, "who": IMPORTED_BY,
                 "note": row.note, "import_key": row.key, "created_at": now} for request, row in new_rows]
-    db.session.execute(insert(TimeEntry.__table__), entries)
-    ids: dict[str, int] = {}
-    for chunk in chunked(e["import_key"] for e in entries):
-        ids.update(db.session.execute(select(TimeEntry.import_key, TimeEntry.id)
-                                      .where(TimeEntry.import_key.in_(chunk))).all())
+    table = TimeEntry.__table__  # the new ids come back with the insert, matched by import key
+    ids = dict(db.session.execute(insert(table).returning(table.c.import_key, table.c.id), entries).all())
+    analyze_after_bulk_insert(table)
     audit.record_many(db.session, [
         {"action": "create", "entity_type": "TimeEntry", "entity_id": str(ids[e["import_key"]]),
          "summary": IMPORTED_BY, "changes": {k: str(v) if isinstance(v, (date, datetime)) else v
