@@ -58,10 +58,13 @@ def test_the_requests_import_sends_the_same_statements_for_4_times_the_rows(worl
     assert estimated < 60 and authorised < 600  # the outbox adds a row per email, no query per row
 
 
-def test_40000_requests_import_in_under_30_seconds_with_their_audit_rows(world):
+def test_40000_requests_import_in_bulk_with_their_audit_rows(world):
+    # About 10 s alone on either database (was 703 s); the wall time is only a loose bound here, since
+    # a shared 2-core machine makes timings flaky: the statements are what must not grow with the rows.
     started = time.perf_counter()
-    report = import_requests(requests_file("SR", 40_000), "requests.csv", today=TODAY)
-    assert time.perf_counter() - started < 30
+    with counted() as seen:
+        report = import_requests(requests_file("SR", 40_000), "requests.csv", today=TODAY)
+    assert seen[0] < 500 and time.perf_counter() - started < 120
     assert report.summary().startswith("40,000 request(s) created (SR0, SR1,") and "and 39,980 more" in report.summary()
     assert db.session.scalar(select(func.count()).select_from(AdHocRequest)) == 40_000
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
