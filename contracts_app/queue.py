@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
 from flask import Flask
 from huey import Huey
-from huey.consumer import Consumer
+from huey.consumer import Consumer, ProcessEnvironment
 from huey.storage import RedisStorage, SqliteStorage
 
 from contracts_app.config import instance_dir
@@ -54,6 +55,31 @@ def on_consumer_start(hook: Callable[[], None]) -> None:
         _start_hooks.append(hook)
 
 
+def _end_with(parent: int) -> None:
+    """A thread that ends this process when ``parent`` has gone (killed with kill -9, it could not
+    stop us): a job left running is then resumed by the next look (services/jobs/recovery.py)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+class _ProcessEnvironment(ProcessEnvironment):
+    """Huey's forked workers (``-k process``), not daemonic - a job may start processes of its own
+    (the every-SLA ZIP's PDF pool), which a daemonic process may not - and ending with their consumer."""
+
+    def create_process(self, runnable, name):
+        process = super().create_process(runnable, name)
+        process.daemon = False  # the consumer still stops and joins them (stop flag, then SIGTERM)
+        return process
+
+    def init_child(self, process):
+        super().init_child(process)
+        _end_with(os.getppid())
+
+
 class JobConsumer(Consumer):
     """Huey's consumer, which on starting resumes what a dead consumer left, and on stopping
     (SIGTERM, SIGINT, or a call) has its running jobs stop at their next step rather than
@@ -69,8 +95,17 @@ class JobConsumer(Consumer):
             except Exception:  # the periodic look does it later; never keep a consumer down
                 log.exception("consumer start-up hook %s failed", getattr(hook, "__name__", hook))
 
+    def get_environment(self, worker_type):
+        if worker_type == "process":
+            return _ProcessEnvironment(self._graceful_sig, self._interrupt_sig)
+        return super().get_environment(worker_type)
+
     def stop(self, graceful=False):
         stopping.set()
+        if self.environment.forks:
+            # Process workers do not see this process's flag: interrupt them now (their job rolls
+            # back the step under way and goes back on the queue) rather than after shutdown_timeout.
+            self._interrupt_workers()
         try:
             super().stop(graceful=True)  # the jobs stop themselves; wait for that, at most shutdown_timeout
         finally:
