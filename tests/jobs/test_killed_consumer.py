@@ -38,7 +38,7 @@ from contracts_app.services import jobs
 from tests.jobs.helpers import many_schools
 
 SCHOOLS = 200  # the invoice run's; the ZIP renders fewer (a PDF costs ~0.1 s of a core)
-DOCUMENTS = 36
+DOCUMENTS = 30
 FLASK = Path(sys.executable).with_name("flask")
 SEED = random.randrange(1_000_000)
 
@@ -46,11 +46,12 @@ SEED = random.randrange(1_000_000)
 class Consumer:
     """`flask --app contracts_app jobs worker`, in a process group of its own."""
 
-    def __init__(self, env: dict, log: Path):
+    def __init__(self, env: dict, log: Path, worker_type: str = "thread"):
         self.log = log
+        command = [str(FLASK), "--app", "contracts_app", "jobs", "worker", "-w", "1", "-k", worker_type]
         with log.open("ab") as out:
-            self.process = subprocess.Popen([str(FLASK), "--app", "contracts_app", "jobs", "worker", "-w", "1"],
-                                            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
 
     def pdf_workers(self) -> list[psutil.Process]:
         try:
@@ -98,8 +99,8 @@ def consumers(app, database_url, tmp_path):
     env.pop("REDIS_URL", None)
     made: list[Consumer] = []
 
-    def start() -> Consumer:
-        made.append(Consumer(env, tmp_path / "consumer.log"))
+    def start(worker_type: str = "thread") -> Consumer:
+        made.append(Consumer(env, tmp_path / "consumer.log", worker_type))
         return made[-1]
 
     yield start
@@ -181,16 +182,18 @@ def _check_invoices_and_emails(contacts: dict[int, list[str]], expected: int, wh
     assert set(messages) == wanted, where
 
 
-@pytest.mark.parametrize("how", ["group", "main", "term"])
-def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(documents, consumers, how):
-    rng = random.Random(f"{SEED}-{how}")
+@pytest.mark.parametrize(("how", "worker_type"), [("group", "thread"), ("main", "thread"), ("term", "thread"),
+                                                  ("main", "process")])
+def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(documents, consumers, how, worker_type):
+    """``-k process``: a forked worker renders on a pool of its own and ends with its consumer too."""
+    rng = random.Random(f"{SEED}-{how}-{worker_type}")
     issued = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.issued_at.is_not(None)))
-    first = consumers()
+    first = consumers(worker_type)
     job = jobs.start("agreement_documents", {"year": 2025}, "test")
     point = rng.randrange(1, issued // 2)  # rendering resumes from the start: stop in the first half
     _wait(lambda: (j := _job(job.id)).state == "running" and j.done >= point, first, f"{point} documents")
-    workers = first.pdf_workers()
-    assert workers, f"no PDF worker processes (seed {SEED})"
+    workers = first.pdf_workers()  # and, with -k process, the forked worker they belong to
+    assert len(workers) >= 2, f"no PDF worker processes (seed {SEED})"
     started = time.monotonic()
     first.kill(how)
     if how == "term":
