@@ -144,24 +144,27 @@ def _undo_the_run() -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("trials", [3])
-def test_an_invoice_run_killed_anywhere_finishes_with_every_invoice_and_email_once(world, consumers, trials):
+TRIALS = 3
+
+
+def test_an_invoice_run_killed_anywhere_finishes_with_every_invoice_and_email_once(world, consumers):
+    """Each trial kills the consumer's process group at a random point; the consumer started
+    after it finishes the job, then serves the next trial."""
     rng = random.Random(SEED)
     expected = jobs.execute(jobs.start("invoice_run", {"year": 2025, "term": "summer", "issue_date": "2025-04-10",
                                                        "dry_run": True}, "test").id).summary["invoices"]
     assert expected == SCHOOLS
-    for trial in range(trials):
-        first = consumers()
+    consumer = consumers()
+    for trial in range(TRIALS):
         job = jobs.start("invoice_run", {"year": 2025, "term": "summer", "issue_date": "2025-04-10",
                                          "dry_run": False}, "test")
         point = rng.randrange(1, expected)  # a random point: this many invoices committed, or more
-        _wait(lambda job=job, point=point: _count(Invoice) >= point or _job(job.id).state == "done", first,
+        _wait(lambda job=job, point=point: _count(Invoice) >= point or _job(job.id).state == "done", consumer,
               f"{point} invoices")
-        first.kill("group")
+        consumer.kill("group")
         was = _job(job.id).state
-        second = consumers()
-        done = _finished(job.id, second)
-        second.stop()
+        consumer = consumers()  # no command typed: it resumes the job by itself
+        done = _finished(job.id, consumer)
         if was == "running":
             assert done.interrupted_at is not None and done.interruptions == 1, (trial, SEED)
         _check_invoices_and_emails(world, expected, f"trial {trial}, killed at {point} (seed {SEED})")
@@ -182,32 +185,40 @@ def _check_invoices_and_emails(contacts: dict[int, list[str]], expected: int, wh
     assert set(messages) == wanted, where
 
 
-@pytest.mark.parametrize(("how", "worker_type"), [("group", "thread"), ("main", "thread"), ("term", "thread"),
-                                                  ("main", "process")])
-def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(documents, consumers, how, worker_type):
-    """``-k process``: a forked worker renders on a pool of its own and ends with its consumer too."""
-    rng = random.Random(f"{SEED}-{how}-{worker_type}")
+# How each trial stops the consumer, and the kind of consumer that takes over and is stopped next.
+STOPS = [("group", "thread"), ("main", "thread"), ("term", "process"), ("main", "thread")]
+
+
+def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(documents, consumers):
+    """kill -9 of the process group, of the consumer alone, SIGTERM (a stop): each at a random point;
+    the consumer started after it finishes the ZIP, then serves the next trial. The one that finishes
+    the third ZIP and is killed alone in the fourth trial is ``-k process``: its forked worker renders
+    on a pool of its own, and ends with its consumer."""
+    rng = random.Random(SEED)
     issued = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.issued_at.is_not(None)))
-    first = consumers(worker_type)
-    job = jobs.start("agreement_documents", {"year": 2025}, "test")
-    point = rng.randrange(1, issued // 2)  # rendering resumes from the start: stop in the first half
-    _wait(lambda: (j := _job(job.id)).state == "running" and j.done >= point, first, f"{point} documents")
-    workers = first.pdf_workers()  # and, with -k process, the forked worker they belong to
-    assert len(workers) >= 2, f"no PDF worker processes (seed {SEED})"
-    started = time.monotonic()
-    first.kill(how)
-    if how == "term":
-        assert time.monotonic() - started < 20, "a stopping consumer waits for the next step only"
-        put_back = _job(job.id)
-        assert (put_back.state, put_back.interruptions) == ("queued", 0) and put_back.interrupted_at, SEED
-    _, alive = psutil.wait_procs(workers, timeout=10)
-    assert alive == [], f"PDF workers left running after kill {how}: {alive} (seed {SEED})"
-    second = consumers()
-    done = _finished(job.id, second)
-    assert done.interrupted_at is not None, SEED
-    path = jobs.result_file(done)
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        assert archive.testzip() is None
-    assert len(names) == len(set(names)) == issued == done.summary["documents"], SEED
-    assert not [p for p in path.parent.iterdir() if p.name.endswith(".partial")]  # none left beside it
+    consumer = consumers()
+    for trial, (how, next_type) in enumerate(STOPS):
+        where = f"trial {trial}, {how} (seed {SEED})"
+        job = jobs.start("agreement_documents", {"year": 2025}, "test")
+        point = rng.randrange(1, issued // 2)  # rendering resumes from the start: stop in the first half
+        _wait(lambda job=job, point=point: (j := _job(job.id)).state == "running" and j.done >= point, consumer,
+              f"{point} documents")
+        workers = consumer.pdf_workers()  # and, with -k process, the forked worker they belong to
+        assert len(workers) >= 2, f"no PDF worker processes: {where}"
+        started = time.monotonic()
+        consumer.kill(how)
+        if how == "term":
+            assert time.monotonic() - started < 20, "a stopping consumer waits for the next step only"
+            put_back = _job(job.id)
+            assert (put_back.state, put_back.interruptions) == ("queued", 0) and put_back.interrupted_at, where
+        _, alive = psutil.wait_procs(workers, timeout=10)
+        assert alive == [], f"worker processes left running: {alive}: {where}"
+        consumer = consumers(next_type)
+        done = _finished(job.id, consumer)
+        assert done.interrupted_at is not None, where
+        path = jobs.result_file(done)
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            assert archive.testzip() is None
+        assert len(names) == len(set(names)) == issued == done.summary["documents"], where
+        assert not [p for p in path.parent.iterdir() if p.name.endswith(".partial")], where
