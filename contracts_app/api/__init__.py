@@ -49,11 +49,13 @@ def init_api(app: Flask) -> None:
     from contracts_app.api import agreements, docs, invoices, prices, schools  # noqa: F401
     from contracts_app.api import jobs  # noqa: F401
     from contracts_app.api import rounds  # noqa: F401
+    from contracts_app.api.docs import FrontServerAnswers
 
     api = ContractsApi(app, spec_kwargs={
         "title": "School SLA contracts API", "version": API_VERSION, "openapi_version": "3.0.3",
         "info": {"description": DESCRIPTION},
         "security": [{"bearerAuth": []}],
+        "extra_plugins": [FrontServerAnswers()],  # gunicorn's 414 on every operation
     })
     for field in (Money, Rate):  # decimals as strings, never JSON numbers
         api.register_field(field, "string", None)

@@ -7,10 +7,30 @@ and under the app's Content-Security-Policy.
 """
 from __future__ import annotations
 
+from apispec import APISpec, BasePlugin
 from flask import Blueprint, Response, current_app, json, render_template
 
 from contracts_app.api.blueprint import bp
 from contracts_app.api.reference import reference
+
+
+# gunicorn refuses a request line (method, path and query) over 4,094 bytes itself, with its own
+# HTML page, before the API sees it: every operation can meet it, so the document says so.
+URI_TOO_LONG = {"description": "The path and query are too long for the web server (over 4,094 bytes): its "
+                               "own HTML page, before the API reads the request.",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+class FrontServerAnswers(BasePlugin):
+    """An apispec plugin: what the web server in front answers goes in every operation (414)."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        super().init_spec(spec)
+        spec.components.response("URI_TOO_LONG", URI_TOO_LONG)
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: object) -> None:
+        for operation in (operations or {}).values():
+            operation.setdefault("responses", {})["414"] = "URI_TOO_LONG"
 
 
 def spec_dict() -> dict:

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from pricing.vat import VAT_RATES
 
-from contracts_app.api.schemas.common import YEARS, Day, Money, MoneyIn, PageArgs, PageSchema, Quantity, Text
+from contracts_app.api.schemas.common import YEARS, Day, Flag, Money, MoneyIn, PageArgs, PageSchema, Quantity, Text
 from contracts_app.models import STATUSES
 
 
@@ -101,7 +101,7 @@ class NoticeRequestSchema(Schema):
     reason = Text(load_default="", multiline=True, validate=validate.Length(max=2000))
     given_by = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("school", "council")),
                              metadata={"description": "Staff only: who gave notice (default: the school)."})
-    fundamental_breach = fields.Boolean(load_default=False, metadata={
+    fundamental_breach = Flag(load_default=False, metadata={
         "description": "Staff only: the council cancels for fundamental breach (§2.4 c)."})
 
 
@@ -115,10 +115,9 @@ class NoticeResultSchema(Schema):
 
 
 class ChargeRequestSchema(Schema):
-    # Not blank: the pattern says so to clients; agreements.charges.check_charge enforces it.
-    description = Text(required=True, validate=validate.Length(min=1, max=500),
-                       metadata={"example": "SIMS and FMS licence costs on cancellation (§2.5 e)",
-                                 "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"})
+    # Not blank, as agreements.charges.check_charge requires (the pattern says so to clients).
+    description = Text(required=True, not_blank=True, validate=validate.Length(min=1, max=500),
+                       metadata={"example": "SIMS and FMS licence costs on cancellation (§2.5 e)"})
     amount = MoneyIn(required=True, metadata={"description": "Pounds and pence before VAT."})
     vat_code = fields.String(required=True, validate=validate.OneOf(sorted(VAT_RATES)),
                              metadata={"description": "S standard, Z zero rated, E exempt, O outside scope."})

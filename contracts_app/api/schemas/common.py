@@ -101,15 +101,30 @@ class Rate(fields.Field):
         return f"{whole}.{places}" if text.strip("-0.") else "0.00"
 
 
+# One character of text: no control characters (a multi-line text keeps tab, CR and LF).
+_SINGLE_LINE_CHAR = r"[^\x00-\x1f\x7f]"
+_MULTILINE_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# A character that is not blank: neither a control character nor one str.strip() takes away
+# (str.isspace; the Unicode spaces are literal characters, read alike by every regex engine).
+_NOT_BLANK_CHAR = "[^\\x00-\\x20\\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def text_pattern(*, multiline: bool = False, not_blank: bool = False) -> str:
+    """The OpenAPI pattern of a Text field: exactly what its _deserialize accepts."""
+    char = _MULTILINE_CHAR if multiline else _SINGLE_LINE_CHAR
+    return f"^{char}*{_NOT_BLANK_CHAR}{char}*$" if not_blank else f"^{char}*$"
+
+
 class Text(fields.String):
-    """Text a client sends: no NUL or other control characters, valid Unicode only."""
+    """Text a client sends: no NUL or other control characters, valid Unicode only; with
+    not_blank, more than spaces (what the services refuse as blank, refused here as a 400)."""
 
-    SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
-    MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+    SINGLE_LINE = text_pattern()
+    MULTILINE = text_pattern(multiline=True)
 
-    def __init__(self, *, multiline: bool = False, **kwargs):
-        self.multiline = multiline
-        metadata = {"pattern": self.MULTILINE if multiline else self.SINGLE_LINE, **kwargs.pop("metadata", {})}
+    def __init__(self, *, multiline: bool = False, not_blank: bool = False, **kwargs):
+        self.multiline, self.not_blank = multiline, not_blank
+        metadata = {"pattern": text_pattern(multiline=multiline, not_blank=not_blank), **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> str:
@@ -121,7 +136,20 @@ class Text(fields.String):
         allowed = "\n\r\t" if self.multiline else ""
         if any(ord(c) < 32 and c not in allowed for c in text) or "\x7f" in text:
             raise ValidationError("control characters are not allowed")
+        if self.not_blank and not text.strip():
+            raise ValidationError("must not be blank")
         return text
+
+
+class Flag(fields.Boolean):
+    """true or false, as JSON booleans only (what the document's `boolean` says). marshmallow's
+    Boolean also takes "yes", "1", 1 and 0 - and 0 and 1 even when told {False} and {True},
+    since they are equal to them."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def Day(**kwargs) -> fields.Date:  # noqa: N802 - reads like a field class

@@ -148,7 +148,7 @@ class PaymentListSchema(Schema):
 
 
 class ReversalRequestSchema(Schema):
-    reason = Text(required=True, multiline=True, validate=validate.Length(min=1, max=500),
+    reason = Text(required=True, multiline=True, not_blank=True, validate=validate.Length(min=1, max=500),
                   metadata={"description": "Why the payment is reversed (audited)."})
     reversed_on = Day(load_default=None, metadata={"description": "The reversal's date; today if not given."})
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from contracts_app.api.schemas.common import MAX_ID, YEARS, Day, Text
+from contracts_app.api.schemas.common import DATE_PATTERN, MAX_ID, YEARS, Day, Flag, Text, text_pattern
 
 TERMS = ("summer", "autumn")
-STRICT_BOOLEAN = {"truthy": {True}, "falsy": {False}}
+MAX_CSV = 20_000_000
 
 
 class _JobRequest(Schema):
@@ -34,13 +34,13 @@ class DocumentsJobRequest(_JobRequest):
 class InvoiceRunJobRequest(_JobRequest):
     term = fields.String(required=True, validate=validate.OneOf(TERMS))
     issue_date = Day(required=True)
-    dry_run = fields.Boolean(required=True, **STRICT_BOOLEAN,
+    dry_run = Flag(required=True,
                              metadata={"description": "true: the preview (nothing is issued)."})
 
 
 class ImportJobRequest(_JobRequest):
-    csv = Text(multiline=True, required=True, validate=validate.Length(min=1, max=20_000_000), metadata={
-        "description": "The agreements file's text: urn,service_code,quantity,status[,start_date]."})
+    csv = Text(multiline=True, not_blank=True, required=True, validate=validate.Length(min=1, max=MAX_CSV),
+               metadata={"description": "The agreements file's text: urn,service_code,quantity,status[,start_date]."})
     filename = Text(validate=validate.Length(min=1, max=200))
 
 
@@ -64,12 +64,11 @@ REQUEST_BODY = {"required": True, "content": {"application/json": {"schema": {"o
     _variant("agreement_documents", [], {"group_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}),
     _variant("invoice_run", ["term", "issue_date", "dry_run"], {
         "term": {"type": "string", "enum": list(TERMS)},
-        "issue_date": {"type": "string", "format": "date", "pattern": r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-"
-                                                                       r"(0[1-9]|1[0-9]|2[0-8])$"},
+        "issue_date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
         "dry_run": {"type": "boolean"}}),
     _variant("import_agreements", ["csv"], {
-        "csv": {"type": "string", "minLength": 1, "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\S"
-                                                             r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"},
+        "csv": {"type": "string", "minLength": 1, "maxLength": MAX_CSV,
+                "pattern": text_pattern(multiline=True, not_blank=True)},
         "filename": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[^\x00-\x1f\x7f]*$"}}),
 ]}}}}
 

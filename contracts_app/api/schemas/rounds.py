@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from contracts_app.api.schemas.common import YEARS, Money, PageArgs, PageSchema, Quantity, Text
+from contracts_app.api.schemas.common import YEARS, Flag, Money, PageArgs, PageSchema, Quantity, Text
 from contracts_app.models import OFFER_STATES
 from contracts_app.models.catalogue import LISTS
 from rounds.rules import OUTCOMES
@@ -113,11 +113,15 @@ class LinesRequestSchema(Schema):
     lines = fields.List(fields.Nested(LineInSchema), required=True, validate=validate.Length(max=500))
 
 
+AUTHORISED = 'tick "I am authorised to commit this spend on behalf of the school" to accept'
+
+
 class AcceptanceRequestSchema(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=200),
+    name = Text(required=True, not_blank=True, validate=validate.Length(min=1, max=200),
                 metadata={"description": "The signatory's full name, as typed."})
-    job_title = Text(required=True, validate=validate.Length(min=1, max=200))
-    authorised = fields.Boolean(required=True, metadata={
+    job_title = Text(required=True, not_blank=True, validate=validate.Length(min=1, max=200))
+    # Only true: the schema says so (enum), and false is refused as the page refuses it.
+    authorised = Flag(required=True, validate=validate.Equal(True, error=AUTHORISED), metadata={
         "description": "true: \"I am authorised to commit this spend on behalf of the school\"."})
     po_number = Text(load_default=None, allow_none=True, validate=validate.Length(max=60))
 
@@ -132,7 +136,7 @@ class AcceptanceResultSchema(Schema):
 
 
 class DeclineRequestSchema(Schema):
-    reason = Text(required=True, multiline=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(required=True, multiline=True, not_blank=True, validate=validate.Length(min=1, max=2000))
 
 
 class DeclineResultSchema(Schema):
