@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import ClassVar
 
 from limits.errors import ConfigurationError
 from limits.storage import Storage
@@ -68,7 +69,7 @@ class DatabaseStorage(Storage):
     Used inside the app (a request or an app context): it runs on the current app's engine.
     """
 
-    STORAGE_SCHEME = [SCHEME]
+    STORAGE_SCHEME: ClassVar[list[str]] = [SCHEME]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: float | str | bool) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
@@ -78,7 +79,7 @@ class DatabaseStorage(Storage):
     def base_exceptions(self) -> type[Exception]:
         return SQLAlchemyError
 
-    def incr(self, key: str, expiry: int | float, amount: int = 1) -> int:
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count `amount` hits on the key; its window lasts `expiry` seconds from its first hit."""
         now = time.time()
         with db.engine.begin() as connection:
