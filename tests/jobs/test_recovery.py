@@ -167,8 +167,10 @@ def test_a_consumer_starting_resumes_the_job_a_dead_one_left_and_sends_lost_mess
         app, start_consumer, dead_worker, make_school):
     priced_world(make_school, schools=2)
     left_running = _running(worker=dead_worker)
-    lost = Job(kind="rollover", parameters={"year": 2025}, started_by="test", state="queued", attempts=0)
-    db.session.add(lost)  # queued, its message gone with the consumer that took it
+    # Queued, its message gone with the consumer that took it (a preview: it runs beside the rollover).
+    lost = Job(kind="invoice_run", parameters={"year": 2025, "term": "summer", "issue_date": "2025-04-10",
+                                               "dry_run": True}, started_by="test", state="queued", attempts=0)
+    db.session.add(lost)
     db.session.commit()
     consumer = start_consumer()
     assert consumer.wait(left_running.id).state == "done"
