@@ -29,7 +29,8 @@ class OutboxMessage(db.Model):
     key: Mapped[str] = mapped_column(String(400), unique=True)
     # The Message-ID header, made once when queued and sent on every attempt: delivery is at
     # least once (docs/email.md), and a receiving system drops a second copy by this id.
-    message_id: Mapped[str] = mapped_column(String(250), unique=True, default=lambda: make_msgid())
+    message_id: Mapped[str] = mapped_column(String(250), unique=True,
+                                            default=lambda: make_msgid(domain="sla-contracts.invalid"))
     purpose: Mapped[str] = mapped_column(String(40))
     concerns_type: Mapped[str] = mapped_column(String(20))
     concerns_id: Mapped[int | None] = mapped_column()
