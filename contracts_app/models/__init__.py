@@ -19,6 +19,7 @@ from contracts_app.models.school import (
     KeyStakeholder,
     School,
     SchoolGroup,
+    SchoolLink,
     school_group_members,
 )
 from contracts_app.models.user import ROLES, ApiToken, User
@@ -40,7 +41,7 @@ __all__ = [
     "Invoice", "InvoiceLine", "InvoiceRun", "KINDS", "NumberSeries", "Payment",
     "Agreement", "AgreementCharge", "AgreementLine", "CancellationNotice", "STATUSES",
     "ApiToken", "AuditEvent", "LISTS", "LIST_NAMES", "PriceList", "PriceListEntry", "Service", "CUSTOMER_TYPES", "CensusFigure", "KeyStakeholder", "ROLES",
-    "School", "SchoolGroup", "User", "school_group_members",
+    "School", "SchoolGroup", "SchoolLink", "User", "school_group_members",
     "CONCERNS", "OUTBOX_STATES", "OutboxAttachment", "OutboxMessage",
     "BuyingRound", "OFFER_STATES", "Offer", "OfferAcceptance", "OfferDecline", "OfferLine", "OfferReminder",
     "JOB_STATES", "Job",

@@ -1,9 +1,11 @@
 """The school register: schools, groups of schools, key stakeholders, census figures."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, true
+from sqlalchemy import (
+    CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts_app.extensions import db
@@ -51,6 +53,12 @@ class School(db.Model):
     telephone: Mapped[str] = mapped_column(String(40), default="")
     head_name: Mapped[str] = mapped_column(String(200), default="")
     gias_pupils: Mapped[int | None] = mapped_column()
+    # GIAS's open and close dates and reasons (issue #28): a conversion is the maintained
+    # school closing ("Academy converter") and a new URN opening the next day.
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    open_reason: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_reason: Mapped[str] = mapped_column(String(120), default="", server_default="")
     customer_type_derived: Mapped[str] = mapped_column(String(12))
     customer_type_override: Mapped[str | None] = mapped_column(String(12))
     override_reason: Mapped[str | None] = mapped_column(Text)
@@ -155,3 +163,26 @@ class CensusFigure(db.Model):
     def census_description(self) -> str:
         year, month = self.census.split("-")
         return f"{'January' if month == '01' else 'October'} {year}"
+
+
+class SchoolLink(db.Model):
+    """One row of GIAS's links file (issue #28): `urn` is linked to `link_urn` as `link_type`
+    (Predecessor, Successor, "Successor - merged", ...). Kept by URN, not by school, because GIAS
+    links schools the register does not hold (a predecessor closed before the council's time)."""
+
+    __tablename__ = "school_links"
+    __table_args__ = (
+        UniqueConstraint("urn", "link_urn", "link_type", name="uq_school_links_urn_link_type"),
+        Index("ix_school_links_link_urn", "link_urn"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    urn: Mapped[int] = mapped_column()
+    link_urn: Mapped[int] = mapped_column()
+    link_name: Mapped[str] = mapped_column(String(200), default="")
+    link_type: Mapped[str] = mapped_column(String(60))
+    established_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SchoolLink {self.urn} {self.link_type} {self.link_urn}>"
