@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("pricing", "agreements", "adhoc", "invoices", "documents", "servicedesk", "rounds")
+DOMAIN = ("pricing", "agreements", "adhoc", "invoices", "documents", "servicedesk", "rounds", "register")
 PACKAGES = DOMAIN + ("contracts_app", "benchmarks")
 FRAMEWORKS = {"flask", "flask_sqlalchemy", "sqlalchemy", "flask_login", "flask_wtf", "wtforms",
               "flask_smorest", "marshmallow", "webargs", "click", "flask_migrate", "alembic",
