@@ -180,7 +180,8 @@ class SchoolLink(db.Model):
     urn: Mapped[int] = mapped_column()
     link_urn: Mapped[int] = mapped_column()
     link_name: Mapped[str] = mapped_column(String(200), default="")
-    link_type: Mapped[str] = mapped_column(String(60))
+    # As GIAS spells it; its longest is 62 characters ("Merged - expansion in school capacity ...").
+    link_type: Mapped[str] = mapped_column(String(120))
     established_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
