@@ -76,6 +76,10 @@ def _council() -> dict:
         "HEAD_OF_SERVICE_EMAIL": os.environ.get("HEAD_OF_SERVICE_EMAIL", "ictschoolreply@coventry.gov.uk"),
         "SCHOOLS_WEBSITE": os.environ.get("SCHOOLS_WEBSITE", "www.coventry.gov.uk/schoolsict"),
         "PAYMENT_TERMS_DAYS": int(os.environ.get("PAYMENT_TERMS_DAYS", "30")),
+        # Issue #28: a conversion credits the predecessor's months after its end (§2.7) unless
+        # the council keeps the term owed (§2.5 d): CONVERSION_CREDIT=false.
+        "CONVERSION_CREDIT": os.environ.get("CONVERSION_CREDIT", "true").strip().lower()
+        not in ("0", "false", "no", "off"),
         "PAYMENT_DETAILS": os.environ.get(
             "PAYMENT_DETAILS",
             "BACS to Coventry City Council, sort code 00-00-00, account 00000000, quoting the invoice number",

@@ -34,6 +34,7 @@ from contracts_app.models.round import (
 )
 from contracts_app.models.job import JOB_STATES, Job
 from contracts_app.models.rate_limit import RateLimitCounter
+from contracts_app.models.register import RegisterChange
 
 __all__ = [
     "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket",
@@ -45,5 +46,5 @@ __all__ = [
     "CONCERNS", "OUTBOX_STATES", "OutboxAttachment", "OutboxMessage",
     "BuyingRound", "OFFER_STATES", "Offer", "OfferAcceptance", "OfferDecline", "OfferLine", "OfferReminder",
     "JOB_STATES", "Job",
-    "RateLimitCounter",
+    "RateLimitCounter", "RegisterChange",
 ]

@@ -54,6 +54,8 @@ class Agreement(db.Model):
     odm_email: Mapped[str] = mapped_column(String(254), default="")
     po_number: Mapped[str] = mapped_column(String(60), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Why an agreement ended other than by its term or a §2.4 notice ("converted to academy URN N").
+    end_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     issued_by: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

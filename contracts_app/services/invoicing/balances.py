@@ -336,13 +336,16 @@ def credit_preview(invoice: Invoice, reason: str, amounts: dict[int, Decimal] | 
 
 @refusal_rolls_back
 def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
-                      amounts: dict[int, Decimal] | None = None) -> Invoice:
+                      amounts: dict[int, Decimal] | None = None, *, commit: bool = True) -> Invoice:
     """A credit note against an invoice: the whole of what is left, or chosen lines' amounts.
 
     It never exceeds what is left to credit on any line (invoices.credit) nor what is still
     owed; both are read under the invoice's lock, so concurrent notes and payments queue.
+    ``commit=False``: part of the caller's transaction (a register change), which has made
+    sure of the series first (ensure_series commits).
     """
-    ensure_series("credit_note", invoice.sla_year)  # it commits: before the lock
+    if commit:
+        ensure_series("credit_note", invoice.sla_year)  # it commits: before the lock
     lock_invoice(invoice.id)
     note_lines = _credit_lines(invoice, reason, amounts)
     net, vat = _credit_totals(note_lines)
@@ -362,7 +365,8 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
     audit.record("issue", "Invoice", note.id, f"{number} credits £{-note.gross:,.2f} of {invoice.number}: "
                                               f"{reason.strip()}")
     events.emit("invoice.issued", invoice=note)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return note
 
 
