@@ -87,6 +87,28 @@ def _council() -> dict:
     }
 
 
+def _einvoice() -> dict:
+    """What an e-invoice needs beyond the PDF (issue #32, docs/einvoices.md): the council's address
+    in parts, its bank account, electronic addresses, and where the official rules are."""
+    return {
+        "COUNCIL_STREET": os.environ.get("COUNCIL_STREET", "PO Box 15, Council House"),
+        "COUNCIL_TOWN": os.environ.get("COUNCIL_TOWN", "Coventry"),
+        "COUNCIL_POSTCODE": os.environ.get("COUNCIL_POSTCODE", "CV1 5RR"),
+        "COUNCIL_COUNTRY": os.environ.get("COUNCIL_COUNTRY", "GB"),
+        "COUNCIL_BANK_ACCOUNT": os.environ.get("COUNCIL_BANK_ACCOUNT", "00000000"),
+        "COUNCIL_BANK_SORT_CODE": os.environ.get("COUNCIL_BANK_SORT_CODE", "00-00-00"),
+        "COUNCIL_BANK_ACCOUNT_NAME": os.environ.get("COUNCIL_BANK_ACCOUNT_NAME", ""),
+        # "scheme:identifier"; empty: the VAT number under EAS 9932 (UK VAT number).
+        "EINVOICE_SELLER_ENDPOINT": os.environ.get("EINVOICE_SELLER_ENDPOINT", ""),
+        # The EAS scheme under which schools are addressed by URN; the register holds no Peppol
+        # IDs, so there is no default: an e-invoice names it as missing rather than guess one.
+        "EINVOICE_BUYER_SCHEME": os.environ.get("EINVOICE_BUYER_SCHEME", ""),
+        # A folder laid out as ../shared/einvoice (xslt/, ubl-2.1-xsd/): the official rules.
+        "EINVOICE_RULES_DIR": os.environ.get("EINVOICE_RULES_DIR", ""),
+        "EINVOICE_XSD_DIR": os.environ.get("EINVOICE_XSD_DIR", ""),
+    }
+
+
 def _web(env: str) -> dict:
     """Paging, cookies and forms."""
     return {
@@ -251,6 +273,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         **_council(),
+        **_einvoice(),
         **_web(env),
         **_mail(instance),
         **_auth(),

@@ -7,6 +7,7 @@ from flask import current_app
 
 from documents.filling import Council
 from invoices.document import Issuer
+from invoices.ubl_rules import Seller
 from servicedesk.report_pdf import ReportIssuer
 
 # Council field -> configuration key (an empty value keeps the SLA's own default).
@@ -31,6 +32,17 @@ def invoice_issuer() -> Issuer:
     c = current_app.config
     return Issuer(c["COUNCIL_NAME"], c["SERVICE_NAME"], c["COUNCIL_ADDRESS"], c["COUNCIL_PHONE"],
                   c["COUNCIL_EMAIL"], c["COUNCIL_VAT_NUMBER"], c["PAYMENT_DETAILS"])
+
+
+def einvoice_seller() -> Seller:
+    """The council as an e-invoice names it (issue #32): address in parts, VAT number, bank account."""
+    c = current_app.config
+    return Seller(
+        name=c["COUNCIL_NAME"], street=c["COUNCIL_STREET"], town=c["COUNCIL_TOWN"], postcode=c["COUNCIL_POSTCODE"],
+        country=c["COUNCIL_COUNTRY"], vat_number=c["COUNCIL_VAT_NUMBER"], endpoint=c["EINVOICE_SELLER_ENDPOINT"],
+        phone=c["COUNCIL_PHONE"], email=c["COUNCIL_EMAIL"], bank_account=c["COUNCIL_BANK_ACCOUNT"],
+        bank_sort_code=c["COUNCIL_BANK_SORT_CODE"], bank_account_name=c["COUNCIL_BANK_ACCOUNT_NAME"],
+        buyer_scheme=c["EINVOICE_BUYER_SCHEME"])
 
 
 def report_issuer() -> ReportIssuer:

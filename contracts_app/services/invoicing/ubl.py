@@ -1,0 +1,65 @@
+"""E-invoices (issue #32): an issued invoice or credit note loaded for the UBL writer."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from contracts_app.extensions import db
+from contracts_app.models import AgreementLine, Invoice
+from contracts_app.services.council import einvoice_seller
+from contracts_app.services.invoicing.documents import invoice_pdf
+from invoices.ubl import write_ubl
+from invoices.ubl_rules import (
+    EInvoiceRefused,
+    UblInvoice,
+    UblLine,
+    UblVat,
+    agreement_reference,
+    line_period,
+    unit_code,
+)
+from invoices.vat import vat_summary
+
+__all__ = ["EInvoiceRefused", "invoice_ubl", "ubl_invoice"]
+
+
+def ubl_invoice(invoice: Invoice, pdf: bytes | None = None) -> UblInvoice:
+    """The invoice as the e-invoice writer takes it: the PDF's facts plus references and parties."""
+    school = invoice.school
+    rates = {line.vat_code: line.vat_rate for line in invoice.lines}
+    credited = invoice.credited_invoice
+    return UblInvoice(
+        number=invoice.number, kind=invoice.kind, issue_date=invoice.issue_date, due_date=invoice.due_date,
+        buyer_name=invoice.customer_name, buyer_urn=invoice.school_urn,
+        buyer_street=school.street if school else "", buyer_town=school.town if school else "",
+        buyer_postcode=school.postcode if school else "", po_number=invoice.po_number or "",
+        contract_reference=(agreement_reference(invoice.agreement.sla_year, invoice.agreement_id)
+                            if invoice.agreement_id is not None else ""),
+        adhoc_reference=invoice.adhoc_request.reference if invoice.adhoc_request_id is not None else "",
+        period_start=invoice.period_start, period_end=invoice.period_end, description=invoice.description or "",
+        lines=_lines(invoice),
+        vat=tuple(UblVat(b.code, b.rate, b.net, b.vat)
+                  for b in vat_summary(((l.vat_code, l.net) for l in invoice.lines), rates)),
+        net=invoice.net, vat_total=invoice.vat, gross=invoice.gross,
+        payment_terms_days=(invoice.due_date - invoice.issue_date).days,
+        credited_number=credited.number if credited else None,
+        credited_issue_date=credited.issue_date if credited else None, pdf=pdf)
+
+
+def _lines(invoice: Invoice) -> tuple[UblLine, ...]:
+    """The lines, each with the part of the period its service covers where that is less (BG-26)."""
+    ids = {l.agreement_line_id for l in invoice.lines if l.agreement_line_id is not None}
+    services = ({row.id: (row.start_date, row.end_date) for row in db.session.execute(
+        select(AgreementLine.id, AgreementLine.start_date, AgreementLine.end_date).where(AgreementLine.id.in_(ids)))}
+        if ids else {})
+    header = (invoice.period_start, invoice.period_end)
+    return tuple(UblLine(l.position, l.service_code, l.description, l.explanation or "", l.quantity, l.unit_price,
+                         l.net, l.vat_code, l.vat_rate, unit_code(l.billing_key),
+                         line_period(header, *services[l.agreement_line_id])
+                         if l.agreement_line_id in services else None)
+                 for l in invoice.lines)
+
+
+def invoice_ubl(invoice: Invoice, with_pdf: bool = False) -> bytes:
+    """The e-invoice as XML bytes; EInvoiceRefused names every missing council detail or impossible mix."""
+    pdf = invoice_pdf(invoice) if with_pdf else None
+    return write_ubl(ubl_invoice(invoice, pdf), einvoice_seller())
