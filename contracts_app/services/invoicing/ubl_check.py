@@ -1,0 +1,78 @@
+"""E-invoice checks (issue #32): the official rules run on one invoice or on every invoice of a run,
+compiled once per process from the folder EINVOICE_RULES_DIR names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contracts_app.extensions import db
+from contracts_app.models import Invoice, InvoiceRun
+from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
+from invoices.ubl_check import Checker, Failure, fatal
+
+
+@lru_cache(maxsize=4)
+def _checker(rules_dir: str, xsd_dir: str) -> Checker:
+    return Checker(rules_dir or None, xsd_dir or None)
+
+
+def checker() -> Checker:
+    """The checks the configuration allows (EINVOICE_RULES_DIR, EINVOICE_XSD_DIR), compiled once per process."""
+    config = current_app.config
+    return _checker(config.get("EINVOICE_RULES_DIR") or "", config.get("EINVOICE_XSD_DIR") or "")
+
+
+def check_invoice(invoice: Invoice) -> list[Failure]:
+    """Every failure of the invoice's e-invoice: our own refusals first, else the official checks'."""
+    try:
+        xml = invoice_ubl(invoice)
+    except EInvoiceRefused as refused:
+        return [Failure("our checks", "refused", problem) for problem in refused.problems]
+    return checker().check(xml)
+
+
+@dataclass
+class RunCheck:
+    """A run's invoices checked: how many, which failed (by number) and which checks did not run."""
+
+    run_id: int
+    checked: int = 0
+    failures: dict[str, list[Failure]] = field(default_factory=dict)  # invoice number -> its fatal failures
+    warnings: int = 0
+    checks: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return self.checked - len(self.failures)
+
+
+def check_run(run_id: int) -> RunCheck:
+    """Check every invoice a run raised (and every credit note against them), in number order."""
+    run = db.session.get(InvoiceRun, run_id)
+    if run is None:
+        raise EInvoiceRefused([f"there is no invoice run {run_id}"])
+    current = checker()
+    result = RunCheck(run_id, checks=["our checks", *current.checks], skipped=list(current.skipped))
+    for invoice in run_invoices(run_id):
+        failures = check_invoice(invoice)
+        result.checked += 1
+        result.warnings += len(failures) - len(fatal(failures))
+        if fatal(failures):
+            result.failures[invoice.number] = fatal(failures)
+    return result
+
+
+def run_invoices(run_id: int) -> list[Invoice]:
+    """A run's invoices and the credit notes raised against them, in number order, loaded in a few queries."""
+    raised = select(Invoice.id).where(Invoice.run_id == run_id)
+    query = (select(Invoice)
+             .where((Invoice.run_id == run_id) | Invoice.credited_invoice_id.in_(raised))
+             .options(selectinload(Invoice.lines), selectinload(Invoice.school), selectinload(Invoice.agreement),
+                      selectinload(Invoice.credited_invoice))
+             .order_by(Invoice.number))
+    return list(db.session.scalars(query))
