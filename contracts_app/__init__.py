@@ -23,7 +23,9 @@ from contracts_app.extensions import csrf, db, limiter, login_manager, mail, mig
 # service must not load every page and command with it.
 
 # The password links sent by email (issue #18) are opened by people not signed in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "auth.forgot_password", "auth.reset_password", "auth.set_password"}
+# /healthz and /readyz (issue #33) are asked by load balancers, which never sign in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "auth.forgot_password", "auth.reset_password", "auth.set_password",
+                    "health.healthz", "health.readyz"}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -126,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.catalogue.routes import bp as catalogue_bp
     from contracts_app.web.census.routes import bp as census_bp
     from contracts_app.web.documents.routes import bp as documents_bp
+    from contracts_app.web.health.routes import bp as health_bp
     from contracts_app.web.invoicing.routes import bp as invoicing_bp
     from contracts_app.web.jobs.routes import bp as jobs_bp
     from contracts_app.web.main.routes import bp as main_bp
@@ -136,7 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.schools.routes import bp as schools_bp
 
     for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
-               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp):
+               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp, health_bp):
         app.register_blueprint(bp)
     init_api(app)
 
