@@ -283,19 +283,20 @@ def discard(template: SlaTemplate) -> None:
     db.session.commit()
 
 
-def new_version(by: str, today: date | None = None) -> SlaTemplate:
-    """A draft copy of the current version, with a new document-control row to fill in."""
-    base = current_template()
+def new_version(by: str, today: date | None = None, base: SlaTemplate | None = None, why: str = "Changes for review",
+                commit: bool = True) -> SlaTemplate:
+    """A draft copy of *base* (the current version), its new document-control row saying *why*."""
+    base = base or current_template()
     taken = set(db.session.scalars(select(SlaTemplate.version)))
     version = next_version(base.version, taken)
     when = today or date.today()
     template = parsed(base)
     template = replace(template, control=template.control + (
-        ControlRow(version, day_words(when), when, "Changes for review", "", ""),))
+        ControlRow(version, day_words(when), when, why, "", ""),))
     record = _record(template, to_markdown(template), status="draft", by=by, targets=base.targets,
                      applies=base.applies_to)
     db.session.add(record)
-    db.session.commit()
+    db.session.commit() if commit else db.session.flush()
     return record
 
 
@@ -396,5 +397,4 @@ def year_documents(year: int, only: list[int] | None = None) -> Iterator[tuple[s
         for agreement in batch:
             template, notes = template_for(agreement)
             yield file_name(agreement), fill(parsed(template), facts_for(agreement, notes), the_council)
-        # Nothing else holds the batch: the session's weak identity map lets it go, so memory
-        # stays flat over tens of thousands of agreements.
+        # Nothing else holds the batch: the weak identity map lets it go (memory stays flat).

@@ -39,6 +39,14 @@ class ServiceLevelsForm(FlaskForm):
         return {name: (getattr(self, name).data or "").strip() for name in LEVEL_FIELDS}
 
 
+class CorrectionForm(FlaskForm):
+    """Why a published version's service levels need a new version (its document control row)."""
+
+    why = StringField("Why they need correcting", description="The new version's change notice in its document "
+                                                              "control row, e.g. 'P1 target corrected to 0 - 2 hours'.")
+    submit = SubmitField("Make a new version to correct them")
+
+
 class TemplateEditForm(FlaskForm):
     markdown = TextAreaField("Template text (Markdown)", validators=[DataRequired()],
                              description="The version, its date and change notice are the last row of the "

@@ -17,7 +17,13 @@ from contracts_app.access import agreement_or_404, roles_required
 from contracts_app.models import Agreement, SlaTemplate
 from contracts_app.services import documents, template_levels
 from contracts_app.services.imports import import_upload
-from contracts_app.web.documents.forms import ConfirmForm, ServiceLevelsForm, TemplateEditForm, TemplateImportForm
+from contracts_app.web.documents.forms import (
+    ConfirmForm,
+    CorrectionForm,
+    ServiceLevelsForm,
+    TemplateEditForm,
+    TemplateImportForm,
+)
 
 bp = Blueprint("documents", __name__)
 EDITORS = ("sla",)
@@ -112,7 +118,26 @@ def template_service_levels(template_id: int) -> ResponseReturnValue:
         except ActionRefused as exc:
             refusal = exc.message
     status = 400 if refusal or form.errors else 200
-    return render_template("documents/service_levels.html", record=record, form=form, refusal=refusal), status
+    return render_template("documents/service_levels.html", record=record, form=form, refusal=refusal,
+                           correction=CorrectionForm()), status
+
+
+@bp.route("/sla-templates/<int:template_id>/correct", methods=["POST"])
+@roles_required(*EDITORS)
+def correct_in_new_version(template_id: int) -> ResponseReturnValue:
+    """A published version's levels are frozen: start a new version to correct them, saying why."""
+    record = _template(template_id)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        draft = template_levels.start_correction(record, form.why.data, current_user.email)
+    except ActionRefused as exc:
+        flash(f"{exc.message}.", "error")
+        return redirect(url_for(".template_service_levels", template_id=record.id))
+    flash(f"Draft {draft.name} started from {record.name}: correct the service levels in its text's tables "
+          "(§6.2, §7.2, §11.1), then publish it and re-issue the agreements that should move to it.", "success")
+    return redirect(url_for(".edit_template", template_id=draft.id))
 
 
 @bp.route("/sla-templates/<int:template_id>/preview")

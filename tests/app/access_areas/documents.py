@@ -14,6 +14,7 @@ EXPECTED = {
     "documents.preview_template": EDITORS,
     "documents.template_markdown": EDITORS,
     "documents.template_service_levels": EDITORS,
+    "documents.correct_in_new_version": EDITORS,
     "documents.edit_template": EDITORS,
     "documents.publish_template": EDITORS,
     "documents.discard_template": EDITORS,
