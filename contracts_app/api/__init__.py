@@ -49,6 +49,7 @@ def init_api(app: Flask) -> None:
     from contracts_app.api import agreements, docs, invoices, prices, schools  # noqa: F401
     from contracts_app.api import jobs  # noqa: F401
     from contracts_app.api import rounds  # noqa: F401
+    from contracts_app.api import register  # noqa: F401
     from contracts_app.api.docs import FrontServerAnswers
 
     api = ContractsApi(app, spec_kwargs={

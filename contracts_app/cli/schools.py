@@ -56,3 +56,9 @@ def statement_command(urn: int, output: Path, as_of: str | None) -> None:
         raise ActionRefused(f"no school with URN {urn}")
     output.write_bytes(statements.statement_pdf(school.id, parse_date(as_of, "--as-of")))
     click.echo(f"Wrote the statement of {school.name} ({urn}) to {output}.")
+
+
+# -- register changes (issue #28): `schools changes [--apply ID]`, in contracts_app/cli/register.py --
+from contracts_app.cli.register import changes_command  # noqa: E402 - its own block, kept apart
+
+schools_group.add_command(changes_command)

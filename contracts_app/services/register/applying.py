@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pricing.errors import ActionRefused
+from pricing.text import one_line_problem
 
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, Invoice, KeyStakeholder, RegisterChange, School
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit, events
 from contracts_app.services.agreements.drafts import LineInput, create_draft, set_lines
-from contracts_app.services.agreements.status import transition
+from contracts_app.services.agreements.status import InputRefused, transition
 from contracts_app.services.documents import current_template
 from contracts_app.services.invoicing.balances import issue_credit_note
 from contracts_app.services.invoicing.locking import write_lock
@@ -167,9 +168,19 @@ def _record(view: ChangeView, by: str, notes: list[str], made: list[Agreement]) 
     return record
 
 
+def _checked_po(po_number: str) -> str:
+    """The successor's new purchase-order number: one line, at most 60 characters (its column)."""
+    po_number = po_number.strip()
+    problem = one_line_problem(po_number)
+    if problem or len(po_number) > 60:
+        raise InputRefused(f"purchase-order number: {problem or 'at most 60 characters'}", "po_number")
+    return po_number
+
+
 @refusal_rolls_back
 def apply_change(change_id: int, by: str, po_number: str = "", credit_date: date | None = None) -> ApplyResult:
     """Apply one change in one transaction; applied already: nothing changes (``changed`` False)."""
+    po_number = _checked_po(po_number)
     done = _already(change_id)
     if done is not None:
         return ApplyResult(done, False, [])

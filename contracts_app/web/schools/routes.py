@@ -156,3 +156,9 @@ def statement_pdf(urn: int) -> ResponseReturnValue:
     as_of = _as_of()
     return Response(statements.statement_pdf(school.id, as_of), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=statement-{school.urn}-{as_of.isoformat()}.pdf"})
+
+
+# -- register changes (issue #28): contracts_app/web/schools/changes.py, nested as schools.changes.* --
+from contracts_app.web.schools.changes import bp as changes_bp  # noqa: E402 - its own block, kept apart
+
+bp.register_blueprint(changes_bp)
