@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contracts_app.models import School
 from contracts_app.services import schools as schools_service
+from contracts_app.services.register.links import links_of
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import not_found
@@ -42,14 +43,20 @@ def list_schools(args: dict) -> dict:
 def get_school(urn: int) -> dict:
     """One school by URN
 
-    With its key stakeholders, census figures and groups. Another school's URN is
-    404 to a school user.
+    With its GIAS status, open and close dates and reasons, predecessors and
+    successors (GIAS's links file), key stakeholders, census figures and groups.
+    Another school's URN is 404 to a school user.
     """
     school = schools_service.by_urn(urn, details=True)
     ids = own_school_ids()
     if school is None or (ids is not None and school.id not in ids):
         raise not_found(f"no school with URN {urn}")
+    links = links_of(school)
     return {**school_dict(school),
+            **{c: getattr(school, c) for c in ("opened_on", "open_reason", "closed_on", "close_reason")},
+            "predecessors": [link.as_dict() for link in links.predecessors],
+            "successors": [link.as_dict() for link in links.successors],
+            "change_proposed": links.upcoming,
             "key_stakeholders": [{"name": k.name, "role": k.role, "email": k.email, "phone": k.phone}
                                  for k in school.stakeholders],
             "census": [{"census": c.census, "pupils": c.pupils, "source": c.source} for c in school.census_figures],

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from contracts_app.services.contacts import import_contacts
+from contracts_app.services.register.links import import_links
 from contracts_app.services.schools import import_schools
 from contracts_app.cli.common import service_command
 from contracts_app.cli.common import parse_date
@@ -23,8 +24,23 @@ def import_command(file: Path) -> None:
     """Import a GIAS extract CSV (cp1252 or UTF-8): adds and updates schools by URN."""
     report = import_schools(file, file.name)
     click.echo(f"Schools import from {file.name}: {report.summary()}.")
+    for closed in report.closed[:20]:
+        click.echo(f"  closed: {closed}")
     for skipped in report.skipped[:20]:
         click.echo(f"  skipped (closed): {skipped}")
+
+
+links_group = AppGroup("links", help="GIAS's links file: schools' predecessors and successors.")
+schools_group.add_command(links_group)
+
+
+@links_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def import_links_command(file: Path) -> None:
+    """Import GIAS's links file (links_edubasealldata*.csv): it replaces the stored links, all or nothing."""
+    report = import_links(file, file.name)
+    click.echo(f"Links import from {file.name}: {report.summary()}.")
 
 
 contacts_group = AppGroup("contacts", help="Schools' key contacts and the emails each receives.")

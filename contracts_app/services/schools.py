@@ -3,6 +3,7 @@ page's changes (customer type override, key stakeholders)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
 from pricing.customer_type import derive_customer_type
+from register.extract import BadDate, gias_date, is_closed, reason
 
 from contracts_app.extensions import db
 from contracts_app.models import KeyStakeholder, School
@@ -41,35 +43,45 @@ OPTIONAL = {
 LABELS = {"urn": "URN", "name": "EstablishmentName", "establishment_type": "TypeOfEstablishment (name)",
           "la_code": "LA (code)", "la_name": "LA (name)", "gias_pupils": "NumberOfPupils",
           "head_name": "HeadFirstName and HeadLastName", **{ours: gias for gias, ours in OPTIONAL.items()}}
+# GIAS's open and close (issue #28): dates DD-MM-YYYY, blank allowed; reasons as GIAS names them.
+DATES = {"OpenDate": "opened_on", "CloseDate": "closed_on"}
+REASONS = {"ReasonEstablishmentOpened (name)": "open_reason", "ReasonEstablishmentClosed (name)": "close_reason"}
+LABELS.update({ours: gias for gias, ours in (*DATES.items(), *REASONS.items())})
 COMPARED = ("name", "establishment_type", "phase", "status", "la_code", "la_name", "street", "town",
-            "postcode", "telephone", "head_name", "gias_pupils", "customer_type_derived")
+            "postcode", "telephone", "head_name", "gias_pupils", "customer_type_derived",
+            "opened_on", "open_reason", "closed_on", "close_reason")
 
 
 @dataclass
 class SchoolsImportReport:
-    """What a GIAS import did: schools added, updated, unchanged and skipped (closed)."""
+    """What a GIAS import did: schools added, updated, unchanged, closed (schools of the register the
+    file says have closed: updated too) and skipped (closed establishments the register never held)."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the page's message and the command's output."""
-        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+        closed = f" ({len(self.closed)} closed)" if self.closed else ""
+        return (f"{self.added} added, {self.updated} updated{closed}, {self.unchanged} unchanged, "
                 f"{len(self.skipped)} skipped (closed)")
 
 
-def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], list[str]]:
+def _parse(frame: pd.DataFrame, source: str, home_la: int) -> list[dict]:
+    """Every school row as our fields (closed ones too: a school of the register may have closed),
+    or the refusal naming every problem by row and column."""
     require_columns(frame, REQUIRED, source, "a GIAS extract")
-    columns = {name: cells(frame, name) for name in (*REQUIRED, *OPTIONAL, "NumberOfPupils",
+    columns = {name: cells(frame, name) for name in (*REQUIRED, *OPTIONAL, *REASONS, "NumberOfPupils",
                                                       "HeadFirstName", "HeadLastName")}
     # Every field kept is one line: a school's name goes into emails' subjects (issue #27).
     problems: list[Problem] = one_line_problems(columns)
+    columns.update({name: cells(frame, name) for name in DATES})
     first_row: dict[int, int] = {}
     records: list[dict] = []
     rows: list[int] = []
-    skipped: list[str] = []
     for i in range(len(frame)):
         row = i + FIRST_DATA_ROW
         urn = parse_whole_number(columns["URN"][i], row, "URN", problems, minimum=1)
@@ -87,11 +99,8 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], 
                 problems.append(Problem(row, "URN", f"duplicate URN {urn} (also on row {first_row[urn]})"))
                 continue
             first_row[urn] = row
-        if urn is None or la_code is None or not name or not est_type:
-            continue
-        status = columns["EstablishmentStatus (name)"][i] or "Open"
-        if status.lower().startswith("closed"):
-            skipped.append(f"{urn} {name}")
+        dates = _dates(columns, i, row, problems)
+        if urn is None or la_code is None or not name or not est_type or dates is None:
             continue
         head = " ".join(p for p in (columns["HeadFirstName"][i], columns["HeadLastName"][i]) if p)
         record = {
@@ -101,15 +110,33 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> tuple[list[dict], 
         }
         for gias, ours in OPTIONAL.items():
             record[ours] = columns[gias][i]
-        record["status"] = status
-        records.append(record)
+        record["status"] = record["status"] or "Open"
+        for gias, ours in REASONS.items():
+            record[ours] = reason(columns[gias][i])
+        records.append({**record, **dates})
         rows.append(row)
     problems.extend(records_problems(School, records, rows, LABELS))
     if problems:
         raise ImportRefused(problems, source)
-    if not records and not skipped:
+    if not records:
         raise ImportRefused(Problem(None, None, "the file has no school rows"), source)
-    return records, skipped
+    return records
+
+
+def _dates(columns: dict[str, list[str]], i: int, row: int, problems: list[Problem]) -> dict | None:
+    """OpenDate and CloseDate of row ``i`` as dates (blank: None), or None after naming a bad one."""
+    dates = {}
+    for gias, ours in DATES.items():
+        try:
+            dates[ours] = gias_date(columns[gias][i])
+        except BadDate as exc:
+            problems.append(Problem(row, gias, str(exc)))
+    return dates if len(dates) == len(DATES) else None
+
+
+def _plain(value: object) -> object:
+    """A value as the audit trail's JSON holds it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _with_derived(record: dict, override: str | None) -> dict:
@@ -122,12 +149,14 @@ def _with_derived(record: dict, override: str | None) -> dict:
 
 
 def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> SchoolsImportReport:
-    """Add new schools and update existing ones by URN; closed establishments are skipped.
+    """Add new schools and update existing ones by URN, their open and close dates and reasons
+    included: a school of the register that GIAS says has closed is updated (closed), a closed
+    establishment the register does not hold is skipped.
 
     The whole file is validated before anything is written; one transaction.
     """
-    records, skipped = _parse(read_table(data, source), source, current_app.config["HOME_LA_CODE"])
-    report = SchoolsImportReport(skipped=skipped)
+    records = _parse(read_table(data, source), source, current_app.config["HOME_LA_CODE"])
+    report = SchoolsImportReport()
 
     existing = {
         row.urn: row
@@ -141,13 +170,20 @@ def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> Schoo
     audit_rows: list[dict] = []
     for record in records:
         current = existing.get(record["urn"])
+        closing = is_closed(record["status"])
         if current is None:
-            inserts.append(_with_derived(record, None))
+            if closing:  # never in the register: nothing to close
+                report.skipped.append(f"{record['urn']} {record['name']}")
+            else:
+                inserts.append(_with_derived(record, None))
             continue
-        changes = {c: [getattr(current, c), record[c]] for c in COMPARED if getattr(current, c) != record[c]}
+        changes = {c: [_plain(getattr(current, c)), _plain(record[c])] for c in COMPARED
+                   if getattr(current, c) != record[c]}
         if not changes:
             report.unchanged += 1
             continue
+        if closing and not is_closed(current.status):
+            report.closed.append(f"{record['urn']} {record['name']}")
         updates.append({"id": current.id, **_with_derived(record, current.customer_type_override)})
         audit_rows.append({"action": "update", "entity_type": "School", "entity_id": str(current.id),
                            "summary": f"{record['urn']} {record['name']} (GIAS import)", "changes": changes})

@@ -48,3 +48,43 @@ def test_bad_paging_and_filters_are_400_naming_the_field(world, api):
     assert_error(api("GET", "/schools?customer_type=grammar", "sla"), 400, mentions="customer_type")
     assert_error(api("GET", "/schools?q=%00", "sla"), 400, mentions="q")
     assert_error(api("GET", "/schools?q=" + "a" * 101, "sla"), 400, mentions="q")
+
+
+def test_the_register_fields_of_gias_and_the_document_agree(world, api, client):
+    """Issue #28: status, open and close dates and reasons, predecessors and successors, each as the
+    OpenAPI document describes them (checked with the JSON Schema engine Schemathesis uses)."""
+    import jsonschema_rs
+
+    from contracts_app.services.register.links import import_links
+
+    import_links(b"URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n"
+                 b"103700,150001,Allesley Academy,Successor,31-08-2026\n"
+                 b"103600,103700,Allesley First School,Predecessor - merged,\n", "links.csv")
+    body = api("GET", f"/schools/{OWN}", "school").get_json()
+    assert (body["status"], body["opened_on"], body["closed_on"], body["change_proposed"]) == ("Open", None, None, False)
+    assert (body["open_reason"], body["close_reason"]) == ("", "")
+    # 103600's own row says 103700 is its predecessor, so 103600 succeeds 103700 too (undated: first).
+    assert body["successors"] == [
+        {"urn": 103600, "name": "", "link_type": "Predecessor - merged", "established_on": None},
+        {"urn": 150001, "name": "Allesley Academy", "link_type": "Successor", "established_on": "2026-08-31"}]
+    assert body["predecessors"] == []
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = {"$ref": "#/components/schemas/SchoolDetail", "components": _nullable(document["components"])}
+    validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+    assert validator.is_valid(body), list(validator.iter_errors(body))[:3]
+    for name in ("status", "opened_on", "closed_on", "predecessors", "successors"):
+        assert name in document["components"]["schemas"]["SchoolDetail"]["required"]
+
+
+def _nullable(schema):
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema says it (as Schemathesis reads the document)."""
+    if isinstance(schema, list):
+        return [_nullable(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {key: _nullable(value) for key, value in schema.items() if key != "nullable"}
+    if schema.get("nullable") and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
+    elif schema.get("nullable"):
+        converted = {"anyOf": [converted, {"type": "null"}]}
+    return converted

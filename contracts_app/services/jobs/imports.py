@@ -22,6 +22,7 @@ from contracts_app.models import Job, User
 from contracts_app.services import census, jobs, schools, servicedesk
 from contracts_app.services.adhoc import requests_import, time_log
 from contracts_app.services.invoicing import payments_import
+from contracts_app.services.register import links
 from contracts_app.services.imports import upload_name
 from contracts_app.services.jobs import core as p
 from contracts_app.services.jobs.core import JobContext, register
@@ -41,6 +42,7 @@ class Upload:
 
 UPLOADS = {
     "import_schools": Upload(schools.import_schools, "GIAS file"),
+    "import_school_links": Upload(links.import_links, "links file"),
     "import_census": Upload(census.import_census, "census file"),
     "import_time_log": Upload(time_log.import_time_log, "time log"),
     "import_adhoc_requests": Upload(requests_import.import_requests, "ad hoc requests"),
@@ -96,6 +98,7 @@ def import_or_queue(kind: str, upload: FileStorage, actor: User,
 
 
 TITLES = {"import_schools": ("Import schools (GIAS)", ("sla",)), "import_census": ("Import census figures", ("sla",)),
+          "import_school_links": ("Import GIAS links", ("sla",)),
           "import_time_log": ("Import the ad hoc time log", ("sla",)),
           "import_adhoc_requests": ("Import ad hoc requests", ("sla",)),
           "import_tickets": ("Import the ticket log", ("sla",)), "import_payments": ("Import a bank file", ("finance",))}

@@ -48,5 +48,10 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import schools")
 
 
+class LinksImportForm(FlaskForm):
+    file = FileField("GIAS links file (CSV)", validators=[FileRequired(), FileAllowed(["csv", "txt"], "A CSV file, please.")])
+    submit = SubmitField("Import links")
+
+
 class DeleteForm(FlaskForm):
     submit = SubmitField("Remove")

@@ -12,7 +12,8 @@ from contracts_app.models import KeyStakeholder, School
 from contracts_app.services import schools as schools_service
 from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.services.invoicing import statements
-from contracts_app.web.schools.forms import CustomerTypeForm, DeleteForm, ImportForm, StakeholderForm
+from contracts_app.services.register import links as links_service
+from contracts_app.web.schools.forms import CustomerTypeForm, DeleteForm, ImportForm, LinksImportForm, StakeholderForm
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -62,17 +63,37 @@ def import_file() -> ResponseReturnValue:
     return render_template("schools/import.html", form=form, report=report, problems=problems)
 
 
+@bp.route("/links/import", methods=["GET", "POST"])
+@roles_required("sla")
+def import_links() -> ResponseReturnValue:
+    """Upload GIAS's links file: it replaces the stored links, all or nothing."""
+    form = LinksImportForm()
+    report = problems = None
+    if form.validate_on_submit():
+        report, problems, job = import_or_queue("import_school_links", form.file.data, current_user)
+        if job is not None:  # the national file (2.4 MB) is imported by the job queue
+            return redirect(url_for("jobs.show", job_id=job.id))
+        if report is not None:
+            flash(f"Links imported: {report.summary()}.", "success")
+    return render_template("schools/links_import.html", form=form, report=report, problems=problems)
+
+
 @bp.route("/<int:urn>")
 @roles_required("sla", "finance", "school")
 def show(urn: int) -> ResponseReturnValue:
-    """A school with its customer type, key stakeholders and census figures."""
+    """A school with its customer type, GIAS status, predecessors and successors, key stakeholders
+    and census figures."""
     school = _school(urn)
+    return _show(school, CustomerTypeForm(override=school.customer_type_override or "",
+                                          reason=school.override_reason or ""))
+
+
+def _show(school: School, type_form: CustomerTypeForm, status: int = 200) -> ResponseReturnValue:
     return render_template(
-        "schools/show.html", school=school, type_form=CustomerTypeForm(
-            override=school.customer_type_override or "", reason=school.override_reason or ""),
+        "schools/show.html", school=school, type_form=type_form, links=links_service.links_of(school),
         delete_form=DeleteForm(), can_edit_contacts=_can_edit_contacts(school),
         can_edit_school=current_user.role in ("admin", "sla"),
-    )
+    ), status
 
 
 @bp.route("/<int:urn>/customer-type", methods=["POST"])
@@ -85,8 +106,7 @@ def customer_type(urn: int) -> ResponseReturnValue:
         schools_service.set_customer_type(school, form.override.data, form.reason.data)
         flash(f"Customer type is now: {school.customer_type_label}.", "success")
         return redirect(url_for(".show", urn=urn))
-    return render_template("schools/show.html", school=school, type_form=form, delete_form=DeleteForm(),
-                           can_edit_contacts=True, can_edit_school=True), 400
+    return _show(school, form, 400)
 
 
 @bp.route("/<int:urn>/stakeholders/new", methods=["GET", "POST"])
