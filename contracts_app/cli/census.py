@@ -20,6 +20,8 @@ def import_command(file: Path) -> None:
     """Import census figures: columns urn,census,pupils (census YYYY-01 or YYYY-10)."""
     report = import_census(file, file.name)
     click.echo(f"Census import from {file.name}: {report.summary()}.")
+    if report.not_in_register:
+        click.echo(f"  not in the register (not imported): {report.not_in_register_text()}")
 
 
 @census_group.command("missing")

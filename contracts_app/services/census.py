@@ -1,7 +1,7 @@
 """Census figures: `census import` and the SLA team's audited manual overrides (§2.6)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,21 +30,32 @@ COLUMNS = ("urn", "census", "pupils")
 
 @dataclass
 class CensusImportReport:
-    """What a census import did: figures added, updated, unchanged and overrides replaced."""
+    """What a census import did: figures added, updated, unchanged and overrides replaced, and the
+    URNs of the file's schools the register does not hold (the DfE's files cover all of England)."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     overrides_replaced: int = 0
+    not_in_register: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the page's message and the command's output."""
         replaced = f", {self.overrides_replaced} manual override(s) replaced" if self.overrides_replaced else ""
-        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged{replaced}"
+        unknown = f", {len(self.not_in_register)} not in the register" if self.not_in_register else ""
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged{replaced}{unknown}"
+
+    def not_in_register_text(self, shown: int = 20) -> str:
+        """The URNs not in the register, the first ``shown`` of them: "URNs 123456, 234567 and 3 more"."""
+        urns = self.not_in_register
+        more = f" and {len(urns) - shown:,} more" if len(urns) > shown else ""
+        return f"URN{'s' if len(urns) > 1 else ''} {', '.join(str(u) for u in urns[:shown])}{more}"
 
 
 def import_census(data: bytes | str | Path, source: str = "census file") -> CensusImportReport:
-    """Columns urn,census,pupils; census `YYYY-01` (January) or `YYYY-10` (October). All or nothing.
+    """Columns urn,census,pupils; census `YYYY-01` (January) or `YYYY-10` (October). All or nothing:
+    a malformed row refuses the file. Rows of schools the register does not hold are counted and
+    listed, not imported (a DfE file covers every school in England).
 
     A census figure replaces a manual override for the same census: the override was
     the stop-gap until the real figure came.
@@ -52,16 +63,19 @@ def import_census(data: bytes | str | Path, source: str = "census file") -> Cens
     frame = read_table(data, source)
     frame.columns = [c.lower() for c in frame.columns]
     require_columns(frame, COLUMNS, source, "a census file (urn,census,pupils)")
-    figures = _read_figures(frame, source)
+    figures, unknown = _read_figures(frame, source)
     report = _save_figures(figures)
+    report.not_in_register = unknown
     audit.record("import", "CensusFigure", "-", f"census import from {source}: {report.summary()}")
     db.session.commit()
     return report
 
 
-def _read_figures(frame: pd.DataFrame, source: str) -> dict[tuple[int, str], int]:
-    """(school id, census label) -> pupils for every row, or the refusal naming every problem."""
+def _read_figures(frame: pd.DataFrame, source: str) -> tuple[dict[tuple[int, str], int], list[int]]:
+    """(school id, census label) -> pupils for every row of a school in the register, and the URNs
+    not in it (each once, in file order); or the refusal naming every problem."""
     school_ids = dict(db.session.execute(select(School.urn, School.id)).all())
+    unknown: dict[int, None] = {}
     problems: list[Problem] = []
     seen: dict[tuple[int, str], int] = {}
     figures: dict[tuple[int, str], int] = {}
@@ -71,10 +85,10 @@ def _read_figures(frame: pd.DataFrame, source: str) -> dict[tuple[int, str], int
         urn = parse_whole_number(urns[i], row, "urn", problems, minimum=1)
         pupils = _pupils(pupils_col[i], row, problems)
         label = _label(labels[i], row, problems)
-        if urn is not None and urn not in school_ids:
-            problems.append(Problem(row, "urn", f"no school with URN {urn} in the register"))
-            continue
         if urn is None or label is None or pupils is None:
+            continue
+        if urn not in school_ids:
+            unknown[urn] = None
             continue
         key = (school_ids[urn], label)
         if key in seen:
@@ -85,9 +99,9 @@ def _read_figures(frame: pd.DataFrame, source: str) -> dict[tuple[int, str], int
         figures[key] = pupils
     if problems:
         raise ImportRefused(problems, source)
-    if not figures:
+    if not figures and not unknown:
         raise ImportRefused(Problem(None, None, "the file has no census rows"), source)
-    return figures
+    return figures, list(unknown)
 
 
 def _pupils(value: str, row: int, problems: list[Problem]) -> int | None:

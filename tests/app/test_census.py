@@ -69,8 +69,8 @@ def test_census_import_adds_then_updates_figures(app, schools, tmp_path):
 
 
 BAD_CENSUS = [
-    pytest.param("999999,2025-01,300", "row 3, column urn: no school with URN 999999 in the register",
-                 id="unknown URN"),
+    pytest.param("999999,2025-13,300", "row 3, column census: census must be YYYY-01 or YYYY-10, not '2025-13'",
+                 id="malformed row of a school not in the register"),
     pytest.param("103702,2025-04,60", "row 3, column census: census must be YYYY-01 or YYYY-10, not '2025-04'",
                  id="April census"),
     pytest.param("103702,Jan 2025,60", "row 3, column census: census must be YYYY-01 or YYYY-10, not 'Jan 2025'",
@@ -125,13 +125,39 @@ def test_census_import_through_the_page(app, client, login, schools):
     assert "<td>2025-01</td><td class=\"num\">2</td>" in html and "<td>2024-10</td><td class=\"num\">3</td>" in html
 
     bad = client.post("/census/import", data={"file": (io.BytesIO(
-        b"urn,census,pupils\n103702,2025-01,60\n123456,2025-01,200\n"), "january.csv")},
+        b"urn,census,pupils\n103702,2025-01,60\n123456,2025-01,lots\n"), "january.csv")},
         content_type="multipart/form-data")
     html = unescape(bad.get_data(as_text=True))
     assert bad.status_code == 400
     assert 'role="alert"' in html and "january.csv was refused; nothing was changed." in html
-    assert "row 3, column urn: no school with URN 123456 in the register" in html
+    assert "row 3, column pupils: 'lots' is not a whole number" in html
     assert count_figures() == 5 and (103702, "2025-01") not in figures()
+
+    national = client.post("/census/import", data={"file": (io.BytesIO(
+        b"urn,census,pupils\n103702,2025-01,60\n123456,2025-01,200\n234567,2025-01,90\n"), "england.csv")},
+        content_type="multipart/form-data", follow_redirects=True)
+    html = unescape(national.get_data(as_text=True))
+    assert "Census imported: 1 added, 0 updated, 0 unchanged, 2 not in the register." in html
+    assert "Not in the register, so not imported: URNs 123456, 234567." in html
+    assert figures()[(103702, "2025-01")] == (60, "census")
+
+
+def test_a_dfe_file_of_all_england_imports_the_councils_schools(app, schools, tmp_path):
+    """Issue #28: schools not in the register are counted and listed, not a refusal of the file."""
+    path = tmp_path / "england.csv"
+    path.write_text("urn,census,pupils\n103700,2025-01,412\n" + "".join(
+        f"{urn},2025-01,{urn % 500}\n" for urn in range(500001, 500026)) + "500001,2025-10,7\n")
+    result = run(app, "census", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 0 unchanged, 25 not in the register." in result.output
+    assert "not in the register (not imported): URNs 500001, 500002," in result.output
+    assert "500020 and 5 more" in result.output
+    assert figures() == {(103700, "2025-01"): (412, "census")}
+    only_unknown = tmp_path / "elsewhere.csv"
+    only_unknown.write_text("urn,census,pupils\n500001,2025-01,30\n")
+    result = run(app, "census", "import", str(only_unknown))
+    assert result.exit_code == 0 and "0 added, 0 updated, 0 unchanged, 1 not in the register." in result.output
+    assert "URN 500001" in result.output
 
 
 # -- which census prices a year ------------------------------------------------------------------

@@ -44,6 +44,8 @@ def import_file() -> ResponseReturnValue:
             return redirect(url_for("jobs.show", job_id=job.id))
         if report is not None:
             flash(f"Census imported: {report.summary()}.", "success")
+            if report.not_in_register:  # a DfE file covers England: the rest are listed, not refused
+                flash(f"Not in the register, so not imported: {report.not_in_register_text()}.", "warning")
             return redirect(url_for(".index"))
     return render_template("census/index.html", collections=census_service.census_summary(), form=form,
                            problems=problems, report=report, this_year=_this_year()), 400
