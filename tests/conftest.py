@@ -56,7 +56,10 @@ def app_config(database_url) -> dict:
             "WTF_CSRF_ENABLED": False, "SERVER_NAME": None,
             # Login throttling is off for the suite (tests sign in often); tests/app/test_login_throttle.py
             # turns it on.
-            "RATELIMIT_ENABLED": False}
+            "RATELIMIT_ENABLED": False,
+            # E-invoices (issue #32): the official rules copied into tests/data/einvoice/, and the
+            # scheme schools are addressed under (it has no default).
+            "EINVOICE_RULES_DIR": str(Path(__file__).parent / "data" / "einvoice"), "EINVOICE_BUYER_SCHEME": "0060"}
 
 
 @pytest.fixture

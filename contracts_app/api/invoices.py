@@ -10,7 +10,7 @@ from pricing.sla_year import SlaYear
 
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
-from contracts_app.api.errors import not_found
+from contracts_app.api.errors import ApiError, not_found
 from contracts_app.api.schemas.invoices import (
     InvoiceArgs,
     InvoiceDetailSchema,
@@ -26,11 +26,13 @@ from contracts_app.models import Invoice, Payment
 from contracts_app.services.invoicing import balances as invoicing
 from contracts_app.services.invoicing.balances import Balance, InvoiceFilter
 from contracts_app.services.invoicing.documents import invoice_pdf
+from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
 from contracts_app.services.invoicing import payments as payment_service
 
 TAGS = ["Invoices"]
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 PDF = {"type": "string", "format": "binary"}
+UBL = {"type": "string", "description": "A UBL 2.1 Invoice or CreditNote document (Peppol BIS Billing 3.0)."}
 
 
 def _invoice(number: str) -> Invoice:
@@ -116,6 +118,27 @@ def get_invoice_pdf(number: str) -> Response:
     invoice = _invoice(number)
     return Response(invoice_pdf(invoice), mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={invoice.number}.pdf"})
+
+
+@bp.route("/invoices/<string(maxlength=20):number>/ubl", tags=TAGS)
+@allow("sla", "finance", "school")
+@bp.response(200, UBL, content_type="application/xml",
+             description="The invoice or credit note as an e-invoice: UBL 2.1, Peppol BIS Billing 3.0.")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def get_invoice_ubl(number: str) -> Response:
+    """The invoice or credit note as an e-invoice (UBL XML)
+
+    The same document the invoice page offers beside the PDF. 409 names each council detail
+    the configuration lacks (docs/einvoices.md), which no e-invoice can be written without.
+    """
+    invoice = _invoice(number)
+    try:
+        xml = invoice_ubl(invoice)
+    except EInvoiceRefused as exc:
+        raise ApiError(409, f"the e-invoice cannot be written: {exc}") from None
+    return Response(xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f"attachment; filename={invoice.number}.xml"})
 
 
 @bp.route("/invoices/<string(maxlength=20):number>/payments", methods=["POST"], tags=TAGS)

@@ -20,6 +20,8 @@ from contracts_app.services.invoicing import balances as invoicing
 from contracts_app.services.invoicing import runs as invoice_run
 from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.services.invoicing.documents import export_to, invoice_pdf
+from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
+from contracts_app.services.invoicing.ubl_check import RunCheck, check_run
 from contracts_app.services.invoicing import overview, payments as payment_service, payments_import
 
 invoices_group = AppGroup("invoices", help="Invoice runs, documents, payments and the finance export.")
@@ -80,6 +82,48 @@ def pdf_command(number: str, output: Path) -> None:
     invoice = _invoice(number)
     output.write_bytes(invoice_pdf(invoice))
     click.echo(f"Wrote {invoice.number} to {output}.")
+
+
+@invoices_group.command("ubl")
+@click.argument("number", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the XML.")
+@click.option("--check", "run_id", type=click.IntRange(1, 2**31 - 1), help="Check every e-invoice of this run.")
+@service_command
+def ubl_command(number: str | None, output: Path | None, run_id: int | None) -> None:
+    """Write one invoice or credit note as an e-invoice (UBL 2.1, Peppol BIS 3.0), or check a run's.
+
+    `invoices ubl NUMBER -o FILE`; `invoices ubl --check RUN` exits 1 when any invoice fails."""
+    if run_id is not None:
+        if number or output:
+            raise ActionRefused("give either NUMBER -o FILE or --check RUN, not both")
+        try:
+            result = check_run(run_id)
+        except EInvoiceRefused as exc:
+            raise ActionRefused(str(exc)) from None
+        _report_check(result)
+        return
+    if not number or output is None:
+        raise ActionRefused("give an invoice NUMBER and -o FILE (or --check RUN)")
+    invoice = _invoice(number)
+    try:
+        output.write_bytes(invoice_ubl(invoice))
+    except EInvoiceRefused as exc:
+        raise ActionRefused(f"{invoice.number}: the e-invoice cannot be written: {exc}") from None
+    except OSError as exc:
+        raise ActionRefused(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"Wrote {invoice.number} to {output}.")
+
+
+def _report_check(result: RunCheck) -> None:
+    click.echo(f"Run {result.run_id}: {result.passed} of {result.checked} e-invoice(s) pass "
+               f"({', '.join(result.checks)}); {result.warnings} warning(s).")
+    for skipped in result.skipped:
+        click.echo(f"  not run: {skipped} - set EINVOICE_RULES_DIR to the folder of the official rules")
+    for number, failures in result.failures.items():
+        for failure in failures:
+            click.echo(f"  {number} {failure.check} {failure.rule}: {failure.message}")
+    if result.failures:
+        raise click.exceptions.Exit(1)
 
 
 @invoices_group.command("pay")

@@ -27,6 +27,7 @@ EXPECTED = {
     "api.list_invoices": ALL,
     "api.get_invoice": ALL,
     "api.get_invoice_pdf": ALL,
+    "api.get_invoice_ubl": ALL,
     "api.record_payment": {"admin", "finance"},
     "api.list_payments": {"admin", "finance"},
     "api.reverse_payment": {"admin", "finance"},

@@ -46,3 +46,9 @@ class PaymentsImportForm(FlaskForm):
     file = FileField("Bank or remittance file (CSV or XLSX)", validators=[
         FileRequired(), FileAllowed(["csv", "xlsx", "txt"], "A CSV or XLSX file, please.")])
     submit = SubmitField("Import payments")
+
+
+class EInvoiceZipForm(FlaskForm):
+    """Every e-invoice of the chosen run as a ZIP (a background job)."""
+
+    submit = SubmitField("Every e-invoice of this run as a ZIP")

@@ -26,9 +26,12 @@ from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
 from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.services.invoicing import overview, payments as payment_service
-from contracts_app.web.invoicing.forms import PaymentsImportForm, ReverseForm
+from contracts_app.web.invoicing.forms import EInvoiceZipForm, PaymentsImportForm, ReverseForm
 from invoices.debt_chart import aged_debt_svg
 from contracts_app.services.invoicing.credit_preview import credit_lines_preview
+from contracts_app.services import jobs
+from contracts_app.services.invoicing import ubl, ubl_check
+from contracts_app.services.jobs import einvoices as einvoice_jobs
 
 bp = Blueprint("invoicing", __name__, url_prefix="/invoices")
 STATUS_NAMES = {"unpaid": "Unpaid", "part_paid": "Part paid", "paid": "Paid", "credited": "Credited",
@@ -105,6 +108,44 @@ def pdf(number: str) -> ResponseReturnValue:
     invoice = _invoice(number)
     return Response(invoice_pdf(invoice), mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={invoice.number}.pdf"})
+
+
+@bp.route("/<number>/ubl")
+@roles_required("finance", "sla", "school")
+def ubl_file(number: str) -> ResponseReturnValue:
+    """The invoice or credit note as an e-invoice (UBL 2.1, Peppol BIS Billing 3.0)."""
+    invoice = _invoice(number)
+    try:
+        xml = ubl.invoice_ubl(invoice)
+    except ubl.EInvoiceRefused as exc:
+        flash(f"The e-invoice cannot be written: {exc}.", "error")
+        return redirect(url_for(".show", number=invoice.number))
+    return Response(xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f"attachment; filename={invoice.number}.xml"})
+
+
+@bp.route("/einvoice-check", methods=["GET", "POST"])
+@roles_required("finance")
+def einvoice_check() -> ResponseReturnValue:
+    """A chosen run's e-invoices checked (GET ?run=ID), or every one of them as a ZIP job (POST)."""
+    run_id = id_arg("run")
+    if request.method == "POST":
+        if not EInvoiceZipForm().validate_on_submit() or run_id is None:
+            abort(400)
+        try:
+            job = jobs.start(einvoice_jobs.KIND, {"run_id": run_id}, current_user)
+        except ActionRefused as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".einvoice_check", run=run_id))
+        return redirect(url_for("jobs.show", job_id=job.id))
+    result = None
+    if run_id is not None:
+        try:
+            result = ubl_check.check_run(run_id)
+        except ubl.EInvoiceRefused as exc:
+            flash(f"{exc}.", "error")
+    return render_template("invoicing/einvoice_check.html", runs=invoice_run.recent_runs(), run_id=run_id,
+                           result=result, form=EInvoiceZipForm())
 
 
 @bp.route("/<number>/payments", methods=["POST"])
