@@ -23,6 +23,9 @@ class PricingContext:
     census: CensusRef | None = None
     quantity: Decimal = Decimal(1)
     unit: str | None = None
+    # How the explanation names the census when the figure is not the school's own
+    # (register.census.census_words: "January 2026 census, as URN 990003").
+    census_text: str | None = None
 
     def __post_init__(self) -> None:
         if self.pupils is not None and (
@@ -38,7 +41,7 @@ class PricingContext:
         """``412 pupils (January 2025 census)``; ``unit`` is the price's label for a pupil."""
         unit = unit or PUPIL_UNIT
         noun = unit if self.pupils == 1 else _plural(unit)
-        where = f" ({self.census.description} census)" if self.census else ""
+        where = f" ({self.census_text or f'{self.census.description} census'})" if self.census else ""
         return f"{self.pupils} {noun}{where}"
 
 

@@ -62,6 +62,8 @@ def rollover_command(year: int) -> None:
                f"created, {len(report.skipped)} skipped.")
     for name, why in report.skipped:
         click.echo(f"  skipped {name}: {why}")
+    for message in report.followed:
+        click.echo(f"  closed school: {message}")
 
 
 @agreements_group.command("cancel")

@@ -12,7 +12,7 @@ from contracts_app.models.types import UTCDateTime, utcnow
 
 OUTBOX_STATES = ("queued", "sent", "failed")
 # What a message is about (the list); concerns_id is that object's id.
-CONCERNS = ("invoice", "agreement", "request", "notice", "user", "reminder")
+CONCERNS = ("invoice", "agreement", "request", "notice", "user", "reminder", "offer")
 
 
 class OutboxMessage(db.Model):

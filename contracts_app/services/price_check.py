@@ -15,12 +15,12 @@ from pricing.models import PricingContext
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
 
-from sqlalchemy import select
+from register.census import CensusChoice
 
-from contracts_app.extensions import db
-from contracts_app.models import Agreement, CensusFigure, PriceList, School, Service
+from contracts_app.models import Agreement, PriceList, School, Service
 from contracts_app.services import catalogue, price_lists, schools
-from contracts_app.services.census import census_for, pupils_for
+from contracts_app.services.census import census_for
+from contracts_app.services.register import census as census_links
 from contracts_app.services.price_lists import rows_by_key
 
 
@@ -42,6 +42,7 @@ class PriceCheck:
     census: CensusRef
     pupils: int | None
     lines: list[PricedLine] = field(default_factory=list)
+    census_text: str | None = None  # "January 2026 census, as URN 990003": a predecessor's figure
     problems: list[LineProblem] = field(default_factory=list)
 
     @property
@@ -56,16 +57,24 @@ class PriceCheck:
 
 
 def price_school(school: School, price_list: PriceList, items: list[tuple[str, Decimal]],
-                 pupils_override: int | None = None, look_up_pupils: bool = True) -> PriceCheck:
+                 pupils_override: int | None = None, look_up_pupils: bool = True,
+                 census_text: str | None = None, choice: CensusChoice | None = None) -> PriceCheck:
     """Price (service_code, quantity) items for the school; problems are collected per line.
 
     The census is the one the price list names (January before the SLA year by
-    default, §2.6 and the 1.2 change notice).
+    default, §2.6 and the 1.2 change notice); a school with no figure in it takes its
+    predecessor's (issue #28, register.census), and the explanation says so. ``choice``: the
+    figure already looked up (callers pricing many schools look them up in bulk).
     """
     census = census_for(price_list.sla_year, price_list.census_basis)
+    problem = ""
     # look_up_pupils=False: the caller knows the figure is missing (a group member lacks one).
-    pupils = pupils_override if pupils_override is not None or not look_up_pupils else pupils_for(school.id, census)
-    check = PriceCheck(school=school, price_list=price_list, census=census, pupils=pupils)
+    if pupils_override is None and look_up_pupils:
+        choice = choice or census_links.choice_for(school, census)
+        pupils, census_text, problem = choice.pupils, census_links.words(census, [choice]), choice.problem
+    else:
+        pupils = pupils_override
+    check = PriceCheck(school=school, price_list=price_list, census=census, pupils=pupils, census_text=census_text)
     rows = rows_by_key(price_list)
     for code, quantity in items:
         row = rows.get((code, school.customer_type))
@@ -74,11 +83,12 @@ def price_school(school: School, price_list: PriceList, items: list[tuple[str, D
                                                     f"{price_list.name}", "no_price"))
             continue
         try:
-            ctx = PricingContext(pupils=pupils, census=census, quantity=Decimal(quantity))
+            ctx = PricingContext(pupils=pupils, census=census, quantity=Decimal(quantity), census_text=census_text)
             check.lines.append(price_line(row, ctx))
         except MissingCensus:
-            check.problems.append(LineProblem(code, f"{school.name} (URN {school.urn}) has no pupil figure "
-                                                    f"for the {census.description} census", "no_census"))
+            reason = (f"{school.name} (URN {school.urn}): {problem}" if problem else
+                      f"{school.name} (URN {school.urn}) has no pupil figure for the {census.description} census")
+            check.problems.append(LineProblem(code, reason, "no_census"))
         except PricingError as exc:
             check.problems.append(LineProblem(code, str(exc)))
     return check
@@ -144,15 +154,15 @@ def _chosen(services: list[Service], selected: list[str], quantities: Mapping[st
 
 # -- agreements -------------------------------------------------------------------------
 
-def _pupils(agreement: Agreement, census: CensusRef) -> tuple[School, int | None, list[School]]:
-    """The school priced, its pupils and the members lacking a figure; a group's pupils are
-    its members' added up."""
+def _pupils(agreement: Agreement, census: CensusRef) -> tuple[School, int | None, list[School], str | None]:
+    """The school priced, its pupils, the members lacking a figure and the census words; a group's
+    pupils are its members' added up (each its own figure, else its predecessor's)."""
     members = agreement.schools
-    figures = dict(db.session.execute(select(CensusFigure.school_id, CensusFigure.pupils).where(
-        CensusFigure.school_id.in_([m.id for m in members]), CensusFigure.census == census.label)).all())
-    lacking = [m for m in members if m.id not in figures]
+    chosen = census_links.choices([(m.id, m.urn) for m in members], census)
+    lacking = [m for m in members if chosen[m.id].pupils is None]
     priced = agreement.school or agreement.group.lead_school or members[0]
-    return priced, (None if lacking else sum(figures.values())), lacking
+    pupils = None if lacking else sum(c.pupils or 0 for c in chosen.values())
+    return priced, pupils, lacking, census_links.words(census, chosen.values())
 
 
 def price_agreement(agreement: Agreement, price_list: PriceList | None = None) -> PriceCheck | None:
@@ -161,9 +171,9 @@ def price_agreement(agreement: Agreement, price_list: PriceList | None = None) -
     if price_list is None:
         return None
     census = census_for(price_list.sla_year, price_list.census_basis)
-    school, pupils, lacking = _pupils(agreement, census)
+    school, pupils, lacking, words = _pupils(agreement, census)
     items = [(line.service_code, line.quantity) for line in agreement.lines_in("subscribed")]
-    check = price_school(school, price_list, items, pupils_override=pupils, look_up_pupils=False)
+    check = price_school(school, price_list, items, pupils_override=pupils, look_up_pupils=False, census_text=words)
     if agreement.group is not None and lacking:
         names = ", ".join(f"{m.name} (URN {m.urn})" for m in lacking)
         check.problems = [LineProblem(p.service_code, f"no {census.description} census figure for {names}")

@@ -18,7 +18,7 @@ from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, AgreementLine, CensusFigure, PriceList, School
+from contracts_app.models import Agreement, AgreementLine, PriceList, School
 from contracts_app.models.types import utcnow
 from contracts_app.services import audit, events, price_lists
 from contracts_app.services.agreements.drafts import party_customer_type
@@ -26,6 +26,7 @@ from contracts_app.services.agreements.status import transition
 from contracts_app.services.census import census_for
 from contracts_app.services.documents import current_template
 from contracts_app.services.price_check import price_agreement
+from contracts_app.services.register import census as census_links
 from contracts_app.services.transactions import refusal_rolls_back
 from invoices.schedule import ScheduleError, check_term
 from pricing.bulk import cyclic_gc_paused
@@ -36,6 +37,7 @@ from pricing.models import PricingContext
 from pricing.money import round_money
 from pricing.price_list import PriceRow
 from pricing.sla_year import SlaYear
+from register.census import CensusChoice
 
 BATCH = 1000
 
@@ -209,23 +211,24 @@ class _YearPrices:
     # named per agreement, since many schools share one key.
     cache: dict[tuple, PricedLine | str | None] = field(default_factory=dict)
 
-    def price(self, head: Row, line: Row, pupils: int | None) -> PricedLine | str:
-        """The priced line, or why it cannot be priced."""
-        key = (line.service_code, head.customer_type, pupils, line.quantity)
+    def price(self, head: Row, line: Row, pupils: int | None, words: str | None = None) -> PricedLine | str:
+        """The priced line, or why it cannot be priced; ``words``: a predecessor's figure named."""
+        key = (line.service_code, head.customer_type, pupils, line.quantity, words)
         if key not in self.cache:
-            self.cache[key] = self._price(head.customer_type, line, pupils)
+            self.cache[key] = self._price(head.customer_type, line, pupils, words)
         result = self.cache[key]
         if result is None:
             return f"{head.name} (URN {head.urn}) has no pupil figure for the {self.census.description} census"
         return result
 
-    def _price(self, customer_type: str, line: Row, pupils: int | None) -> PricedLine | str | None:
+    def _price(self, customer_type: str, line: Row, pupils: int | None, words: str | None) -> PricedLine | str | None:
         row = self.rows.get((line.service_code, customer_type))
         try:
             if row is None:
                 raise PricingError(f"no {customer_type} price for {line.service_code} in "
                                    f"{self.price_list.name}")
-            return price_line(row, PricingContext(pupils=pupils, census=self.census, quantity=line.quantity))
+            return price_line(row, PricingContext(pupils=pupils, census=self.census, quantity=line.quantity,
+                                                  census_text=words))
         except MissingCensus:
             return None
         except PricingError as exc:
@@ -276,15 +279,15 @@ class _BatchWrites:
         audit.record_many(db.session, self.events)
 
 
-def _load_batch(batch: list[int], census: CensusRef) -> tuple[list[Row], dict[int, int], dict[int, list[Row]]]:
-    """The batch's agreement heads with their schools, the schools' pupils, and every line."""
+def _load_batch(batch: list[int], census: CensusRef) -> tuple[list[Row], dict[int, CensusChoice],
+                                                               dict[int, list[Row]]]:
+    """The batch's agreement heads with their schools, the schools' figures (their own, else a
+    predecessor's: issue #28), and every line."""
     heads = db.session.execute(
         select(Agreement.id, Agreement.school_id, School.name, School.urn, School.customer_type,
                Agreement.term_start, Agreement.term_end)
         .join(School, School.id == Agreement.school_id).where(Agreement.id.in_(batch))).all()
-    pupils = dict(db.session.execute(select(CensusFigure.school_id, CensusFigure.pupils).where(
-        CensusFigure.census == census.label,
-        CensusFigure.school_id.in_([h.school_id for h in heads]))).all())
+    pupils = census_links.choices([(h.school_id, h.urn) for h in heads], census)
     lines = defaultdict(list)
     for line in db.session.execute(
             select(AgreementLine.id, AgreementLine.agreement_id, AgreementLine.service_code,
@@ -294,9 +297,10 @@ def _load_batch(batch: list[int], census: CensusRef) -> tuple[list[Row], dict[in
     return heads, pupils, lines
 
 
-def _issue_head(head: Row, lines: list[Row], pupils: int | None, prices: _YearPrices, by: str,
+def _issue_head(head: Row, lines: list[Row], choice: CensusChoice, prices: _YearPrices, by: str,
                 template_id: int | None, report: BulkIssueReport, writes: _BatchWrites) -> None:
     """Issue one draft of the batch, or report why it stays a draft."""
+    pupils, words = choice.pupils, census_links.words(prices.census, [choice])
     name = f"{head.name} {prices.label}"
     subscribed = [line for line in lines if line.list_name == "subscribed"]
     if not subscribed:
@@ -307,7 +311,7 @@ def _issue_head(head: Row, lines: list[Row], pupils: int | None, prices: _YearPr
     except ActionRefused as exc:
         report.refused.append((head.id, name, exc.message))
         return
-    results = [(line, prices.price(head, line, pupils)) for line in subscribed]
+    results = [(line, prices.price(head, line, pupils, words)) for line in subscribed]
     problems = [result for _, result in results if isinstance(result, str)]
     if problems:
         report.refused.append((head.id, name, f"{name}: " + "; ".join(dict.fromkeys(problems))))
@@ -344,7 +348,7 @@ def issue_school_drafts(year: int, by: str,
                 name = f"{head.name} {prices.label}"
                 report.refused.append((head.id, name, f"{name}: {template}"))
                 continue
-            _issue_head(head, lines[head.id], pupils.get(head.school_id), prices, by, template, report, writes)
+            _issue_head(head, lines[head.id], pupils[head.school_id], prices, by, template, report, writes)
         writes.write()
         # The batch's emails in its own transaction (issue #27): killed later, none is lost.
         events.emit("agreements.issued", agreement_ids=report.issued[issued_before:])

@@ -36,7 +36,10 @@ def run_rollover(job: JobContext, *, year: int) -> dict:
     report = rollover(year, progress=job.progress)
     rows = [(name, why) for name, why in report.skipped]
     job.write_csv(f"rollover-{SlaYear(year).label}-not-rolled-over.csv", ["agreement", "reason"], rows)
-    return {"created": len(report.created), "not rolled over": len(rows), "reasons": rows[:FIRST_REASONS]}
+    result = {"created": len(report.created), "not rolled over": len(rows), "reasons": rows[:FIRST_REASONS]}
+    if report.followed:  # closed schools' agreements and their successors (issue #28)
+        result["closed schools"] = "; ".join(report.followed[:FIRST_REASONS])
+    return result
 
 
 def _draft_count(year: int) -> int:

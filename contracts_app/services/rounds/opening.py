@@ -17,6 +17,8 @@ from contracts_app.models import Agreement, BuyingRound, Offer, OfferLine, Price
 from contracts_app.models.round import ROUND_APPROVALS, ROUND_DEFAULTS
 from contracts_app.services import audit, catalogue, price_lists
 from contracts_app.services.agreements.status import InputRefused
+from contracts_app.services.census import census_for
+from contracts_app.services.register import census as census_links
 from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 from contracts_app.services.transactions import refusal_rolls_back
 
@@ -68,6 +70,13 @@ def current_agreement(school: School, year: int) -> Agreement | None:
         Agreement.status.in_(PREFILLED_FROM)).options(selectinload(Agreement.lines)).order_by(Agreement.id.desc()))
 
 
+def renewal_source(school: School, year: int, predecessor: School | None = None) -> Agreement | None:
+    """The agreement an offer is pre-filled from: the school's own, else (a successor's first
+    year, issue #28) the agreement of the school it succeeds."""
+    own = current_agreement(school, year)
+    return own if own is not None or predecessor is None else current_agreement(predecessor, year)
+
+
 def _prefill(offer: Offer, source: Agreement | None, services: list[Service]) -> None:
     """The current agreement's three lists (services still sold), else the catalogue's default lists."""
     live = {s.code: s for s in services}
@@ -96,16 +105,28 @@ def basket_problems(offer: Offer, pricing: OfferPricing) -> list[str]:
     return problems
 
 
-def refresh(offer: Offer, price_list: PriceList | None = None, services: list[Service] | None = None) -> None:
+def refresh(offer: Offer, price_list: PriceList | None = None, services: list[Service] | None = None,
+            figures: dict | None = None) -> None:
     """Store the basket's total, or why it cannot be priced, for the round page's figures."""
     accepted = offer.acceptance if offer.state == "accepted" else None
     if accepted is not None:  # an acceptance stands: the round counts what was accepted, not pending changes
         offer.total, offer.problem = accepted.total, ""
         return
-    pricing = price_basket(offer, price_list, services)
+    pricing = price_basket(offer, price_list, services, figures=figures)
     problems = basket_problems(offer, pricing)
     offer.total = pricing.total if not problems else None
     offer.problem = "; ".join(problems)
+
+
+def make_offer(buying_round: BuyingRound, school: School, source: Agreement | None, services: list[Service],
+               figures: dict | None = None) -> Offer:
+    """The school's offer in the round, pre-filled from `source` (else the catalogue) and priced."""
+    offer = Offer(round=buying_round, school=school, state="not_opened")
+    db.session.add(offer)
+    _prefill(offer, source, services)
+    db.session.flush()
+    refresh(offer, buying_round.price_list, services, figures)
+    return offer
 
 
 def _group_agreement(group_id: int, year: int) -> bool:
@@ -130,14 +151,15 @@ def open_round(settings: RoundSettings, by: str) -> BuyingRound:
                                approval=settings.approval, status="open", opened_by=by)
     db.session.add(buying_round)
     services = list(db.session.scalars(select(Service).where(Service.retired_at.is_(None)).order_by(Service.code)))
+    # Closed schools get no offer; a successor with no agreement of its own is offered its
+    # predecessor's (issue #28), priced on its census figure or its predecessor's.
     schools = db.session.scalars(select(School).where(~School.status.ilike("closed%")).order_by(School.urn)).all()
+    followed = census_links.followed_predecessors(schools)
+    figures = census_links.choices([(s.id, s.urn) for s in schools],
+                                   census_for(settings.year, price_list.census_basis))
     for school in schools:
-        source = current_agreement(school, settings.year)
-        offer = Offer(round=buying_round, school=school, state="not_opened")
-        db.session.add(offer)
-        _prefill(offer, source, services)
-        db.session.flush()
-        refresh(offer, price_list, services)
+        make_offer(buying_round, school, renewal_source(school, settings.year, followed.get(school.id)),
+                   services, figures)
     audit.record("create", "BuyingRound", buying_round.id or "-",
                  f"{buying_round.name} opened on {price_list.name}: {len(schools)} offers, closes "
                  f"{settings.closes_on:%d %B %Y}, default {settings.default_action}")
@@ -145,10 +167,10 @@ def open_round(settings: RoundSettings, by: str) -> BuyingRound:
     return buying_round
 
 
-def _prefill_again(offer: Offer, services: list[Service]) -> None:
+def _prefill_again(offer: Offer, services: list[Service], followed: dict[int, School]) -> None:
     """An offer nobody has touched, made before the school's agreement was issued, is pre-filled
     from that agreement now (a late census, then ``agreements issue``, say)."""
-    source = current_agreement(offer.school, offer.round.sla_year)
+    source = renewal_source(offer.school, offer.round.sla_year, followed.get(offer.school_id))
     if source is not None:
         offer.lines.clear()
         db.session.flush()
@@ -162,12 +184,17 @@ def reprice(year: int) -> int:
     the school's agreement was issued is pre-filled from it first); returns how many."""
     buying_round = require_round(year)
     price_list, services = price_lists.published(year), catalogue.services()
+    schools = db.session.scalars(select(School).join(Offer, Offer.school_id == School.id).where(
+        Offer.round_id == buying_round.id)).all()
+    followed = census_links.followed_predecessors(schools)
+    figures = census_links.choices([(s.id, s.urn) for s in schools],
+                                   census_for(year, (price_list or buying_round.price_list).census_basis))
     count = 0
     for offer in buying_round.offers:
         if offer.state in ("not_opened", "viewed") and offer.source_agreement_id is None:
-            _prefill_again(offer, services)
+            _prefill_again(offer, services, followed)
         if offer.state not in ("accepted", "declined"):
-            refresh(offer, price_list, services)
+            refresh(offer, price_list, services, figures)
             count += 1
     db.session.commit()
     return count

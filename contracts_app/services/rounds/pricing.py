@@ -7,6 +7,7 @@ invoice runs bill), so the offer's money is the agreement's and its invoices' to
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from invoices.schedule import ScheduleError
 from pricing.check import PricedLine
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
+from register.census import CensusChoice
 from rounds.rules import school_problem
 
 from contracts_app.models import Offer, PriceList, School, Service
@@ -115,10 +117,12 @@ def _schedule(pricing: OfferPricing, year: int) -> list[ScheduledInvoice]:
 
 
 def price_basket(offer: Offer, price_list: PriceList | None = None,
-                 services: list[Service] | None = None, lines: list | None = None) -> OfferPricing:
+                 services: list[Service] | None = None, lines: list | None = None,
+                 figures: Mapping[int, CensusChoice] | None = None) -> OfferPricing:
     """Price the offer's basket on the year's published list with the school's census (§2.6).
 
-    ``price_list`` and ``services`` (the live catalogue): given once by callers pricing many offers;
+    ``price_list``, ``services`` (the live catalogue) and ``figures`` (school id -> census figure,
+    services.register.census.choices): given once by callers pricing many offers;
     ``lines``: a basket not saved (the page's live preview), else the offer's own lines."""
     school: School = offer.school
     year = offer.round.sla_year
@@ -131,7 +135,7 @@ def price_basket(offer: Offer, price_list: PriceList | None = None,
         return pricing
     rows = _basket(offer.lines if lines is None else lines, services)
     items = [(code, quantity) for _, code, _, list_name, quantity in rows if list_name != "excluded"]
-    check = price_school(school, price_list, items)
+    check = price_school(school, price_list, items, choice=figures.get(school.id) if figures else None)
     priced: dict[str, PricedLine] = {line.service_code: line for line in check.lines}
     problems = {p.service_code: p for p in check.problems}
     pricing = OfferPricing(year, school.customer_type, check.census.label, check.census.description, check.pupils)
