@@ -120,3 +120,22 @@ def test_a_successor_without_an_offer_gets_one(app, make_school):
     offer = db.session.scalar(select(Offer).where(Offer.school_id == new.id))
     assert offer.total == ACADEMY_TOTAL
     assert follow_successor(old_school, new, "sla@test.example") == []
+
+
+def test_applying_a_change_may_name_the_two_agreements(app, make_school):
+    """Applying a register change holds the predecessor's and successor's agreements: they do too."""
+    from contracts_app.services import agreements as agreement_service
+    from tests.register.next_year_world import LINES, THIS
+
+    priced_years()
+    old_school = predecessor(make_school)
+    buying_round = _open_round()
+    offer_id = buying_round.offers[0].id
+    close(old_school)
+    new = successor(make_school)
+    new_agreement = agreement_service.create_draft(THIS, school=new, from_catalogue=False)
+    agreement_service.set_lines(new_agreement, LINES)
+    old_agreement = db.session.scalar(select(Agreement).where(Agreement.school_id == old_school.id))
+    assert len(follow_successor(old_agreement, new_agreement, "sla@test.example")) == 1
+    assert db.session.get(Offer, offer_id).school_id == new.id
+    assert follow_successor(old_agreement, new_agreement, "sla@test.example") == []

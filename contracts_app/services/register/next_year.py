@@ -43,15 +43,24 @@ class _Moved:
     status_text: str = ""
 
 
-def follow_successor(predecessor: School, successor: School, actor: str) -> list[str]:
+def follow_successor(predecessor: School | Agreement, successor: School | Agreement, actor: str) -> list[str]:
     """Move the predecessor's offers in every open buying round to its successor (issue #28), or
-    make the successor an offer; returns what was done (or why not), one message each."""
+    make the successor an offer; returns what was done (or why not), one message each. Either
+    side may be given as the school or as its agreement (applying a register change holds both);
+    a group's agreement names no one school, so nothing follows it."""
+    predecessor, successor = _school(predecessor), _school(successor)
+    if predecessor is None or successor is None or predecessor.id == successor.id:
+        return []
     messages: list[str] = []
     rounds = db.session.scalars(select(BuyingRound).where(BuyingRound.status == "open")
                                 .order_by(BuyingRound.sla_year)).all()
     for buying_round in rounds:
         messages += _follow_in_round(buying_round, predecessor, successor, actor)
     return messages
+
+
+def _school(party: School | Agreement) -> School | None:
+    return party.school if isinstance(party, Agreement) else party
 
 
 def _offer(buying_round: BuyingRound, school: School) -> Offer | None:
