@@ -30,6 +30,7 @@ from pricing.sla_year import LONDON
 from servicedesk.coverage import DEFAULT_TARGETS
 from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
 from servicedesk.period import long_date
+from servicedesk.standards_export import standards_rows
 from servicedesk.ticket_report import MeasuredTicket, TicketReport
 
 _STYLES = getSampleStyleSheet()
@@ -228,6 +229,24 @@ def _notes(report: TicketReport, issuer: ReportIssuer) -> list:
             *(_p(w, _SMALL) for w in report.warnings)]
 
 
+def _standards(report: TicketReport, width: float) -> list:
+    """§11.1 calls answered and emails replied to within the version's standard, the period then each month."""
+    if report.standards is None or report.standards.empty:
+        return []
+    head = ["School" if report.school_urn is None else "", "Month", "Standard", "Within", "Target", "In time",
+            "%", "Verdict"]
+    rows = [[_p(h, _SMALL) for h in head]]
+    for r in standards_rows(report.standards, report.school_urn, report.title):
+        rows.append([_p(r["school_name"] if report.school_urn is None else "", _SMALL), _p(r["month"]),
+                     _p(r["standard"]), _p(r["measured_against"]), _p(f"{r['target_percent']}%", _RIGHT),
+                     _p(f"{r['within']} of {int(r['within']) + int(r['late'])}", _RIGHT),
+                     _p(f"{r['percent_within']}%" if r["percent_within"] else "–", _RIGHT), _p(r["verdict"])])
+    return [*_heading("Calls and emails (SLA §11.1)"),
+            _table(rows, [width * s for s in (0.2, 0.13, 0.15, 0.14, 0.08, 0.1, 0.08, 0.12)]),
+            _p("Each call or email against the standard of its school's own SLA version; an abandoned call is not "
+               "answered in time; a business day is the desk's (08:00-17:00, Friday to 16:30).", _SMALL)]
+
+
 def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
     """The whole report: KPI table, monthly chart, breached and open tickets, how it is measured."""
     buffer = io.BytesIO()
@@ -241,6 +260,7 @@ def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
               _table(_kpi_rows(report), [width * s for s in (0.34, 0.09, 0.09, 0.1, 0.1, 0.14, 0.14)])]
     if report.months and report.kpi.decided:
         story += [Spacer(1, 4 * mm), _chart(report, width * 0.7)]
+    story += _standards(report, width)
     story += _ticket_sections(report, width)
     story += _notes(report, issuer)
     doc.build(story, canvasmaker=_numbered_canvas(footer=f"SLA performance report · {who} · {report.period.label}"))

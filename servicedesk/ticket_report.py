@@ -17,6 +17,7 @@ from servicedesk.clock import Suspension, TicketClock, measure
 from servicedesk.coverage import TargetTables
 from servicedesk.period import Period
 from servicedesk.report import SlaReport, Tally, sla_report
+from servicedesk.standards import StandardsReport
 from servicedesk.targets import KPI_PERCENT_MET
 
 __all__ = [
@@ -154,6 +155,7 @@ class TicketReport:
     warnings: tuple[str, ...] = ()
     schools: tuple[SchoolLine, ...] = ()
     kpi_percent: Decimal = KPI_PERCENT_MET
+    standards: StandardsReport | None = None  # §11.1 calls and emails, when loaded
 
     @property
     def kpi(self) -> Tally:

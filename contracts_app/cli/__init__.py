@@ -15,9 +15,10 @@ def register_commands(app: Flask) -> None:
     from contracts_app.cli.prices import prices_group
     from contracts_app.cli.rounds import round_group
     from contracts_app.cli.schools import schools_group
-    from contracts_app.cli.servicedesk import tickets_group
+    from contracts_app.cli.servicedesk import calls_group, emails_group, tickets_group
     from contracts_app.cli.users import users_group
 
     for command in (users_group, schools_group, census_group, prices_group, agreements_group, invoices_group,
-                    adhoc_group, tickets_group, demo_command, jobs_group, outbox_group, round_group):
+                    adhoc_group, tickets_group, calls_group, emails_group, demo_command, jobs_group, outbox_group,
+                    round_group):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
-"""`tickets import` and `tickets report`: the service desk's call log and SLA performance (§5-7, §11.1)."""
+"""`tickets import`, `tickets report`, `calls import` and `emails import`: the service desk's logs and
+its SLA performance (§5-7, §11.1)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,14 +10,66 @@ from flask.cli import AppGroup
 from contracts_app.cli.common import parse_date as _date
 from contracts_app.cli.common import service_command
 from contracts_app.services import servicedesk as service
+from contracts_app.services import servicedesk_standards as standards
 from contracts_app.services.council import report_issuer
 from servicedesk.export import export_csv
 from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
 from servicedesk.period import desk_today, period_from
 from servicedesk.report import Tally
 from servicedesk.report_pdf import render_report_pdf
+from servicedesk.standards import StandardsReport
+from servicedesk.standards_export import standard_limit, standard_share, standard_verdict, standards_csv
 
 tickets_group = AppGroup("tickets", help="Service desk tickets and SLA performance.")
+calls_group = AppGroup("calls", help="The telephony system's call log (SLA 11.1 calls answered).")
+emails_group = AppGroup("emails", help="The service desk mailbox's log (SLA 11.1 emails replied to).")
+
+
+@calls_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def calls_import_command(file: Path) -> None:
+    """Import the telephony system's call log (CSV or XLSX); re-importing updates calls.
+
+    \b
+    Columns: called_at,answered_at[,abandoned][,urn][,reference]
+      called_at, answered_at  ISO 8601, e.g. 2026-05-01T09:30:15 (no offset = Europe/London)
+      abandoned               yes for a call nobody answered (answered_at empty)
+      urn                     the school, where the caller is known
+      reference               the call's id (else a call is known by its time and URN)
+    A file with any bad row is refused whole, naming each row and column.
+    """
+    report = standards.import_calls(file, file.name)
+    click.echo(f"Call import from {file.name}: {report.summary()}.")
+
+
+@emails_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@service_command
+def emails_import_command(file: Path) -> None:
+    """Import the service desk mailbox's log (CSV or XLSX); re-importing updates emails.
+
+    \b
+    Columns: received_at,first_response_at[,urn][,reference]
+      first_response_at  empty while the email has had no reply
+    A file with any bad row is refused whole, naming each row and column.
+    """
+    report = standards.import_emails(file, file.name)
+    click.echo(f"Email import from {file.name}: {report.summary()}.")
+
+
+def _standards_lines(report: StandardsReport) -> list[str]:
+    """SLA 11.1 calls and emails: the period, then each month with any."""
+    lines = []
+    for line in (report.total, *report.months):
+        for channel, tally, what in (("call", line.calls, "calls answered"), ("email", line.emails, "emails replied to")):
+            if tally.decided or tally.waiting:
+                verdict = standard_verdict(tally)
+                lines.append(f"  {line.label:<16} {what} within {standard_limit(tally, channel)}: {tally.within} of "
+                             f"{tally.decided} {standard_share(tally)} (target {tally.target}%)"
+                             f"{'  ' + verdict.lower() if verdict else ''}"
+                             f"{f', {tally.waiting} waiting' if tally.waiting else ''}")
+    return lines
 
 
 @tickets_group.command("import")
@@ -53,11 +106,13 @@ def _line(label: str, tally: Tally) -> str:
 @click.option("--to", "end", default=None, help="Last day, YYYY-MM-DD (default: today).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every ticket of the report to this CSV file.")
+@click.option("--standards-csv", "standards_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the SLA 11.1 calls and emails figures to this CSV file.")
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the school's PDF report to this file (needs --school).")
 @service_command
 def report_command(urn: int | None, start: str | None, end: str | None, csv_file: Path | None,
-                   pdf_file: Path | None) -> None:
+                   standards_file: Path | None, pdf_file: Path | None) -> None:
     """SLA performance for tickets logged in a period: % within SLA against the 95% KPI (SLA 11.1)."""
     if pdf_file is not None and urn is None:
         raise click.UsageError("--pdf needs --school: the PDF report is a school's")
@@ -75,6 +130,10 @@ def report_command(urn: int | None, start: str | None, end: str | None, csv_file
         click.echo(_line(line.label, line.tally))
     if report.projects.count:
         click.echo(f"  Project requests: {report.projects.count} (targets agreed with the school, not measured)")
+    if report.standards is not None and not report.standards.empty:
+        click.echo("Calls and emails (SLA 11.1):")
+        for text in _standards_lines(report.standards):
+            click.echo(text)
     for warning in report.warnings:
         click.echo(f"  warning: {warning}")
     breached = report.breached
@@ -86,6 +145,9 @@ def report_command(urn: int | None, start: str | None, end: str | None, csv_file
     if csv_file is not None:
         csv_file.write_bytes(export_csv(report.tickets))
         click.echo(f"Wrote {len(report.tickets)} ticket(s) to {csv_file}.")
+    if standards_file is not None and report.standards is not None:
+        standards_file.write_bytes(standards_csv(report.standards, report.school_urn, report.title))
+        click.echo(f"Wrote the calls and emails figures to {standards_file}.")
     if pdf_file is not None:
         pdf_file.write_bytes(render_report_pdf(report, report_issuer()))
         click.echo(f"Wrote the PDF report to {pdf_file}.")

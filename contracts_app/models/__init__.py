@@ -9,7 +9,7 @@ from contracts_app.models.agreement import (
 )
 from contracts_app.models.audit import AuditEvent
 from contracts_app.models.sla_template import SlaTemplate
-from contracts_app.models.ticket import TICKET_TYPES, Ticket, TicketSuspension
+from contracts_app.models.ticket import TICKET_TYPES, DeskContact, Ticket, TicketSuspension
 from contracts_app.models.invoice import KINDS, Invoice, InvoiceLine, InvoiceRun, NumberSeries, Payment
 from contracts_app.models.outbox import CONCERNS, OUTBOX_STATES, OutboxAttachment, OutboxMessage
 from contracts_app.models.catalogue import LIST_NAMES, LISTS, PriceList, PriceListEntry, Service
@@ -37,7 +37,7 @@ from contracts_app.models.rate_limit import RateLimitCounter
 from contracts_app.models.register import RegisterChange
 
 __all__ = [
-    "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket",
+    "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket", "DeskContact",
     "TicketSuspension", "TimeEntry",
     "Invoice", "InvoiceLine", "InvoiceRun", "KINDS", "NumberSeries", "Payment",
     "Agreement", "AgreementCharge", "AgreementLine", "CancellationNotice", "STATUSES",

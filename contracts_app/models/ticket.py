@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts_app.extensions import db
@@ -47,3 +47,29 @@ class TicketSuspension(db.Model):
     end: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     ticket = relationship("Ticket", back_populates="suspensions")
+
+
+class DeskContact(db.Model):
+    """A call to the service desk or an email to its mailbox, for the §11.1 call and email standards.
+
+    ``key`` is the log's reference, else the time and URN, so a log imported twice stores each once.
+    """
+
+    __tablename__ = "desk_contacts"
+    __table_args__ = (
+        CheckConstraint("channel IN ('call', 'email')", name="channel_known"),
+        UniqueConstraint("channel", "key", name="uq_desk_contacts_channel_key"),
+        Index("ix_desk_contacts_channel_started", "channel", "started_at"),
+        Index("ix_desk_contacts_school_started", "school_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(5))
+    key: Mapped[str] = mapped_column(String(80))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())  # called, or received
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # answered, or first replied to
+    abandoned: Mapped[bool] = mapped_column(default=False)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school = relationship("School")

@@ -8,6 +8,7 @@ loads tickets and the agreements' target tables, calls it, and saves imports.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +35,7 @@ from contracts_app.services.imports import (
     require_columns,
 )
 from contracts_app.services.queries import Page
+from contracts_app.services.servicedesk_standards import contact_standards
 from pricing.errors import ActionRefused
 from servicedesk.clock import Suspension
 from servicedesk.coverage import AgreementTerm, TargetTables, target_tables
@@ -48,6 +50,7 @@ from servicedesk.ticket_log import (
     urns_named,
 )
 from servicedesk.ticket_report import (
+    CALENDAR,
     MeasuredTicket,
     TicketReport,
     measure_tickets,
@@ -212,7 +215,7 @@ def _suspensions(school_id: int | None, period: Period) -> dict[int, list[Suspen
     return suspended
 
 
-def measured_tickets(school_id: int | None, period: Period, now: datetime
+def measured_tickets(school_id: int | None, period: Period, now: datetime, tables: TargetTables | None = None
                      ) -> tuple[list[MeasuredTicket], tuple[str, ...]]:
     """The tickets logged in *period* (of one school, or all), each measured at *now*.
 
@@ -222,7 +225,7 @@ def measured_tickets(school_id: int | None, period: Period, now: datetime
     """
     tickets = db.session.execute(_tickets_query(school_id, period)).all()
     suspended = _suspensions(school_id, period)
-    tables = agreement_targets(None if school_id is None else {school_id}, period)
+    tables = tables or agreement_targets(None if school_id is None else {school_id}, period)
     return measure_tickets(tickets, suspended, tables, now)
 
 
@@ -232,15 +235,19 @@ def measured_tickets(school_id: int | None, period: Period, now: datetime
 def school_report(school: School, period: Period, now: datetime | None = None) -> TicketReport:
     """One school's SLA performance over *period* (§11.1 "SLA reports are available on request")."""
     now = now or utcnow()
-    tickets, warnings = measured_tickets(school.id, period, now)
-    return ticket_report(school.name, school.urn, period, now, tickets, warnings)
+    tables = agreement_targets({school.id}, period)
+    tickets, warnings = measured_tickets(school.id, period, now, tables)
+    standards = contact_standards(school.id, period, now, tables, CALENDAR)  # §11.1 calls and emails
+    return replace(ticket_report(school.name, school.urn, period, now, tickets, warnings), standards=standards)
 
 
 def service_report(period: Period, now: datetime | None = None) -> TicketReport:
     """The whole service's SLA performance over *period*, with each school's figures."""
     now = now or utcnow()
-    tickets, warnings = measured_tickets(None, period, now)
-    return ticket_report("All schools", None, period, now, tickets, warnings)
+    tables = agreement_targets(None, period)
+    tickets, warnings = measured_tickets(None, period, now, tables)
+    standards = contact_standards(None, period, now, tables, CALENDAR)
+    return replace(ticket_report("All schools", None, period, now, tickets, warnings), standards=standards)
 
 
 def schools_page(report: TicketReport, number: int, per_page: int) -> Page:

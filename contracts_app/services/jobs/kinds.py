@@ -9,5 +9,6 @@ from contracts_app.services.jobs import agreements, imports, invoicing  # noqa: 
 from contracts_app.services.jobs import einvoices  # noqa: F401 - every e-invoice of a run as a ZIP (issue #32)
 from contracts_app.services.outbox import tasks as outbox_tasks  # noqa: F401 - the email queue's tasks
 from contracts_app.services.rounds import jobs as round_jobs  # noqa: F401 - the buying round's close
+from contracts_app.services.register import jobs as register_jobs  # noqa: F401 - register changes (issue #28)
 
 __all__ = ["agreements", "imports", "invoicing"]

@@ -72,3 +72,10 @@ class TicketImportForm(FlaskForm):
     file = FileField("Ticket log from the call logging system (CSV)", validators=[FileRequired(
         message="Choose the CSV file to import.")])
     submit = SubmitField("Import tickets")
+
+
+class ContactImportForm(FlaskForm):
+    """The telephony system's call log, or the desk mailbox's email log, to upload (§11.1)."""
+
+    file = FileField("Log file (CSV or XLSX)", validators=[FileRequired(message="Choose the file to import.")])
+    submit = SubmitField("Import")

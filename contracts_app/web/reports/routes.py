@@ -23,15 +23,18 @@ from flask_login import current_user
 from contracts_app.access import roles_required, school_or_404
 from contracts_app.models import School
 from contracts_app.services import servicedesk as service
+from contracts_app.services import servicedesk_standards as standards
 from contracts_app.services.council import report_issuer
 from contracts_app.services.jobs.imports import import_or_queue
-from contracts_app.web.reports.forms import PeriodForm, TicketImportForm
+from contracts_app.services.imports import import_upload
+from contracts_app.web.reports.forms import ContactImportForm, PeriodForm, TicketImportForm
 from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
 from servicedesk.export import export_csv
 from servicedesk.formatting import desk_time, kpi_verdict, percent, status_text
 from servicedesk.period import Period, desk_today, period_from, usual_periods
 from servicedesk.report_pdf import render_report_pdf
+from servicedesk.standards_export import standard_limit, standard_share, standard_verdict, standards_csv
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -45,6 +48,9 @@ bp.add_app_template_filter(desk_time, "desk_time")
 bp.add_app_template_filter(percent, "kpi_percent")
 bp.add_app_template_filter(kpi_verdict, "kpi_verdict")
 bp.add_app_template_filter(status_text, "clock_status")
+bp.add_app_template_filter(standard_share, "standard_share")
+bp.add_app_template_filter(standard_verdict, "standard_verdict")
+bp.add_app_template_filter(standard_limit, "standard_limit")
 
 
 def _school(urn: int) -> School:
@@ -205,3 +211,59 @@ def import_tickets() -> ResponseReturnValue:
         status = 400
     return render_template("reports/import.html", form=form, problems=problems, count=service.ticket_count(),
                            columns=service.COLUMNS + service.OPTIONAL_COLUMNS), status
+
+
+@bp.route("/standards.csv")
+@roles_required(*STAFF)
+def service_standards_csv() -> ResponseReturnValue:
+    """§11.1 calls and emails of the whole service: the period, each month, each school."""
+    period = _period_or_400()
+    report = service.service_report(period)
+    return _download(standards_csv(report.standards), "text/csv", f"sla-calls-emails-all-schools-{period.slug}.csv")
+
+
+@bp.route("/schools/<int:urn>/standards.csv")
+@roles_required(*STAFF, "school")
+def school_standards_csv(urn: int) -> ResponseReturnValue:
+    """One school's §11.1 calls and emails: the period and each month."""
+    school = _school(urn)
+    period = _period_or_400()
+    report = service.school_report(school, period)
+    return _download(standards_csv(report.standards, school.urn, school.name), "text/csv",
+                     f"sla-calls-emails-{school.urn}-{period.slug}.csv")
+
+
+_CONTACT_IMPORTS = {"calls": ("call", standards.import_calls, "call log"),
+                    "emails": ("email", standards.import_emails, "email log")}
+
+
+@bp.route("/calls/import", methods=["GET", "POST"])
+@roles_required("sla")
+def import_calls() -> ResponseReturnValue:
+    """Upload the telephony system's call log (the same import as `calls import`)."""
+    return _import_contacts("calls")
+
+
+@bp.route("/emails/import", methods=["GET", "POST"])
+@roles_required("sla")
+def import_emails() -> ResponseReturnValue:
+    """Upload the desk mailbox's email log (the same import as `emails import`)."""
+    return _import_contacts("emails")
+
+
+def _import_contacts(kind: str) -> ResponseReturnValue:
+    """The call or email log's upload page: all or nothing, every problem named by row and column."""
+    channel, importer, name = _CONTACT_IMPORTS[kind]
+    form = ContactImportForm()
+    problems = None
+    status = 200
+    if form.validate_on_submit():
+        result, problems = import_upload(form.file.data, importer, name)
+        if result is not None:
+            flash(f"{kind.capitalize()} imported: {result.summary()}.", "success")
+            return redirect(url_for(f".import_{kind}"))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("reports/import_log.html", form=form, problems=problems, kind=kind,
+                           channel=channel, count=standards.contact_count(channel)), status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from contracts_app.extensions import db
-from contracts_app.models import Ticket, TicketSuspension
+from contracts_app.models import DeskContact, Ticket, TicketSuspension
 
 STAFF_READ = {"admin", "sla", "finance"}
 ANY = STAFF_READ | {"school"}
@@ -20,8 +20,13 @@ EXPECTED = {
     "reports.school_csv": ANY,
     "reports.portal": {"admin", "school"},
     "reports.import_tickets": {"admin", "sla"},
+    "reports.import_calls": {"admin", "sla"},
+    "reports.import_emails": {"admin", "sla"},
+    "reports.service_standards_csv": STAFF_READ,
+    "reports.school_standards_csv": ANY,
 }
-SCHOOL_SCOPED = {"reports.school", "reports.school_chart", "reports.school_pdf", "reports.school_csv"}
+SCHOOL_SCOPED = {"reports.school", "reports.school_chart", "reports.school_pdf", "reports.school_csv",
+                 "reports.school_standards_csv"}
 
 
 def world(own, other) -> dict:
@@ -33,5 +38,8 @@ def world(own, other) -> dict:
         db.session.add(Ticket(reference=f"T-{school.urn}-2", school=school, type="service_request", priority=None,
                               summary="New starter", logged_at=logged, suspensions=[
                                   TicketSuspension(start=logged + timedelta(hours=1))]))
+        db.session.add(DeskContact(channel="call", key=f"ref:C-{school.urn}", school=school, started_at=logged,
+                                   answered_at=logged + timedelta(seconds=30)))
+        db.session.add(DeskContact(channel="email", key=f"ref:M-{school.urn}", school=school, started_at=logged))
     db.session.commit()
     return {}  # the report URLs name only the school's URN, which the shared world gives
