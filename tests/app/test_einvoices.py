@@ -97,3 +97,14 @@ def test_a_run_is_checked_whole(every_kind, app):
     assert result.failures[summer.number][0].message == "COUNCIL_BANK_ACCOUNT is not set"
     with pytest.raises(EInvoiceRefused, match="there is no invoice run 999"):
         check_run(999)
+
+
+def test_a_run_is_checked_in_batches_with_the_same_result(every_kind, monkeypatch):
+    from contracts_app.services.invoicing import ubl_check
+
+    run_id = every_kind["maintained summer 103700"].run_id
+    whole = check_run(run_id)
+    monkeypatch.setattr(ubl_check, "BATCH", 1)  # the credit note's invoice left the session a batch before
+    monkeypatch.setattr(ubl_check.run_batches, "__defaults__", (1,))
+    one_by_one = check_run(run_id)
+    assert (one_by_one.checked, one_by_one.failures) == (whole.checked, whole.failures) == (4, {})

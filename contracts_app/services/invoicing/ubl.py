@@ -1,6 +1,8 @@
 """E-invoices (issue #32): an issued invoice or credit note loaded for the UBL writer."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from contracts_app.extensions import db
@@ -22,8 +24,10 @@ from invoices.vat import vat_summary
 __all__ = ["EInvoiceRefused", "invoice_ubl", "ubl_invoice"]
 
 
-def ubl_invoice(invoice: Invoice, pdf: bytes | None = None) -> UblInvoice:
-    """The invoice as the e-invoice writer takes it: the PDF's facts plus references and parties."""
+def ubl_invoice(invoice: Invoice, pdf: bytes | None = None,
+                periods: dict[int, tuple[date | None, date | None]] | None = None) -> UblInvoice:
+    """The invoice as the e-invoice writer takes it: the PDF's facts plus references and parties.
+    ``periods``: its agreement lines' service dates, when a caller writing many loaded them at once."""
     school = invoice.school
     rates = {line.vat_code: line.vat_rate for line in invoice.lines}
     credited = invoice.credited_invoice
@@ -36,7 +40,7 @@ def ubl_invoice(invoice: Invoice, pdf: bytes | None = None) -> UblInvoice:
                             if invoice.agreement_id is not None else ""),
         adhoc_reference=invoice.adhoc_request.reference if invoice.adhoc_request_id is not None else "",
         period_start=invoice.period_start, period_end=invoice.period_end, description=invoice.description or "",
-        lines=_lines(invoice),
+        lines=_lines(invoice, periods if periods is not None else service_periods([invoice])),
         vat=tuple(UblVat(b.code, b.rate, b.net, b.vat)
                   for b in vat_summary(((l.vat_code, l.net) for l in invoice.lines), rates)),
         net=invoice.net, vat_total=invoice.vat, gross=invoice.gross,
@@ -45,12 +49,19 @@ def ubl_invoice(invoice: Invoice, pdf: bytes | None = None) -> UblInvoice:
         credited_issue_date=credited.issue_date if credited else None, pdf=pdf)
 
 
-def _lines(invoice: Invoice) -> tuple[UblLine, ...]:
+def service_periods(invoices: list[Invoice]) -> dict[int, tuple[date | None, date | None]]:
+    """{agreement line id: (start, end)} for every agreement line these invoices bill, in chunked queries."""
+    ids = sorted({l.agreement_line_id for i in invoices for l in i.lines if l.agreement_line_id is not None})
+    found: dict[int, tuple[date | None, date | None]] = {}
+    for start in range(0, len(ids), 500):
+        found.update((row.id, (row.start_date, row.end_date)) for row in db.session.execute(
+            select(AgreementLine.id, AgreementLine.start_date, AgreementLine.end_date)
+            .where(AgreementLine.id.in_(ids[start:start + 500]))))
+    return found
+
+
+def _lines(invoice: Invoice, services: dict[int, tuple[date | None, date | None]]) -> tuple[UblLine, ...]:
     """The lines, each with the part of the period its service covers where that is less (BG-26)."""
-    ids = {l.agreement_line_id for l in invoice.lines if l.agreement_line_id is not None}
-    services = ({row.id: (row.start_date, row.end_date) for row in db.session.execute(
-        select(AgreementLine.id, AgreementLine.start_date, AgreementLine.end_date).where(AgreementLine.id.in_(ids)))}
-        if ids else {})
     header = (invoice.period_start, invoice.period_end)
     return tuple(UblLine(l.position, l.service_code, l.description, l.explanation or "", l.quantity, l.unit_price,
                          l.net, l.vat_code, l.vat_rate, unit_code(l.billing_key),
@@ -59,7 +70,8 @@ def _lines(invoice: Invoice) -> tuple[UblLine, ...]:
                  for l in invoice.lines)
 
 
-def invoice_ubl(invoice: Invoice, with_pdf: bool = False) -> bytes:
+def invoice_ubl(invoice: Invoice, with_pdf: bool = False,
+                periods: dict[int, tuple[date | None, date | None]] | None = None) -> bytes:
     """The e-invoice as XML bytes; EInvoiceRefused names every missing council detail or impossible mix."""
     pdf = invoice_pdf(invoice) if with_pdf else None
-    return write_ubl(ubl_invoice(invoice, pdf), einvoice_seller())
+    return write_ubl(ubl_invoice(invoice, pdf, periods), einvoice_seller())

@@ -7,7 +7,7 @@ import zipfile
 from contracts_app.extensions import db
 from contracts_app.models import InvoiceRun
 from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
-from contracts_app.services.invoicing.ubl_check import run_invoices
+from contracts_app.services.invoicing.ubl_check import run_batches, run_invoice_ids
 from contracts_app.services.jobs import core as p
 from contracts_app.services.jobs.core import JobContext, register
 from pricing.errors import ActionRefused
@@ -30,19 +30,20 @@ def zip_name(run_id: int) -> str:
 def run_zip(job: JobContext, *, run_id: int) -> dict:
     """One UBL file per invoice and credit note of the run (named by number); refused whole, naming
     the first invoice that cannot be written and why, so no ZIP ever lacks an invoice silently."""
-    invoices = run_invoices(run_id)
-    job.progress(0, len(invoices))
+    count = len(run_invoice_ids(run_id))
+    job.progress(0, count)
     path = job.result_path(zip_name(run_id))
     partial = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for invoice in invoices:
-            try:
-                archive.writestr(f"{invoice.number}.xml", invoice_ubl(invoice))
-            except EInvoiceRefused as exc:
-                raise ActionRefused(f"{invoice.number}: the e-invoice cannot be written: {exc}") from None
-            job.advance()
+        for batch, periods in run_batches(run_id):
+            for invoice in batch:
+                try:
+                    archive.writestr(f"{invoice.number}.xml", invoice_ubl(invoice, periods=periods))
+                except EInvoiceRefused as exc:
+                    raise ActionRefused(f"{invoice.number}: the e-invoice cannot be written: {exc}") from None
+            job.advance(len(batch))
     partial.replace(path)
-    return {"e-invoices": len(invoices)}
+    return {"e-invoices": count}
 
 
 register(KIND, run_zip, title="Every e-invoice of a run as a ZIP", roles=("finance",), check=_check)
