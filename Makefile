@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app contracts_app
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres bench clean
+.PHONY: install run test test-sqlite test-postgres bench killed-consumer clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: install
 # Every figure on SQLite, then on a throwaway PostgreSQL cluster (as make test starts one).
 bench: install
 	PYTHON=$(BIN)/python bash scripts/pg_cluster.sh $(BIN)/python -m benchmarks
+
+# Issue #27's "Done when": the consumer killed mid-job on 3,000 schools, on SQLite then PostgreSQL (docs/jobs.md).
+killed-consumer: install
+	PYTHON=$(BIN)/python bash scripts/pg_cluster.sh $(BIN)/python -m benchmarks.killed_consumer
 
 clean:
 	rm -rf $(VENV) instance *.egg-info
