@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, true,
+    CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, false, true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -130,6 +130,9 @@ class KeyStakeholder(db.Model):
     invoices: Mapped[bool] = mapped_column(default=True, server_default=true())
     agreements: Mapped[bool] = mapped_column(default=True, server_default=true())
     notices: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # With each invoice and credit note, its e-invoice (UBL XML) too, for finance systems that
+    # take invoices as data (issue #32); only for contacts who ask for it.
+    einvoices: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     school = relationship("School", back_populates="stakeholders")
 

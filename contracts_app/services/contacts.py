@@ -1,5 +1,6 @@
 """School contacts as email recipients (issue #18): who receives invoices, agreements and
-notices, and the contacts import (urn,name,role,email,phone,invoices,agreements,notices)."""
+notices, and the contacts import (urn,name,role,email,phone,invoices,agreements,notices[,einvoices]);
+``einvoices``: the e-invoice (UBL) with each invoice too (issue #32)."""
 from __future__ import annotations
 
 import re
@@ -24,7 +25,8 @@ from contracts_app.services.imports import (
 from pricing.errors import ImportRefused, Problem
 
 FLAGS = ("invoices", "agreements", "notices")
-COLUMNS = ("urn", "name", "role", "email", "phone", *FLAGS)
+OPTIONAL_FLAGS = ("einvoices",)  # a file without the column leaves it as it is (new contacts: no)
+COLUMNS = ("urn", "name", "role", "email", "phone", *FLAGS, *OPTIONAL_FLAGS)
 REQUIRED = ("urn", "name", "role", "email", *FLAGS)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -38,7 +40,7 @@ def contacts_for(school_id: int, flag: str) -> list[str]:
 
 def contacts_by_school(school_ids: Iterable[int], flag: str) -> dict[int, list[str]]:
     """{school id: addresses} for many schools in one query (schools without any are absent)."""
-    if flag not in FLAGS:
+    if flag not in FLAGS + OPTIONAL_FLAGS:
         raise ValueError(f"unknown contact flag {flag!r}")
     ids = list(set(school_ids))
     found: dict[int, list[str]] = defaultdict(list)
@@ -70,6 +72,7 @@ def import_contacts(data: bytes | str | Path, source: str = "contacts file") -> 
     frame = read_table(data, source)
     require_columns(frame, REQUIRED, source, "a contacts file (urn,name,role,email,phone,invoices,agreements,notices)")
     columns = {name: cells(frame, name) for name in COLUMNS}
+    given = set(FLAGS) | {flag for flag in OPTIONAL_FLAGS if flag in frame.columns}
     # A contact's name goes into emails: a line break would cut a subject (issue #27).
     problems = one_line_problems({name: columns[name] for name in ("name", "role", "email", "phone")})
     bad_cells = {(p.row, p.column) for p in problems}
@@ -83,7 +86,7 @@ def import_contacts(data: bytes | str | Path, source: str = "contacts file") -> 
         values = {name: columns[name][index] for name in COLUMNS}
         if any((row, name) in bad_cells for name in COLUMNS):
             continue
-        record = _parse_row(row, values, problems)
+        record = _parse_row(row, values, problems, given)
         if urn is not None and urn not in schools:
             problems.append(Problem(row, "urn", f"no school with URN {urn} in the register"))
         if urn is None or record is None:
@@ -99,7 +102,7 @@ def import_contacts(data: bytes | str | Path, source: str = "contacts file") -> 
     return _save(records)
 
 
-def _parse_row(row: int, values: dict[str, str], problems: list[Problem]) -> dict | None:
+def _parse_row(row: int, values: dict[str, str], problems: list[Problem], given: set[str]) -> dict | None:
     before = len(problems)
     for name, limit in (("name", 200), ("role", 120), ("phone", 40)):
         if name != "phone" and not values[name]:
@@ -110,7 +113,7 @@ def _parse_row(row: int, values: dict[str, str], problems: list[Problem]) -> dic
         problems.append(Problem(row, "phone", f"{values['phone']!r}: use digits, spaces and + ( ) - only"))
     email = _email(values["email"], row, problems)
     flags = {}
-    for flag in FLAGS:
+    for flag in (f for f in FLAGS + OPTIONAL_FLAGS if f in given):
         answer = values[flag].lower()
         if answer not in _YES | _NO:
             problems.append(Problem(row, flag, f"{values[flag]!r} is not yes or no" if answer else "is empty (yes or no)"))

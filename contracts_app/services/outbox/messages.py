@@ -35,8 +35,9 @@ def _missing(purpose: str, concerns: tuple[str, int], recipients: Iterable[str],
 
 # -- 1. invoices and credit notes -------------------------------------------------------------
 
-def invoice_email(invoice: Invoice, recipients: list[str]) -> QueuedEmail:
-    """The invoice (or credit note) PDF and a link to it in the portal; an ad hoc invoice's §9.5 report too.
+def invoice_email(invoice: Invoice, recipients: list[str], einvoice: bool = False) -> QueuedEmail:
+    """The invoice (or credit note) PDF and a link to it in the portal; an ad hoc invoice's §9.5 report too;
+    with ``einvoice``, its e-invoice (UBL XML) for contacts who asked for it (issue #32).
 
     The PDFs are references, rendered when sent (about 150 ms each: not in the run's transaction).
     """
@@ -46,6 +47,8 @@ def invoice_email(invoice: Invoice, recipients: list[str]) -> QueuedEmail:
     if invoice.kind == "invoice" and request is not None and request.kind == "rework":
         attachments.append(AttachmentRef("adhoc_report_pdf", request.id,
                                          f"{invoice.number}-report-{request.reference}.pdf"))
+    if einvoice:
+        attachments.append(AttachmentRef("invoice_ubl", invoice.id, f"{invoice.number}.xml"))
     context = {"invoice": invoice, "credit_note": invoice.kind == "credit_note",
                "link": external_url("invoicing.show", number=invoice.number)}
     return QueuedEmail("invoice_issued", ("invoice", invoice.id), recipients, "invoice_issued", context, attachments)
@@ -54,7 +57,15 @@ def invoice_email(invoice: Invoice, recipients: list[str]) -> QueuedEmail:
 def invoice_issued(invoice: Invoice) -> list[OutboxMessage]:
     """Queue one invoice or credit note to its school's invoice contacts (none: nothing queued)."""
     recipients = _missing("invoice_issued", ("invoice", invoice.id), contacts_for(invoice.school_id, "invoices"))
-    return queue_many([invoice_email(invoice, recipients)]) if recipients else []
+    wanting = {a.lower() for a in contacts_for(invoice.school_id, "einvoices")}
+    return queue_many(_invoice_emails(invoice, recipients, wanting)) if recipients else []
+
+
+def _invoice_emails(invoice: Invoice, recipients: list[str], wanting: set[str]) -> list[QueuedEmail]:
+    """One message for the contacts who asked for the e-invoice too, one for the rest."""
+    groups = ([r for r in recipients if r.lower() not in wanting], [r for r in recipients if r.lower() in wanting])
+    return [invoice_email(invoice, group, einvoice=with_ubl) for group, with_ubl in zip(groups, (False, True))
+            if group]
 
 
 def invoices_issued(invoice_ids: list[int]) -> list[OutboxMessage]:
@@ -68,6 +79,8 @@ def invoices_issued(invoice_ids: list[int]) -> list[OutboxMessage]:
     rows = db.session.execute(select(Invoice.id, Invoice.school_id).where(Invoice.id.in_(invoice_ids))).all()
     contacts = contacts_by_school({r.school_id for r in rows}, "invoices")
     todo = [r.id for r in rows if r.school_id in contacts]
+    wanting = {school: {a.lower() for a in addresses} for school, addresses in contacts_by_school(
+        {r.school_id for r in rows if r.school_id in contacts}, "einvoices").items()}
     if not todo:
         return []
     queued = _queued_for("invoice_issued", "invoice", todo)
@@ -76,7 +89,7 @@ def invoices_issued(invoice_ids: list[int]) -> list[OutboxMessage]:
         missing = [a for a in contacts[invoice.school_id]
                    if message_key("invoice_issued", ("invoice", invoice.id), a) not in queued]
         if missing:
-            emails.append(invoice_email(invoice, missing))
+            emails += _invoice_emails(invoice, missing, wanting.get(invoice.school_id, set()))
     return queue_many(emails)
 
 

@@ -11,6 +11,7 @@ from contracts_app.services.adhoc.documents import report_pdf
 from contracts_app.services.documents import pdf_download
 from contracts_app.services.invoicing.documents import invoice_pdf
 from contracts_app.services.invoicing.statements import statement_pdf
+from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
 from contracts_app.services.outbox.attachments import AttachmentGone, register
 
 PDF = "application/pdf"
@@ -32,6 +33,17 @@ def invoice_attachment(invoice_id: int) -> tuple[str, bytes, str]:
 def credit_note_attachment(note_id: int) -> tuple[str, bytes, str]:
     note = _invoice("credit_note", note_id)
     return f"{note.number}.pdf", invoice_pdf(note), PDF
+
+
+def einvoice_attachment(invoice_id: int) -> tuple[str, bytes, str]:
+    """An invoice's or credit note's e-invoice (UBL), for contacts who asked for it (issue #32)."""
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise AttachmentGone(f"invoice {invoice_id} no longer exists")
+    try:
+        return f"{invoice.number}.xml", invoice_ubl(invoice), "application/xml"
+    except EInvoiceRefused as exc:  # the message fails, and the outbox page says which setting is missing
+        raise AttachmentGone(f"{invoice.number}: the e-invoice cannot be written: {exc}") from exc
 
 
 def agreement_attachment(agreement_id: int) -> tuple[str, bytes, str]:
@@ -65,7 +77,7 @@ def adhoc_report_attachment(request_id: int) -> tuple[str, bytes, str]:
 RENDERERS = {
     "invoice_pdf": invoice_attachment, "credit_note_pdf": credit_note_attachment,
     "agreement_pdf": agreement_attachment, "statement_pdf": statement_attachment,
-    "adhoc_report_pdf": adhoc_report_attachment,
+    "adhoc_report_pdf": adhoc_report_attachment, "invoice_ubl": einvoice_attachment,
 }
 
 for _kind, _renderer in RENDERERS.items():
