@@ -102,6 +102,13 @@ def page_figures(url: str, n: int, out) -> None:
     for name in PAGES:
         p50, p95 = r[name]
         out(f"{name}_p95", n, p95, r["baseline_p95"], p50_seconds=round(p50, 6))
+    # Register changes (issue #28): after the runs, 1 school in 100 closed by GIAS, half converting.
+    from benchmarks.register_changes import bench_register_changes_page, setup_register_changes
+
+    changes = in_child(setup_register_changes, url)["changes"]
+    rc = in_child(bench_register_changes_page, url, int(os.environ.get("BENCH_PAGE_SAMPLES", "40")))
+    out("page_register_changes_p95", n, rc["p95"], r["baseline_p95"], p50_seconds=round(rc["p50"], 6),
+        changes=changes)
 
 
 def concurrent_figure(url: str, workdir: Path, out) -> None:

@@ -8,6 +8,7 @@ credit is the rest of what was invoiced. Plain Python: no Flask, no SQLAlchemy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
@@ -33,6 +34,15 @@ class InvoicedLine:
 def still_owed(line: InvoicedLine, end: date) -> Decimal:
     """§2.7: what the line's invoice for its term charges when the agreement ends on ``end``:
     the line's share of the shortened term by ``allocate_line``, the rule every invoice run uses."""
+    return _still_owed(line.annual, line.line_start, line.customer_type, line.term_start, line.term_end,
+                       line.term, end)
+
+
+@lru_cache(maxsize=65536)
+def _still_owed(annual: Decimal, line_start: date | None, customer_type: str, term_start: date, term_end: date,
+                term: str, end: date) -> Decimal:
+    # Keyed by plain values: flat prices and term dates repeat across a register's changes.
+    line = InvoicedLine(annual, line_start, customer_type, term_start, term_end, term, ZERO)
     start = max(line.line_start or line.term_start, line.term_start)
     if end < start:
         return ZERO

@@ -12,15 +12,14 @@ from contracts_app.api.schemas.register import ApplyRequestSchema, ApplyResultSc
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.register import applying
 from contracts_app.services.register.changes import ChangeView, find_change, list_changes
-from contracts_app.services.register.consequences import work_out
+from contracts_app.services.register.consequences import work_out, work_out_all
 from contracts_app.services.register.describe import consequences
 
 TAGS = ["Register changes"]
 
 
 def change_dict(view: ChangeView) -> dict:
-    """A change with its consequences (worked out here) in the wire format."""
-    work_out(view)
+    """A change, its consequences worked out (consequences.work_out_all), in the wire format."""
     applied = view.applied
     return {
         "id": view.id, "state": view.state, "kind": view.implied.kind, "urn": view.school.urn,
@@ -52,7 +51,7 @@ def list_register_changes(args: dict) -> dict:
     and upcoming first, by close date; then those applied, latest first.
     """
     result = list_changes(args["page"], args["per_page"])
-    return page_dict(result, [change_dict(v) for v in result.items])
+    return page_dict(result, [change_dict(v) for v in work_out_all(result.items)])
 
 
 @bp.route(f"/register-changes/<int(max={MAX_ID}):change_id>/apply", methods=["POST"], tags=TAGS)
@@ -78,4 +77,4 @@ def apply_register_change(args: dict, change_id: int) -> dict:
         raise ApiError(400, exc.message, fields={exc.field: [exc.message]}) from None
     view = find_change(change_id)
     return {"changed": result.changed, "message": result.message, "credit_notes": result.credit_notes,
-            "change": change_dict(view)}
+            "change": change_dict(work_out(view))}

@@ -7,7 +7,7 @@ import click
 from contracts_app.cli.common import actor, parse_date, service_command
 from contracts_app.services.register import applying
 from contracts_app.services.register.changes import list_changes
-from contracts_app.services.register.consequences import long_date, work_out
+from contracts_app.services.register.consequences import long_date, work_out_all
 from contracts_app.services.register.describe import consequences
 
 
@@ -33,8 +33,8 @@ def changes_command(change_id: int | None, po_number: str, credit_date: str | No
         listed = list_changes(page, 50)
         if not listed.items:
             click.echo("No register changes: no school with an issued agreement is closed by GIAS.")
-        for view in listed.items:
-            _show(work_out(view))
+        for view in work_out_all(listed.items):
+            _show(view)
         if listed.pages > 1:
             click.echo(f"Page {listed.page} of {listed.pages} ({listed.total} changes).")
         return

@@ -7,11 +7,10 @@ after it (§2.7), through the credit-note service. A conversion gives the succes
 agreement at its prices from its open date (contacts carried over, a new purchase-order
 number); a merger, amalgamation, split or succession gives each successor a draft. The
 RegisterChange row is unique per agreement: applying twice, at once or later, changes nothing
-more. Then next year follows the successor (services.register.next_year), when built.
+more. Next year follows the successor (services.register.next_year.follow_successor).
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +33,7 @@ from contracts_app.services.invoicing.numbering import ensure_series
 from contracts_app.services.price_lists import published
 from contracts_app.services.register.changes import ChangeView, SuccessorPlan, find_change
 from contracts_app.services.register.consequences import credit_reason, long_date, work_out
+from contracts_app.services.register.next_year import follow_successor
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.sla_year import SlaYear
 
@@ -122,11 +122,10 @@ def _successor_agreement(view: ChangeView, plan: SuccessorPlan, by: str, po_numb
 def _issue(agreement: Agreement, plan: SuccessorPlan, view: ChangeView, by: str) -> None:
     """Snapshot the prices worked out for the change and issue (as services.agreements.issue does)."""
     priced = {p.service_code: p for p in plan.lines}
-    taken_from = f" (pupils of URN {plan.pupils_from}, its predecessor)" if plan.pupils_from else ""
     for line in agreement.lines:
         result = priced.get(line.service_code) if line.list_name == "subscribed" else None
         line.annual_price = result.annual if result else None
-        line.explanation = f"{result.explanation}{taken_from}" if result else ""
+        line.explanation = result.explanation if result else ""
         line.vat_code = result.vat_code if result else None
     agreement.price_list = published(agreement.sla_year)
     agreement.census_label, agreement.pupils = plan.census_label, plan.pupils
@@ -138,25 +137,15 @@ def _issue(agreement: Agreement, plan: SuccessorPlan, view: ChangeView, by: str)
     events.emit("agreement.issued", agreement=agreement)
 
 
-def _follow_next_year(predecessor: Agreement, successor: Agreement, by: str) -> None:
-    """Next year follows the successor (round offer, rollover): next_year.follow_successor when
-    that module is built; until then this hook does nothing."""
-    try:
-        module = importlib.import_module("contracts_app.services.register.next_year")
-    except ModuleNotFoundError:
-        return
-    follow = getattr(module, "follow_successor", None)
-    if follow is not None:
-        follow(predecessor, successor, by)
-
-
-def _record(view: ChangeView, by: str, notes: list[str], made: list[Agreement]) -> RegisterChange:
+def _record(view: ChangeView, by: str, notes: list[str], made: list[Agreement],
+            followed: list[str]) -> RegisterChange:
     parts = [f"{view.agreement.name} ended on {long_date(view.implied.end_date)}: {view.reason}"]
     if notes:
         parts.append(f"credit notes {', '.join(notes)} (£{view.credited_total:,.2f})")
     elif view.credit_kept_owed:
         parts.append("the term stays owed (CONVERSION_CREDIT=false, §2.5 d)")
     parts += [f"{a.name} {'issued' if a.status == 'active' else 'prepared as a draft'}" for a in made]
+    parts += followed
     record = RegisterChange(agreement_id=view.agreement.id, kind=view.implied.kind, urn=view.school.urn,
                             successor_urns=",".join(str(u) for u in view.implied.successors),
                             end_date=view.implied.end_date, credited=view.credited_total,
@@ -194,9 +183,9 @@ def apply_change(change_id: int, by: str, po_number: str = "", credit_date: date
     notes = _credit(view, by, credit_date or date.today())
     made = [_successor_agreement(view, plan, by, po_number if plan.issued else "")
             for plan in view.successors if plan.term_start and not plan.note.startswith("already")]
-    record = _record(view, by, notes, made)
-    for successor in made:
-        _follow_next_year(view.agreement, successor, by)
+    # Next year follows the successor: a predecessor's round offer (and acceptance) moves to it.
+    followed = [message for successor in made for message in follow_successor(view.agreement, successor, by)]
+    record = _record(view, by, notes, made, followed)
     try:
         db.session.commit()
     except IntegrityError:  # the same change applied at the same moment: theirs stands

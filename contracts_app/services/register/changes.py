@@ -128,8 +128,10 @@ def schools_by_urn(urns: Iterable[int]) -> dict[int, School]:
 def _pending_query():
     """Issued agreements of closed (or closing) schools whose term runs past the close date."""
     applied = select(RegisterChange.agreement_id)
+    # The few closed schools first (a narrow scan), then their agreements by the school_id index.
+    closed = select(School.id).where(School.closed_on.is_not(None))
     return (select(Agreement.id).join(School, Agreement.school_id == School.id)
-            .where(School.closed_on.is_not(None), Agreement.status.in_(LIVE), Agreement.issued_at.is_not(None),
+            .where(Agreement.school_id.in_(closed), Agreement.status.in_(LIVE), Agreement.issued_at.is_not(None),
                    Agreement.term_start <= School.closed_on, Agreement.term_end > School.closed_on,
                    Agreement.id.not_in(applied))
             .order_by(School.closed_on, School.urn, Agreement.id))
@@ -139,12 +141,18 @@ def _implied(views: list[tuple[int, Agreement, School, RegisterChange | None]]) 
     """Each agreement's change as GIAS implies it, with the links and successors loaded in bulk."""
     links = links_touching(school.urn for _, _, school, _ in views)
     successor_urns = {u for a, b, _ in links for u in (a, b)}
-    links = links + links_touching(successor_urns) if successor_urns else links
+    links = set(links + links_touching(successor_urns)) if successor_urns else set(links)
+    by_urn: dict[int, set] = {}
+    for link in links:  # each school's own links, so a page reads only its schools' links
+        by_urn.setdefault(link[0], set()).add(link)
+        by_urn.setdefault(link[1], set()).add(link)
     register = {urn: establishment(s) for urn, s in schools_by_urn(successor_urns).items()}
     out = []
     for change_id, agreement, school, applied in views:
         register[school.urn] = establishment(school)
-        implied = implied_change(establishment(school), list(set(links)), register)
+        own = by_urn.get(school.urn, set())
+        near = own.union(*(by_urn.get(u, set()) for link in own for u in link[:2]))
+        implied = implied_change(establishment(school), sorted(near), register)
         if implied is None and applied is not None:  # GIAS since re-opened it: the record still stands
             implied = ImpliedChange(applied.kind, school.urn, _urns(applied.successor_urns), applied.end_date, False)
         if implied is not None:
@@ -176,6 +184,11 @@ def list_changes(page: int, per_page: int) -> Page:
     ids = pending + applied
     page = max(1, min(page, max(1, -(-len(ids) // per_page))))
     return Page(_load(ids[(page - 1) * per_page:page * per_page]), len(ids), page, per_page)
+
+
+def applicable_ids() -> list[int]:
+    """The pending changes of schools GIAS has closed (not those only proposed to close)."""
+    return list(db.session.scalars(_pending_query().where(School.status.ilike("closed%"))))
 
 
 def find_change(change_id: int) -> ChangeView | None:

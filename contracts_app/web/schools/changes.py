@@ -14,13 +14,17 @@ from wtforms.validators import Length, Optional
 from contracts_app.access import roles_required
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.register import applying
-from contracts_app.services.register.changes import find_change, list_changes
-from contracts_app.services.register.consequences import work_out
+from contracts_app.services import jobs
+from contracts_app.services.register.changes import applicable_ids, find_change, list_changes
+from contracts_app.services.register.consequences import work_out, work_out_all
 from contracts_app.services.register.describe import consequences
+from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.validators import OneLine
 from pricing.errors import ActionRefused
 
 bp = Blueprint("changes", __name__, url_prefix="/changes")
+# Each row carries its consequences (credits, the successor priced): fewer rows than other lists.
+PER_PAGE = 20
 
 
 class ApplyChangeForm(FlaskForm):
@@ -39,10 +43,10 @@ class ApplyChangeForm(FlaskForm):
 def index() -> ResponseReturnValue:
     """Every change GIAS implies for a school with an agreement, with what applying it would do."""
     page = request.args.get("page", 1, type=int)
-    result = list_changes(page, current_app.config["PAGE_SIZE"])
-    for view in result.items:
-        work_out(view)
-    return render_template("schools/changes/index.html", result=result)
+    result = list_changes(page, current_app.config.get("REGISTER_CHANGES_PAGE", PER_PAGE))
+    work_out_all(result.items)
+    return render_template("schools/changes/index.html", result=result, apply_all=ApplyAllForm(),
+                           pending=any(v.state == "pending" for v in result.items))
 
 
 @bp.route("/<int:change_id>", methods=["GET", "POST"])
@@ -71,3 +75,37 @@ def confirm(change_id: int) -> ResponseReturnValue:
     status = 400 if request.method == "POST" else 200
     return render_template("schools/changes/confirm.html", view=view, form=form, refused=refused,
                            consequences=consequences(view)), status
+
+
+class ApplyAllForm(FlaskForm):
+    submit = SubmitField("Apply every pending change")
+
+
+@bp.route("/apply-all", methods=["POST"])
+@roles_required("sla")
+def apply_all() -> ResponseReturnValue:
+    """Every pending change as a job, after a confirmation listing each one's consequences."""
+    if not ApplyAllForm().validate_on_submit():
+        return redirect(url_for(".index"))
+    ids = applicable_ids()
+    if not ids:
+        flash("There is no pending register change to apply.", "info")
+        return redirect(url_for(".index"))
+    if not confirmed():
+        views = work_out_all([v for v in (find_change(i) for i in ids[:50]) if v is not None])
+        lines = [f"{v.implied.kind_name}, {v.school.name} ({v.school.urn}): " + "; ".join(consequences(v))
+                 for v in views]
+        more = [f"... and {len(ids) - 50} more changes"] if len(ids) > 50 else []
+        return confirmation_page(title="Apply every pending register change",
+                                 lead=f"{len(ids)} change{'s' if len(ids) != 1 else ''}, each in its own "
+                                      "transaction, as a background job; one that is refused is listed and "
+                                      "the others go ahead. Credit notes are dated today; successors get no "
+                                      "purchase-order number.",
+                                 consequences=lines + more, action=url_for(".apply_all"),
+                                 back=url_for(".index"), button="apply them", fields=[])
+    try:
+        job = jobs.start("apply_register_changes", {}, current_user)
+    except ActionRefused as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
+    return redirect(url_for("jobs.show", job_id=job.id))

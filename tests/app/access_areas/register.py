@@ -9,6 +9,7 @@ from contracts_app.models import Agreement, School
 EXPECTED = {
     "schools.changes.index": {"admin", "sla"},
     "schools.changes.confirm": {"admin", "sla"},
+    "schools.changes.apply_all": {"admin", "sla"},
 }
 
 
