@@ -23,6 +23,7 @@ from contracts_app.services.imports import (
     require_columns,
 )
 from contracts_app.services.queries import Page, paginate
+from contracts_app.services.register import census as census_links
 from pricing.errors import ActionRefused, ImportRefused, Problem
 
 COLUMNS = ("urn", "census", "pupils")
@@ -200,10 +201,14 @@ def pupils_for(school_id: int, census: CensusRef) -> int | None:
 
 
 def missing_query(census: CensusRef) -> Select:
-    """Open schools with no figure in the given census, by name (a query, for paging)."""
+    """Open schools with no figure in the given census, by name (a query, for paging). A successor
+    priced on its predecessor's figure (issue #28) is not missing."""
     has_figure = select(CensusFigure.school_id).where(CensusFigure.census == census.label)
-    return (select(School).where(School.id.not_in(has_figure), ~School.status.startswith("Closed"))
-            .order_by(School.name_lower, School.urn))
+    query = select(School).where(School.id.not_in(has_figure), ~School.status.startswith("Closed"))
+    covered = census_links.covered_by_predecessor(census)
+    if covered:
+        query = query.where(School.id.not_in(covered))
+    return query.order_by(School.name_lower, School.urn)
 
 
 def schools_missing(census: CensusRef) -> list[School]:

@@ -143,3 +143,18 @@ def test_the_round_offers_the_successor_the_closed_schools_services(app, make_sc
         (x.service_code, x.list_name, x.quantity) for x in LINES}
     assert offer.total == ACADEMY_TOTAL and offer.problem == ""
     assert db.session.scalar(select(func.count()).select_from(Offer)) == 1
+
+
+def test_a_successor_priced_on_its_predecessors_figure_is_not_missing_from_the_census(app, make_school):
+    from contracts_app.services.census import schools_missing
+    from pricing.census import CensusRef
+
+    priced_years(publish_next=False)
+    predecessor(make_school)
+    new = successor(make_school)
+    lone = make_school(urn=150099, name="Lone New School")
+    assert [s.urn for s in schools_missing(CensusRef(NEXT, 1))] == [lone.urn]
+    # With a second predecessor the figure is missing again, and so is the school.
+    db.session.add(SchoolLink(urn=990004, link_urn=SUCCESSOR, link_type="Successor"))
+    db.session.commit()
+    assert sorted(s.urn for s in schools_missing(CensusRef(NEXT, 1))) == sorted([lone.urn, new.urn])

@@ -61,6 +61,18 @@ def _by_urn(links: Iterable[Link]) -> dict[int, list[Link]]:
     return by_urn
 
 
+def covered_by_predecessor(census: CensusRef) -> list[int]:
+    """Ids of the schools with no figure of their own in `census` that take a predecessor's (so
+    the census's "missing" list leaves them out: they are priced). Only schools GIAS links are read."""
+    has_figure = select(CensusFigure.school_id).where(CensusFigure.census == census.label)
+    lacking = db.session.execute(select(School.id, School.urn).where(
+        School.id.not_in(has_figure), ~School.status.startswith("Closed"),
+        or_(School.urn.in_(select(SchoolLink.urn)), School.urn.in_(select(SchoolLink.link_urn))))).all()
+    if not lacking:
+        return []
+    return sorted(school_id for school_id, chosen in choices(lacking, census).items() if chosen.pupils is not None)
+
+
 def choice_for(school: School, census: CensusRef) -> CensusChoice:
     """The figure that prices one school in `census` (see `choices`)."""
     return choices([(school.id, school.urn)], census)[school.id]
