@@ -135,6 +135,10 @@ def run_database(url: str, gias: Path, n: int, workdir: Path) -> None:
     in_child(prepare, url)
     register_figures(url, gias, n, out)
     invoicing_figures(url, out)
+    if "einvoices" not in skip:
+        from benchmarks.einvoices import einvoice_figures
+
+        einvoice_figures(url, out)  # issue #32: ubl_run, ubl_validate
     if "email" not in skip:
         email_figure(url, out)
     if "documents" not in skip:
