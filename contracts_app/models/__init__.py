@@ -8,6 +8,7 @@ from contracts_app.models.agreement import (
     CancellationNotice,
 )
 from contracts_app.models.audit import AuditEvent
+from contracts_app.models.blob import Blob
 from contracts_app.models.sla_template import SlaTemplate
 from contracts_app.models.ticket import TICKET_TYPES, DeskContact, Ticket, TicketSuspension
 from contracts_app.models.invoice import KINDS, Invoice, InvoiceLine, InvoiceRun, NumberSeries, Payment
@@ -41,7 +42,7 @@ __all__ = [
     "TicketSuspension", "TimeEntry",
     "Invoice", "InvoiceLine", "InvoiceRun", "KINDS", "NumberSeries", "Payment",
     "Agreement", "AgreementCharge", "AgreementLine", "CancellationNotice", "STATUSES",
-    "ApiToken", "AuditEvent", "LISTS", "LIST_NAMES", "PriceList", "PriceListEntry", "Service", "CUSTOMER_TYPES", "CensusFigure", "KeyStakeholder", "ROLES",
+    "ApiToken", "AuditEvent", "Blob", "LISTS", "LIST_NAMES", "PriceList", "PriceListEntry", "Service", "CUSTOMER_TYPES", "CensusFigure", "KeyStakeholder", "ROLES",
     "School", "SchoolGroup", "SchoolLink", "User", "school_group_members",
     "CONCERNS", "OUTBOX_STATES", "OutboxAttachment", "OutboxMessage",
     "BuyingRound", "OFFER_STATES", "Offer", "OfferAcceptance", "OfferDecline", "OfferLine", "OfferReminder",

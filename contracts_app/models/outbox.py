@@ -58,7 +58,7 @@ class OutboxMessage(db.Model):
 
 
 class OutboxAttachment(db.Model):
-    """A file attached to a message, stored under OUTBOX_FOLDER by its SHA-256.
+    """A file attached to a message, stored in `blobs` by its SHA-256 (OUTBOX_FOLDER before #33).
 
     An attachment by reference (render_kind, render_id, e.g. "invoice_pdf", 12) has no file
     until the sender renders it just before sending; it then keeps that file, so a retry

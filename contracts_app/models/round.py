@@ -186,7 +186,8 @@ class OfferAcceptance(db.Model):
     basket: Mapped[dict] = mapped_column(JSON)
     total: Mapped[Decimal] = mapped_column(Money())
     document_sha256: Mapped[str] = mapped_column(String(64))
-    document_path: Mapped[str] = mapped_column(String(500))
+    # Before issue #33 the PDF was a file under instance/ named here; it now lives in `blobs`.
+    document_path: Mapped[str | None] = mapped_column(String(500))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
 
     offer = relationship("Offer", back_populates="acceptances")

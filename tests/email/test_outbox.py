@@ -6,10 +6,10 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from contracts_app.extensions import db
-from contracts_app.models import OutboxMessage
+from contracts_app.models import Blob, OutboxMessage
 from contracts_app.models.types import utcnow
 from contracts_app.services import outbox
 from contracts_app.services.outbox import queries
@@ -142,8 +142,12 @@ def test_an_attachment_is_stored_once_by_its_sha256_and_checked_when_sent(app, s
     content = _pdf("once")
     rows = _queue(recipients=["a@x.example", "b@x.example"], attachments=[("a.pdf", content, "application/pdf")])
     assert rows[0].attachments[0].sha256 == rows[1].attachments[0].sha256
-    files = [p for p in (tmp_path / "outbox").rglob("*") if p.is_file()]
-    assert len(files) == 1
-    files[0].write_bytes(b"tampered")
+    # In the database (issue #33), once, beside the messages; nothing on disk.
+    stored = db.session.scalars(select(Blob)).all()
+    assert [(b.sha256, b.size, b.media_type) for b in stored] == [(rows[0].attachments[0].sha256, len(content),
+                                                                   "application/pdf")]
+    assert not (tmp_path / "outbox").exists() or not any(p.is_file() for p in (tmp_path / "outbox").rglob("*"))
+    db.session.execute(update(Blob).values(content=b"tampered"))
+    db.session.commit()
     report = outbox.send_due()
     assert report.sent == [] and "SHA-256" in report.retrying[0][3]

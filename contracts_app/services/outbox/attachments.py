@@ -11,14 +11,14 @@ Renderers are registered by kind (services/outbox/renderers.py registers the app
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from sqlalchemy import select
 
 from contracts_app.extensions import db
 from contracts_app.models.outbox import OutboxAttachment, OutboxMessage
-from contracts_app.services.outbox.queueing import attachment_path, write_file
+from contracts_app.services import blobs
+from contracts_app.services.outbox.queueing import write_file
 
 Renderer = Callable[[int], tuple[str, bytes, str]]
 _renderers: dict[str, Renderer] = {}
@@ -62,7 +62,7 @@ def ensure_rendered(message: OutboxMessage) -> int:
             except Exception as exc:  # whatever the renderer met: this message must not go without it
                 raise AttachmentGone(describe_failure(attachment, exc)) from exc
             rendered += 1
-        attachment.sha256, attachment.size = write_file(content), len(content)
+        attachment.sha256, attachment.size = write_file(content, attachment.mimetype), len(content)
     return rendered
 
 
@@ -74,11 +74,10 @@ def _already_rendered(attachment: OutboxAttachment) -> bytes | None:
         OutboxAttachment.render_kind == attachment.render_kind, OutboxAttachment.render_id == attachment.render_id,
         OutboxAttachment.sha256.is_not(None), OutboxAttachment.id != attachment.id).limit(5))
     for digest in digests:
-        path = attachment_path(digest)
-        if path.exists():
-            content = path.read_bytes()
-            if hashlib.sha256(content).hexdigest() == digest:
-                return content
+        try:
+            return blobs.get(digest)
+        except blobs.BlobMissing:
+            continue
     return None
 
 

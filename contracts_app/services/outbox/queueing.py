@@ -5,12 +5,9 @@ re-run of whatever queued it (an invoice run, a reminder pass, a retried job) se
 """
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import make_msgid, parseaddr
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
@@ -18,6 +15,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from contracts_app.extensions import db
+from contracts_app.services import blobs
 from contracts_app.models.outbox import CONCERNS, OutboxAttachment, OutboxMessage
 from contracts_app.models.types import utcnow
 
@@ -189,14 +187,6 @@ def email_globals() -> dict[str, Any]:
     }
 
 
-def attachment_folder() -> Path:
-    return Path(current_app.config["OUTBOX_FOLDER"])
-
-
-def attachment_path(sha256: str) -> Path:
-    return attachment_folder() / sha256[:2] / sha256
-
-
 def _store_all(attachments: Sequence[AnyAttachment]) -> list[OutboxAttachment]:
     return [_reference(a) if isinstance(a, AttachmentRef) else _store(a if isinstance(a, Attachment) else Attachment(*a))
             for a in attachments]
@@ -210,21 +200,15 @@ def _reference(ref: AttachmentRef) -> OutboxAttachment:
                             render_id=ref.object_id)
 
 
-def write_file(content: bytes) -> str:
-    """Write the content once under its SHA-256 (the same statement to five contacts is one file)."""
-    digest = hashlib.sha256(content).hexdigest()
-    path = attachment_path(digest)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    return digest
+def write_file(content: bytes, media_type: str) -> str:
+    """Store the content once under its SHA-256, in the caller's transaction (issue #33: in the
+    database, so any instance can send it; the same statement to five contacts is one record)."""
+    return blobs.put(content, media_type)
 
 
 def _store(attachment: Attachment) -> OutboxAttachment:
     return OutboxAttachment(filename=attachment.filename, mimetype=attachment.mimetype,
-                            sha256=write_file(attachment.content), size=len(attachment.content))
+                            sha256=write_file(attachment.content, attachment.mimetype), size=len(attachment.content))
 
 
 def _copy(stored: OutboxAttachment) -> OutboxAttachment:

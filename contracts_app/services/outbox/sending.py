@@ -12,7 +12,6 @@ before the SMTP conversation, and their files committed.
 """
 from __future__ import annotations
 
-import hashlib
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,8 +24,8 @@ from contracts_app import queue
 from contracts_app.extensions import db
 from contracts_app.models.outbox import OutboxMessage
 from contracts_app.models.types import utcnow
+from contracts_app.services import blobs
 from contracts_app.services.outbox import attachments, reminders
-from contracts_app.services.outbox.queueing import attachment_path
 
 NOT_CONFIGURED = "not sent: no mail server configured"
 STALE_REMINDER = "not sent: the invoice was paid or credited after the reminder was queued"
@@ -192,10 +191,8 @@ def build_message(message: OutboxMessage) -> Message:
 
 
 def read_attachment(sha256: str) -> bytes:
-    content = attachment_path(sha256).read_bytes()
-    if hashlib.sha256(content).hexdigest() != sha256:
-        raise OSError(f"attachment {sha256[:12]} does not match its SHA-256")
-    return content
+    """The stored attachment, checked against its SHA-256 (blobs.BlobMissing when it is not)."""
+    return blobs.get(sha256)
 
 
 class _Smtp:

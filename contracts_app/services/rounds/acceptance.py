@@ -8,12 +8,9 @@ made, and the (offer, revision) unique constraint stops whatever slips past.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -159,7 +156,7 @@ def _priced(offer: Offer) -> OfferPricing:
     return pricing
 
 
-def _record(offer: Offer, user: User, request: AcceptanceRequest) -> tuple[OfferAcceptance, bytes, str]:
+def _record(offer: Offer, user: User, request: AcceptanceRequest) -> tuple[OfferAcceptance, bytes]:
     """The agreement, the stored PDF and the acceptance row, in the caller's transaction."""
     pricing = _priced(offer)
     agreement = _agreement_for(offer, user.email)
@@ -179,7 +176,7 @@ def _record(offer: Offer, user: User, request: AcceptanceRequest) -> tuple[Offer
     db.session.add(acceptance)
     offer.state, offer.answered_at, offer.agreement_id, offer.total = "accepted", now, agreement.id, pricing.total
     db.session.flush()
-    return acceptance, pdf, path
+    return acceptance, pdf
 
 
 @refusal_rolls_back
@@ -195,27 +192,18 @@ def accept(offer_id: int, user: User, request: AcceptanceRequest) -> tuple[Offer
     _check_request(request)
     if request.po_number is not None:
         offer.po_number = request.po_number.strip()
-    acceptance, pdf, path = _record(offer, user, request)
+    acceptance, pdf = _record(offer, user, request)
     status = "Issued." if offer.agreement.status == "active" else "Awaiting the SLA team's approval."
     mail.queue_acceptance(offer, acceptance, pdf, documents.file_name(offer, draft=False), status)
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        _discard(path)
+        db.session.rollback()  # the document goes with it: it is stored in the same transaction
         repeated = _of_revision(db.session.get(Offer, offer_id))
         if repeated is None:
             raise
         return repeated, False
     return acceptance, True
-
-
-def _discard(path: str) -> None:
-    """An acceptance that was not saved leaves no document behind."""
-    try:
-        os.remove(Path(current_app.config["INSTANCE_DIR"]) / path)
-    except OSError:
-        pass
 
 
 def _withdraw(offer: Offer, by: str) -> None:

@@ -1,44 +1,31 @@
-"""The accepted PDF, the legal record of an acceptance: written once under the instance folder,
-never replaced, read back only when its SHA-256 still matches. For an agreement made from an
+"""The accepted PDF, the legal record of an acceptance: stored once in the database, never
+replaced, read back only when its SHA-256 still matches. For an agreement made from an
 acceptance it is the agreement's document (DESIGN "An acceptance stands"), so every door that
 serves an agreement's PDF asks ``signed_acceptance`` first."""
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
-from flask import current_app
 from sqlalchemy import select
 
 from pricing.errors import ActionRefused
 
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, Offer, OfferAcceptance
+from contracts_app.services import blobs
 
-FOLDER = "offers"
 
-
-def store(offer: Offer, number: int, data: bytes) -> tuple[str, str]:
-    """Write the accepted PDF once (never overwritten); returns (path under instance/, SHA-256)."""
-    digest = hashlib.sha256(data).hexdigest()
-    relative = Path(FOLDER) / str(offer.round.sla_year) / f"offer-{offer.id}-acceptance-{number}-{digest[:12]}.pdf"
-    path = Path(current_app.config["INSTANCE_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as out:  # exclusive: an accepted document is never replaced
-        out.write(data)
-    return str(relative), digest
+def store(offer: Offer, number: int, data: bytes) -> tuple[None, str]:
+    """Store the accepted PDF in the database, in the acceptance's transaction (issue #33: the
+    legal record is backed up with the database and served by any instance); never replaced.
+    Returns (no file path, SHA-256): `document_path` only names files from before #33."""
+    return None, blobs.put(data, "application/pdf")
 
 
 def read_accepted(acceptance: OfferAcceptance) -> bytes:
     """The exact PDF accepted, checked against its recorded SHA-256."""
-    path = Path(current_app.config["INSTANCE_DIR"]) / acceptance.document_path
     try:
-        data = path.read_bytes()
-    except OSError:
-        raise ActionRefused(f"the accepted document of {acceptance.name} is missing from {path}") from None
-    if hashlib.sha256(data).hexdigest() != acceptance.document_sha256:
-        raise ActionRefused(f"the accepted document of {acceptance.name} does not match its SHA-256")
-    return data
+        return blobs.get(acceptance.document_sha256)
+    except blobs.BlobMissing as exc:
+        raise ActionRefused(f"the accepted document of {acceptance.name} is not available: {exc}") from None
 
 
 def signed_acceptance(agreement: Agreement) -> OfferAcceptance | None:

@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 
 from contracts_app.access import roles_required
 from contracts_app.services import outbox
+from contracts_app.services import blobs
 from contracts_app.services.outbox import queries
 from contracts_app.services.outbox.queries import OutboxFilter
 from contracts_app.services.outbox.sending import NOT_CONFIGURED, read_attachment
@@ -59,7 +60,7 @@ def attachment(message_id: int, attachment_id: int) -> ResponseReturnValue:
         abort(404, description=f"{found.filename} is rendered when the message is sent")
     try:
         content = read_attachment(found.sha256)
-    except OSError as exc:
+    except blobs.BlobMissing as exc:
         abort(404, description=str(exc))
     return Response(content, mimetype=found.mimetype,
                     headers={"Content-Disposition": f"attachment; filename={found.filename}"})

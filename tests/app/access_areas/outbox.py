@@ -1,11 +1,10 @@
 """The Outbox (admin only) and the password links sent by email (open to anyone, signed in or not)."""
 from __future__ import annotations
 
-import hashlib
 
 from contracts_app.extensions import db
 from contracts_app.models import OutboxAttachment, OutboxMessage
-from contracts_app.services.outbox.queueing import attachment_path
+from contracts_app.services import blobs
 
 ANY = {"admin", "sla", "finance", "school"}
 
@@ -25,10 +24,7 @@ PUBLIC = {"auth.forgot_password", "auth.reset_password", "auth.set_password"}
 def world(own, other) -> dict:
     """A failed message with a PDF attachment (stored as the outbox stores it)."""
     content = b"%PDF-1.4 test"
-    digest = hashlib.sha256(content).hexdigest()
-    path = attachment_path(digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    digest = blobs.put(content, "application/pdf")
     message = OutboxMessage(key="test:user:1:a@x.example", purpose="test", concerns_type="user", concerns_id=1,
                             recipient="a@x.example", subject="A test", body_text="Hello", body_html="<p>Hello</p>",
                             state="failed", attempts=6, last_error="550 no such user",
