@@ -158,3 +158,18 @@ def test_a_successor_priced_on_its_predecessors_figure_is_not_missing_from_the_c
     db.session.add(SchoolLink(urn=990004, link_urn=SUCCESSOR, link_type="Successor"))
     db.session.commit()
     assert sorted(s.urn for s in schools_missing(CensusRef(NEXT, 1))) == sorted([lone.urn, new.urn])
+
+
+def test_a_service_added_mid_year_is_explained_on_the_same_figure(app, make_school):
+    from contracts_app.models import Service
+    from tests.agreements_fixtures import issue_agreement
+
+    priced_years()
+    predecessor(make_school)
+    new = successor(make_school)
+    agreement = issue_agreement([agreement_service.LineInput("AV", "subscribed", Decimal(2))], school=new,
+                                year=NEXT, by="sla@test.example")
+    assert agreement.pupils == 412
+    sims = db.session.scalar(select(Service).where(Service.code == "SIMS"))
+    line = agreement_service.add_service(agreement, sims, Decimal(1), agreement.term_start)
+    assert line.explanation.startswith(AS_PREDECESSOR)

@@ -15,6 +15,8 @@ from contracts_app.services import audit
 from contracts_app.services.agreements.drafts import LineInput, check_line
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.price_check import price_school
+from contracts_app.services.register import census as census_links
+from pricing.census import parse_census_label
 from pricing.check import PricedLine
 from pricing.errors import ActionRefused
 from pricing.money import round_money
@@ -25,11 +27,21 @@ def _live(agreement: Agreement) -> None:
         raise ActionRefused(f"{agreement.name} is {agreement.status}; only an active agreement changes mid-year")
 
 
+def _census_words(agreement: Agreement) -> str | None:
+    """"January 2026 census, as URN 990003" when the agreement was issued on its school's
+    predecessor's figure (issue #28), so a service added mid-year is explained the same way."""
+    if agreement.school is None or not agreement.census_label or agreement.pupils is None:
+        return None
+    census = parse_census_label(agreement.census_label)
+    chosen = census_links.choice_for(agreement.school, census)
+    return census_links.words(census, [chosen]) if chosen.pupils == agreement.pupils else None
+
+
 def _price(agreement: Agreement, service: Service, quantity: Decimal) -> PricedLine:
     # Priced on the version and census the agreement was issued on, never a later list.
     school = agreement.school or agreement.group.lead_school or agreement.schools[0]
     check = price_school(school, agreement.price_list, [(service.code, quantity)],
-                         pupils_override=agreement.pupils, look_up_pupils=False)
+                         pupils_override=agreement.pupils, look_up_pupils=False, census_text=_census_words(agreement))
     if not check.complete:
         raise ActionRefused("; ".join(p.reason for p in check.problems))
     return check.lines[0]
