@@ -78,7 +78,7 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> list[dict]:
                                                       "HeadFirstName", "HeadLastName")}
     # Every field kept is one line: a school's name goes into emails' subjects (issue #27).
     problems: list[Problem] = one_line_problems(columns)
-    columns.update({name: cells(frame, name) for name in DATES})
+    dates, bad_dates = _date_columns(frame, problems)
     first_row: dict[int, int] = {}
     records: list[dict] = []
     rows: list[int] = []
@@ -99,8 +99,7 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> list[dict]:
                 problems.append(Problem(row, "URN", f"duplicate URN {urn} (also on row {first_row[urn]})"))
                 continue
             first_row[urn] = row
-        dates = _dates(columns, i, row, problems)
-        if urn is None or la_code is None or not name or not est_type or dates is None:
+        if urn is None or la_code is None or not name or not est_type or i in bad_dates:
             continue
         head = " ".join(p for p in (columns["HeadFirstName"][i], columns["HeadLastName"][i]) if p)
         record = {
@@ -113,7 +112,9 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> list[dict]:
         record["status"] = record["status"] or "Open"
         for gias, ours in REASONS.items():
             record[ours] = reason(columns[gias][i])
-        records.append({**record, **dates})
+        for ours, values in dates.items():
+            record[ours] = values[i]
+        records.append(record)
         rows.append(row)
     problems.extend(records_problems(School, records, rows, LABELS))
     if problems:
@@ -123,15 +124,25 @@ def _parse(frame: pd.DataFrame, source: str, home_la: int) -> list[dict]:
     return records
 
 
-def _dates(columns: dict[str, list[str]], i: int, row: int, problems: list[Problem]) -> dict | None:
-    """OpenDate and CloseDate of row ``i`` as dates (blank: None), or None after naming a bad one."""
-    dates = {}
+def _date_columns(frame: pd.DataFrame, problems: list[Problem]) -> tuple[dict[str, list], set[int]]:
+    """OpenDate and CloseDate as dates (blank: None), each distinct cell read once, and the indexes
+    of the rows with a bad one (named in ``problems`` by row and column)."""
+    dates: dict[str, list] = {}
+    bad_rows: set[int] = set()
     for gias, ours in DATES.items():
-        try:
-            dates[ours] = gias_date(columns[gias][i])
-        except BadDate as exc:
-            problems.append(Problem(row, gias, str(exc)))
-    return dates if len(dates) == len(DATES) else None
+        values = cells(frame, gias)
+        parsed, bad = {}, {}
+        for value in set(values):
+            try:
+                parsed[value] = gias_date(value)
+            except BadDate as exc:
+                parsed[value], bad[value] = None, str(exc)
+        for i, value in enumerate(values) if bad else ():
+            if value in bad:
+                problems.append(Problem(i + FIRST_DATA_ROW, gias, bad[value]))
+                bad_rows.add(i)
+        dates[ours] = [parsed[value] for value in values]
+    return dates, bad_rows
 
 
 def _plain(value: object) -> object:
