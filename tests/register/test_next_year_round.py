@@ -139,3 +139,28 @@ def test_applying_a_change_may_name_the_two_agreements(app, make_school):
     assert len(follow_successor(old_agreement, new_agreement, "sla@test.example")) == 1
     assert db.session.get(Offer, offer_id).school_id == new.id
     assert follow_successor(old_agreement, new_agreement, "sla@test.example") == []
+
+
+def test_what_moves_is_what_was_accepted_not_changes_pending_beside_it(app, make_school, make_user):
+    from decimal import Decimal
+
+    priced_years()
+    old_school = predecessor(make_school)
+    offer = _open_round().offers[0]
+    signatory = make_user("school", school=old_school, email="head@old.example")
+    signatory.signatory = True
+    db.session.commit()
+    accept(offer.id, signatory, AcceptanceRequest("Pat Head", "Headteacher", True))
+    # A change saved after the acceptance, never accepted: 40 devices instead of 30.
+    next(x for x in offer.lines if x.service_code == "AV").quantity = Decimal(40)
+    offer.revision += 1
+    db.session.commit()
+    assert offer.pending_changes
+    close(old_school)
+    messages = follow_successor(old_school, successor(make_school), "sla@test.example")
+    assert messages[0].endswith("changes never accepted were discarded")
+    db.session.commit()
+    latest = db.session.get(Offer, offer.id).acceptance
+    av = next(x for x in latest.basket["lines"] if x["service_code"] == "AV")
+    assert Decimal(av["quantity"]) == 30 and latest.total == ACADEMY_TOTAL
+    assert not db.session.get(Offer, offer.id).pending_changes

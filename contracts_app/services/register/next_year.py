@@ -23,6 +23,7 @@ from contracts_app.services.agreements.drafts import LineInput, create_draft, se
 from contracts_app.services.agreements.issuing import issue
 from contracts_app.services.agreements.status import find, transition
 from contracts_app.services.rounds import documents, mail, records
+from contracts_app.services.rounds.basket import restore_accepted
 from contracts_app.services.rounds.opening import make_offer, refresh, renewal_source
 from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 
@@ -111,8 +112,11 @@ def _left_out(offer: Offer, successor: School) -> list[str]:
 def _move(offer: Offer, predecessor: School, successor: School, actor: str) -> str:
     """The offer (basket, acceptance) now the successor's, re-priced, the school told; or _NotMoved."""
     accepted = offer.acceptance if offer.state == "accepted" else None
+    discarded = False
     if accepted is not None:
         _check_agreement_movable(offer, successor)
+        # What moves is what was accepted: changes never accepted are dropped, as the close does.
+        discarded = restore_accepted(offer)
     left_out = _left_out(offer, successor)
     old_total = offer.total
     for line in [x for x in offer.lines if x.service_code in left_out]:
@@ -133,7 +137,8 @@ def _move(offer: Offer, predecessor: School, successor: School, actor: str) -> s
     return (f"{offer.round.name}: offer {offer.id} moved from {predecessor.name} (URN {predecessor.urn}) to "
             f"{successor.name} (URN {successor.urn}){', acceptance carried over' if accepted else ''}, "
             f"re-priced at {successor.customer_type} prices: {total}"
-            + (f"; left out (no {successor.customer_type} price): {', '.join(left_out)}" if left_out else ""))
+            + (f"; left out (no {successor.customer_type} price): {', '.join(left_out)}" if left_out else "")
+            + ("; changes never accepted were discarded" if discarded else ""))
 
 
 def _invoiced(agreement: Agreement) -> bool:
@@ -203,7 +208,9 @@ def _basket(offer: Offer, pricing: OfferPricing, accepted: OfferAcceptance, pred
                        str(x.annual_price), "explanation": x.explanation} for x in pricing.lines
                       if x.list_name != "available"],
             "total": str(pricing.total), "census": pricing.census_label, "pupils": pricing.pupils,
-            "po_number": offer.po_number,
+            "po_number": offer.po_number, "invoice_contact": offer.invoice_contact,
+            "invoice_email": offer.invoice_email, "agreement_contact": offer.agreement_contact,
+            "agreement_email": offer.agreement_email,
             "carried_over_from": {"acceptance_id": accepted.id, "urn": predecessor.urn,
                                   "total": str(accepted.total)}}
 
