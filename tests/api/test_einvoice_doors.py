@@ -1,5 +1,5 @@
 """The e-invoice's doors (issue #32): the download beside the PDF (page and portal), the command,
-the API, the finance check page and the every-e-invoice ZIP job."""
+the API, the finance check page and the every-e-invoice ZIP job, on the API's billed world."""
 from __future__ import annotations
 
 import io
@@ -11,7 +11,7 @@ from lxml import etree
 from contracts_app.services import jobs
 from contracts_app.services.jobs.einvoices import KIND
 from pricing.errors import ActionRefused
-from tests.api.conftest import OTHER, OWN, api, assert_error, world  # noqa: F401 - the API's billed world
+from tests.api.conftest import OTHER, OWN, assert_error
 from tests.einvoice_fixtures import EINVOICE_CONFIG
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, KeyStakeholder, OutboxMessage
-from contracts_app.services.invoicing import balances as invoicing, runs as invoice_run
+from contracts_app.services.invoicing import balances as invoicing
+from contracts_app.services.invoicing import runs as invoice_run
 from tests.email.test_invoice_emails import _world, cli
 
 CONTACTS = """urn,name,role,email,phone,invoices,agreements,notices,einvoices
