@@ -12,13 +12,14 @@ from datetime import datetime
 
 from pricing.cells import safe_text
 from pricing.sla_year import LONDON
-from servicedesk.formatting import hours
+from servicedesk.formatting import days, hours
 from servicedesk.ticket_report import MeasuredTicket
 
 EXPORT_COLUMNS = (
     "reference", "school_urn", "school_name", "type", "priority", "summary", "logged_at", "resolved_at",
     "clock_started_at", "target", "target_table", "target_hours", "elapsed_hours", "third_party_hours",
-    "deadline", "outcome", "time_left_hours",
+    "deadline", "outcome", "time_left_hours", "resolved_reason", "awaiting_customer_days", "no_response_early",
+    "reopens", "linked_to",
 )
 # The call log's free text must stay text: the one formula rule every export shares.
 _text = safe_text
@@ -38,7 +39,11 @@ def export_row(t: MeasuredTicket) -> dict[str, str]:
         "clock_started_at": _moment(c.started_at), "target": c.target.label, "target_table": t.targets,
         "target_hours": hours(c.allowance), "elapsed_hours": hours(c.elapsed),
         "third_party_hours": hours(c.suspended), "deadline": _moment(c.deadline), "outcome": t.outcome,
-        "time_left_hours": hours(c.remaining),
+        "time_left_hours": hours(c.remaining), "resolved_reason": t.life.resolved_reason or "",
+        # §6.3 working days awaiting the customer, two decimals; §6.4 re-opens; the ticket it continues.
+        "awaiting_customer_days": days(t.awaiting_days) if t.life.awaiting else "",
+        "no_response_early": "yes" if t.no_response_early else "", "reopens": str(t.reopens) if t.reopens else "",
+        "linked_to": _text(t.life.linked_to or ""),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from pricing.sla_year import LONDON
 from servicedesk import Tally, TicketClock
@@ -26,6 +27,11 @@ def hours(value: timedelta | None) -> str:
         return ""
     seconds = Decimal(value.days * 86400 + value.seconds) + Decimal(value.microseconds) / Decimal(1_000_000)
     return str((seconds / _HOUR).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def days(value: Fraction) -> str:
+    """Working days with two decimals (``3.25``): §6.3 time awaiting the customer."""
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def london(value: datetime | None, fmt: str = "%a %d %b %Y %H:%M") -> str:

@@ -1,5 +1,6 @@
 """The call logging system's ticket log, read and checked row by row (§5.3 times, §6.2 and
-§7.2 ticket types and priorities, §6.6 third-party suspensions).
+§7.2 ticket types and priorities, §6.6 third-party suspensions, §6.3 awaiting the customer and
+no-response closures, §6.4 re-opens: one after 5 working days is refused, naming its row).
 
 Pure checking: the caller reads the file into columns of text cells and looks up which
 URNs are schools; every problem is named by row and column, and any one refuses the file.
@@ -14,7 +15,10 @@ from datetime import datetime
 from pricing.errors import ImportRefused, Problem
 from pricing.sla_year import LONDON
 from servicedesk._moments import UTC
+from servicedesk.calendar import ServiceDeskCalendar
+from servicedesk.clock import Suspension
 from servicedesk.targets import TICKET_TYPES
+from servicedesk.ticket_life import REOPEN_DAYS, RESOLVED_REASONS, TicketLife, reopen_in_time
 
 __all__ = [
     "COLUMNS", "OPTIONAL_COLUMNS", "URN_ALIASES", "MAX_REFERENCE", "Interval", "LogRow", "TicketImportReport",
@@ -22,7 +26,7 @@ __all__ = [
 ]
 
 COLUMNS = ("reference", "urn", "type", "priority", "logged_at", "resolved_at")
-OPTIONAL_COLUMNS = ("suspensions", "summary")
+OPTIONAL_COLUMNS = ("suspensions", "summary", "awaiting_customer", "resolved_reason", "reopened_at", "linked_to")
 # Names the call logging system may use for the school's URN.
 URN_ALIASES = ("school_urn",)
 MAX_REFERENCE = 40  # the size of the stored ticket's reference column
@@ -46,6 +50,7 @@ class LogRow:
     logged_at: datetime
     resolved_at: datetime | None
     suspensions: tuple[Interval, ...]
+    life: TicketLife = TicketLife()
 
 
 @dataclass
@@ -255,22 +260,78 @@ def _check_moments(cells: Mapping[str, str], now: datetime, row: int,
     return logged, resolved, suspensions
 
 
+def _intervals(cells: Mapping[str, str], name: str, logged: datetime, resolved: datetime | None, now: datetime,
+               row: int, problems: list[Problem]) -> list[Interval]:
+    """An interval column (``start/end;...``) within the ticket's life: after it was logged, not in
+    the future, and (when it is resolved) ended by its resolution."""
+    try:
+        intervals = parse_suspensions(cells[name])
+    except ValueError as exc:
+        problems.append(Problem(row, name, str(exc).replace("suspension", "interval")))
+        return []
+    for number, (start, end) in enumerate(intervals, start=1):
+        if start < logged:
+            problems.append(Problem(row, name, f"interval {number} starts before the ticket was logged"))
+        elif (end or start) > now:
+            problems.append(Problem(row, name, f"interval {number} is in the future"))
+        elif resolved is not None and (end is None or end > resolved):
+            problems.append(Problem(row, name, f"interval {number} ends after the ticket was resolved"))
+    return intervals
+
+
+def _reopens(cells: Mapping[str, str], logged: datetime, resolved: datetime | None, now: datetime, row: int,
+             calendar: ServiceDeskCalendar, problems: list[Problem]) -> list[Interval]:
+    """§6.4: each ``resolved/reopened`` pair; a re-open after 5 working days is a new ticket."""
+    pairs = _intervals(cells, "reopened_at", logged, resolved, now, row, problems)
+    for number, (gone, back) in enumerate(pairs, start=1):
+        if back is None:
+            problems.append(Problem(row, "reopened_at", f"interval {number} has no re-open time "
+                                                        "(give resolved/reopened, e.g. 2026-05-01T10:00/2026-05-04T09:00)"))
+        elif not reopen_in_time(calendar, gone, back):
+            problems.append(Problem(row, "reopened_at", f"re-opened {_local(back)}, more than {REOPEN_DAYS} working "
+                                                        f"days after its resolution at {_local(gone)} (§6.4): raise "
+                                                        "a new ticket"))
+    return pairs
+
+
+def _check_life(cells: Mapping[str, str], row: int, logged: datetime, resolved: datetime | None, now: datetime,
+                calendar: ServiceDeskCalendar, problems: list[Problem]) -> TicketLife:
+    """§6.3 awaiting the customer and why it was resolved, §6.4 re-opens, the ticket it continues."""
+    awaiting = _intervals(cells, "awaiting_customer", logged, resolved, now, row, problems)
+    reopened = _reopens(cells, logged, resolved, now, row, calendar, problems)
+    reason = cells["resolved_reason"].lower().replace(" ", "_") or None
+    if reason is not None and reason not in RESOLVED_REASONS:
+        problems.append(Problem(row, "resolved_reason", f"{cells['resolved_reason']!r} is not one of "
+                                                        f"{', '.join(RESOLVED_REASONS)}"))
+    elif reason is not None and resolved is None:
+        problems.append(Problem(row, "resolved_reason", "is given, but the ticket has no resolved_at"))
+    linked = cells["linked_to"] or None
+    if linked is not None and (len(linked) > MAX_REFERENCE or linked == cells["reference"]):
+        problems.append(Problem(row, "linked_to", "names the ticket itself" if linked == cells["reference"]
+                                else f"is longer than {MAX_REFERENCE} characters"))
+    return TicketLife(tuple(Suspension(a, b) for a, b in awaiting),
+                      tuple(Suspension(a, b) for a, b in reopened if b is not None), reason, linked)
+
+
 def _check_row(cells: Mapping[str, str], row: int, schools: Mapping[int, int], seen: dict[str, int],
-               now: datetime, problems: list[Problem]) -> LogRow | None:
+               now: datetime, calendar: ServiceDeskCalendar, problems: list[Problem]) -> LogRow | None:
     """One row checked, or None with its problems recorded (in column order)."""
     before = len(problems)
     _check_reference(cells["reference"], row, seen, problems)
     school_id = _check_school(cells["urn"], row, schools, problems)
     ticket_type, priority = _check_kind(cells["type"], cells["priority"], row, problems)
     logged, resolved, suspensions = _check_moments(cells, now, row, problems)
+    if logged is None or len(problems) != before:
+        return None
+    life = _check_life(cells, row, logged, resolved, now, calendar, problems)
     if len(problems) != before:
         return None
     return LogRow(row, cells["reference"], school_id, ticket_type, priority,  # type: ignore[arg-type]
-                  cells["summary"], logged, resolved, tuple(suspensions))  # type: ignore[arg-type]
+                  cells["summary"], logged, resolved, tuple(suspensions), life)  # type: ignore[arg-type]
 
 
 def parse_rows(columns: Mapping[str, Sequence[str]], schools: Mapping[int, int], now: datetime,
-               source: str, first_row: int) -> list[LogRow]:
+               source: str, first_row: int, calendar: ServiceDeskCalendar | None = None) -> list[LogRow]:
     """Check every row of the log, collecting every problem with its row and column; refuse the file on any.
 
     *columns* holds each of COLUMNS and OPTIONAL_COLUMNS as stripped text cells ('' where
@@ -278,12 +339,13 @@ def parse_rows(columns: Mapping[str, Sequence[str]], schools: Mapping[int, int],
     the number the file's first data row is known by. A file with no rows is refused too.
     """
     names = COLUMNS + OPTIONAL_COLUMNS
+    calendar = calendar or ServiceDeskCalendar()
     problems: list[Problem] = []
     rows: list[LogRow] = []
     seen: dict[str, int] = {}
     for i in range(len(columns["reference"])):
         checked = _check_row({name: columns[name][i] for name in names}, i + first_row, schools, seen, now,
-                             problems)
+                             calendar, problems)
         if checked is not None:
             rows.append(checked)
     if problems:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Protocol
 
 from pricing.sla_year import LONDON
@@ -19,6 +20,7 @@ from servicedesk.period import Period
 from servicedesk.report import SlaReport, Tally, sla_report
 from servicedesk.standards import StandardsReport
 from servicedesk.targets import KPI_PERCENT_MET
+from servicedesk.ticket_life import TicketLife, awaiting_days, no_response_too_soon
 
 __all__ = [
     "CALENDAR", "KPI_TYPES", "TYPE_NAMES", "LoggedTicket", "MeasuredTicket", "Line", "SchoolLine", "TicketReport",
@@ -69,6 +71,14 @@ class MeasuredTicket:
     suspensions: int
     clock: TicketClock
     kpi_percent: Decimal = KPI_PERCENT_MET  # §11.1 share promised by that table's version
+    life: TicketLife = TicketLife()  # §6.3 awaiting the customer, §6.4 re-opens, the ticket it continues
+    awaiting_days: Fraction = Fraction(0)  # §6.3 working days awaiting the customer before its resolution
+    no_response_early: bool = False  # §6.3 closed for no response with fewer than 3 of them
+
+    @property
+    def reopens(self) -> int:
+        """§6.4: how many times it was re-opened (within 5 working days of a resolution)."""
+        return len(self.life.reopened)
 
     @property
     def type_name(self) -> str:
@@ -92,7 +102,8 @@ class MeasuredTicket:
         return "met" if self.clock.met else "open"
 
 
-def measure_tickets(tickets: Iterable[LoggedTicket], suspended: Mapping[int, Sequence[Suspension]],
+def measure_tickets(tickets: Iterable[LoggedTicket],
+                    suspended: Mapping[int, Sequence[Suspension | tuple[str, Suspension]]],
                     tables: TargetTables, now: datetime,
                     calendar: ServiceDeskCalendar = CALENDAR) -> tuple[list[MeasuredTicket], tuple[str, ...]]:
     """Each ticket measured at *now* against the targets covering it (§6.2, §7.2), with its
@@ -108,12 +119,27 @@ def measure_tickets(tickets: Iterable[LoggedTicket], suspended: Mapping[int, Seq
         except ValueError as exc:
             warnings.append(f"Ticket {t.reference} was not measured: {exc}.")
             continue
-        away = suspended.get(t.id, ())
+        away, life = _pauses(t, suspended.get(t.id, ()))
         # An open ticket is measured at now; a clock skew must not put now before it was logged.
-        clock = measure(calendar, target, logged, t.resolved_at, away, now=max(now, logged))
+        clock = measure(calendar, target, logged, t.resolved_at, away + life.pauses, now=max(now, logged))
+        waited = awaiting_days(calendar, life.awaiting, t.resolved_at or max(now, logged)) if life.awaiting else \
+            Fraction(0)
         measured.append(MeasuredTicket(t.id, t.reference, t.urn, t.name, t.type, t.priority, t.summary or "",
-                                       table.name, len(away), clock, table.kpi.resolved_percent))
+                                       table.name, len(away), clock, table.kpi.resolved_percent, life, waited,
+                                       no_response_too_soon(calendar, life, t.resolved_at)))
     return measured, tuple(warnings)
+
+
+def _pauses(ticket: LoggedTicket, pauses: Iterable[Suspension | tuple[str, Suspension]]
+            ) -> tuple[tuple[Suspension, ...], TicketLife]:
+    """The §6.6 third-party suspensions, and the ticket's life (§6.3 customer waits, §6.4 re-opens)."""
+    kinds: dict[str, list[Suspension]] = {"third_party": [], "customer": [], "reopened": []}
+    for pause in pauses:
+        kind, suspension = ("third_party", pause) if isinstance(pause, Suspension) else pause
+        kinds.setdefault(kind, []).append(suspension)
+    return tuple(kinds["third_party"]), TicketLife(tuple(kinds["customer"]), tuple(kinds["reopened"]),
+                                                   getattr(ticket, "resolved_reason", None),
+                                                   getattr(ticket, "linked_to", None))
 
 
 def combine(*tallies: Tally) -> Tally:
@@ -186,6 +212,24 @@ class TicketReport:
         """Open tickets with a clock, the least time left first."""
         waiting = [t for t in self.tickets if t.clock.is_open and t.clock.target.has_clock]
         return sorted(waiting, key=lambda t: t.clock.remaining)  # type: ignore[arg-type, return-value]
+
+    @property
+    def no_response(self) -> list[MeasuredTicket]:
+        """§6.3: the tickets resolved for no response (those with fewer than 3 days waiting are flagged)."""
+        return [t for t in self.tickets if t.life.resolved_reason == "no_response"]
+
+    @property
+    def reopened(self) -> list[MeasuredTicket]:
+        """§6.4: the tickets re-opened (within 5 working days of a resolution)."""
+        return [t for t in self.tickets if t.reopens]
+
+    @property
+    def reopen_rate(self) -> Decimal | None:
+        """§6.4: the share of resolved tickets that were re-opened, 1 decimal place; None with none resolved."""
+        resolved = sum(1 for t in self.tickets if not t.clock.is_open)
+        if not resolved:
+            return None
+        return (Decimal(len(self.reopened) * 100) / Decimal(resolved)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
     def targets_used(self) -> list[str]:

@@ -79,7 +79,8 @@ def import_command(file: Path) -> None:
     """Import the call logging system's ticket log (CSV); re-importing updates tickets by reference.
 
     \b
-    Columns: reference,urn,type,priority,logged_at,resolved_at[,suspensions][,summary]
+    Columns: reference,urn,type,priority,logged_at,resolved_at[,suspensions][,summary] and the
+    optional awaiting_customer,resolved_reason,reopened_at,linked_to
       type         incident | service_request | project
       priority     1-4 (or P1-P4); required for incidents
       logged_at,   ISO 8601, e.g. 2026-05-01T09:30 (no offset = Europe/London);
@@ -87,6 +88,11 @@ def import_command(file: Path) -> None:
       suspensions  time with a third party (SLA 6.6): start/end intervals joined by ';',
                    e.g. 2026-05-01T10:00/2026-05-02T09:00;2026-05-04T11:00/
                    (an empty end: still with the third party)
+      awaiting_customer  time waiting for the customer (SLA 6.3), as suspensions
+      resolved_reason    fixed | workaround | no_response
+      reopened_at        resolved/reopened pairs joined by ';' (SLA 6.4: a re-open
+                         after 5 working days is refused: raise a new ticket)
+      linked_to          the earlier ticket a new one continues
     A file with any bad row is refused whole, naming each row and column.
     """
     report = service.import_tickets(file, file.name)

@@ -30,6 +30,9 @@ class Ticket(db.Model):
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # §6.3: fixed, workaround or no_response; the earlier ticket this one continues (shown, not merged).
+    resolved_reason: Mapped[str | None] = mapped_column(String(12))
+    linked_to: Mapped[str | None] = mapped_column(String(40))
 
     school = relationship("School")
     suspensions = relationship("TicketSuspension", back_populates="ticket", cascade="all, delete-orphan",
@@ -45,6 +48,8 @@ class TicketSuspension(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     start: Mapped[datetime] = mapped_column(UTCDateTime())
     end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # third_party (§6.6), customer (awaiting the customer, §6.3) or reopened (resolved until re-opened, §6.4).
+    kind: Mapped[str] = mapped_column(String(12), default="third_party", server_default="third_party")
 
     ticket = relationship("Ticket", back_populates="suspensions")
 

@@ -97,11 +97,19 @@ def _same(ticket: Ticket, row: LogRow) -> bool:
     def utc(value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(UTC)
 
-    stored = [(utc(s.start), utc(s.end)) for s in sorted(ticket.suspensions, key=lambda s: (s.start, s.id))]
-    given = sorted((utc(start), utc(end)) for start, end in row.suspensions)
+    stored = sorted((s.kind, utc(s.start), utc(s.end)) for s in ticket.suspensions)
+    given = sorted((kind, utc(start), utc(end)) for kind, start, end in _pauses(row))
     return (ticket.school_id, ticket.type, ticket.priority, ticket.summary, utc(ticket.logged_at),
-            utc(ticket.resolved_at), stored) == (row.school_id, row.type, row.priority, row.summary,
-                                                  utc(row.logged_at), utc(row.resolved_at), given)
+            utc(ticket.resolved_at), ticket.resolved_reason, ticket.linked_to, stored) == (
+        row.school_id, row.type, row.priority, row.summary, utc(row.logged_at), utc(row.resolved_at),
+        row.life.resolved_reason, row.life.linked_to, given)
+
+
+def _pauses(row: LogRow) -> list[tuple[str, datetime, datetime | None]]:
+    """Every stretch the row's clock stands still, by kind: §6.6 third party, §6.3 customer, §6.4 resolved."""
+    return ([("third_party", start, end) for start, end in row.suspensions]
+            + [("customer", p.start, p.end) for p in row.life.awaiting]
+            + [("reopened", p.start, p.end) for p in row.life.reopened])
 
 
 def _save(rows: Iterable[LogRow], now: datetime, report: TicketImportReport) -> None:
@@ -122,8 +130,9 @@ def _save(rows: Iterable[LogRow], now: datetime, report: TicketImportReport) -> 
         ticket.school_id, ticket.type, ticket.priority, ticket.summary = (row.school_id, row.type, row.priority,
                                                                           row.summary)
         ticket.logged_at, ticket.resolved_at, ticket.imported_at = row.logged_at, row.resolved_at, now
-        # The call log is the source of truth: its suspensions replace the stored ones.
-        ticket.suspensions = [TicketSuspension(start=start, end=end) for start, end in row.suspensions]
+        ticket.resolved_reason, ticket.linked_to = row.life.resolved_reason, row.life.linked_to
+        # The call log is the source of truth: its pauses replace the stored ones.
+        ticket.suspensions = [TicketSuspension(kind=kind, start=start, end=end) for kind, start, end in _pauses(row)]
 
 
 def import_tickets(data: bytes | str | Path, source: str = "ticket file",
@@ -141,7 +150,7 @@ def import_tickets(data: bytes | str | Path, source: str = "ticket file",
     require_columns(frame, COLUMNS, source, _LOG)
     columns = {name: cells(frame, name) for name in COLUMNS + OPTIONAL_COLUMNS}
     schools = _school_ids(urns_named(columns["urn"]))  # one lookup for the file, not one per row
-    rows = parse_rows(columns, schools, now, source, FIRST_DATA_ROW)
+    rows = parse_rows(columns, schools, now, source, FIRST_DATA_ROW, CALENDAR)
     report = TicketImportReport.for_header(list(frame.columns))
     _save(rows, now, report)
     db.session.flush()
@@ -193,7 +202,8 @@ def agreement_targets(school_ids: Collection[int] | None, period: Period) -> Tar
 def _tickets_query(school_id: int | None, period: Period) -> Select:
     lo, hi = period.utc_bounds()
     query = (select(Ticket.id, Ticket.reference, Ticket.school_id, School.urn, School.name, Ticket.type,
-                    Ticket.priority, Ticket.summary, Ticket.logged_at, Ticket.resolved_at)
+                    Ticket.priority, Ticket.summary, Ticket.logged_at, Ticket.resolved_at, Ticket.resolved_reason,
+                    Ticket.linked_to)
              .join(School, Ticket.school_id == School.id)
              .where(Ticket.logged_at >= lo, Ticket.logged_at < hi))
     if school_id is not None:
@@ -201,17 +211,18 @@ def _tickets_query(school_id: int | None, period: Period) -> Select:
     return query.order_by(Ticket.logged_at, Ticket.id)
 
 
-def _suspensions(school_id: int | None, period: Period) -> dict[int, list[Suspension]]:
-    """Ticket id -> its suspensions (§6.6), for the tickets logged in *period*."""
+def _suspensions(school_id: int | None, period: Period) -> dict[int, list[tuple[str, Suspension]]]:
+    """Ticket id -> its pauses by kind (§6.6 third party, §6.3 customer, §6.4 resolved until re-opened),
+    for the tickets logged in *period*."""
     lo, hi = period.utc_bounds()
-    query = (select(TicketSuspension.ticket_id, TicketSuspension.start, TicketSuspension.end)
+    query = (select(TicketSuspension.ticket_id, TicketSuspension.kind, TicketSuspension.start, TicketSuspension.end)
              .join(Ticket, TicketSuspension.ticket_id == Ticket.id)
              .where(Ticket.logged_at >= lo, Ticket.logged_at < hi))
     if school_id is not None:
         query = query.where(Ticket.school_id == school_id)
-    suspended: dict[int, list[Suspension]] = defaultdict(list)
-    for ticket_id, start, end in db.session.execute(query):
-        suspended[ticket_id].append(Suspension(start, end))
+    suspended: dict[int, list[tuple[str, Suspension]]] = defaultdict(list)
+    for ticket_id, kind, start, end in db.session.execute(query):
+        suspended[ticket_id].append((kind, Suspension(start, end)))
     return suspended
 
 

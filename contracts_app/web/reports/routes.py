@@ -31,7 +31,7 @@ from contracts_app.web.reports.forms import ContactImportForm, PeriodForm, Ticke
 from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
 from servicedesk.export import export_csv
-from servicedesk.formatting import desk_time, kpi_verdict, percent, status_text
+from servicedesk.formatting import days, desk_time, kpi_verdict, percent, status_text
 from servicedesk.period import Period, desk_today, period_from, usual_periods
 from servicedesk.report_pdf import render_report_pdf
 from servicedesk.standards_export import standard_limit, standard_share, standard_verdict, standards_csv
@@ -48,6 +48,7 @@ bp.add_app_template_filter(desk_time, "desk_time")
 bp.add_app_template_filter(percent, "kpi_percent")
 bp.add_app_template_filter(kpi_verdict, "kpi_verdict")
 bp.add_app_template_filter(status_text, "clock_status")
+bp.add_app_template_filter(days, "working_days")
 bp.add_app_template_filter(standard_share, "standard_share")
 bp.add_app_template_filter(standard_verdict, "standard_verdict")
 bp.add_app_template_filter(standard_limit, "standard_limit")
