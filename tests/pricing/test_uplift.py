@@ -4,13 +4,21 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pricing.bands import Band
 from pricing.errors import PriceRuleError
 from pricing.models import Banded, BasePlusPerPupil, Flat, PerPupil, PerUnit
 from pricing.price_list import PriceRow
-from pricing.uplift import Uplift, parse_overrides, parse_percent, raise_amount, uplift_model, uplift_rows
+from pricing.uplift import (
+    Uplift,
+    parse_overrides,
+    parse_percent,
+    raise_amount,
+    uplift_model,
+    uplift_rows,
+)
 
 PENNY = Decimal("0.01")
 money = st.decimals(min_value=0, max_value=100_000, places=2)
@@ -25,7 +33,7 @@ def expected(old: Decimal, percent: Decimal) -> Decimal:
 
 def test_half_a_penny_rounds_up():
     assert raise_amount(Decimal("1.00"), Decimal("0.5")) == Decimal("1.01")  # 1.005
-    assert raise_amount(Decimal("780"), Decimal("3.5")) == Decimal("807.30")
+    assert raise_amount(Decimal(780), Decimal("3.5")) == Decimal("807.30")
     assert raise_amount(Decimal("3.565"), Decimal("3.5")) == Decimal("3.69")  # 3.689775
 
 
@@ -62,7 +70,7 @@ def test_overrides_are_respected_per_service_code(flat, rate, percent, other):
 
 
 def test_uplift_zero_keeps_penny_prices():
-    model = PerPupil(rate=Decimal("3.10"), minimum=Decimal("950"), maximum=Decimal("4200"))
+    model = PerPupil(rate=Decimal("3.10"), minimum=Decimal(950), maximum=Decimal(4200))
     assert uplift_model(model, Decimal(0)) == model
 
 
