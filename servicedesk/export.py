@@ -19,7 +19,8 @@ EXPORT_COLUMNS = (
     "reference", "school_urn", "school_name", "type", "priority", "summary", "logged_at", "resolved_at",
     "clock_started_at", "target", "target_table", "target_hours", "elapsed_hours", "third_party_hours",
     "deadline", "outcome", "time_left_hours", "resolved_reason", "awaiting_customer_days", "no_response_early",
-    "reopens", "linked_to",
+    "reopens", "linked_to", "major", "original_priority", "downgraded_at", "triage_hours", "longest_update_gap_hours",
+    "status",
 )
 # The call log's free text must stay text: the one formula rule every export shares.
 _text = safe_text
@@ -43,8 +44,19 @@ def export_row(t: MeasuredTicket) -> dict[str, str]:
         # §6.3 working days awaiting the customer, two decimals; §6.4 re-opens; the ticket it continues.
         "awaiting_customer_days": days(t.awaiting_days) if t.life.awaiting else "",
         "no_response_early": "yes" if t.no_response_early else "", "reopens": str(t.reopens) if t.reopens else "",
-        "linked_to": _text(t.life.linked_to or ""),
+        "linked_to": _text(t.life.linked_to or ""), **_major(t), "status": _text(t.status),
     }
+
+
+def _major(t: MeasuredTicket) -> dict[str, str]:
+    """§6.5: a major incident's original priority, downgrade, triage and longest gap between updates."""
+    m = t.major
+    if m is None:
+        return dict.fromkeys(("major", "original_priority", "downgraded_at", "triage_hours",
+                              "longest_update_gap_hours"), "")
+    return {"major": "yes", "original_priority": "" if m.original_priority is None else str(m.original_priority),
+            "downgraded_at": _moment(m.downgraded_at), "triage_hours": hours(m.triage),
+            "longest_update_gap_hours": hours(m.longest_gap)}
 
 
 def export_csv(tickets: Iterable[MeasuredTicket]) -> bytes:

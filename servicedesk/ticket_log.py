@@ -14,9 +14,10 @@ from datetime import datetime
 
 from pricing.errors import ImportRefused, Problem
 from pricing.sla_year import LONDON
-from servicedesk._moments import UTC
+from servicedesk._moments import UTC, parse_moment
 from servicedesk.calendar import ServiceDeskCalendar
 from servicedesk.clock import Suspension
+from servicedesk.major_log import MAJOR_COLUMNS, MajorCells, check_major
 from servicedesk.targets import TICKET_TYPES
 from servicedesk.ticket_life import REOPEN_DAYS, RESOLVED_REASONS, TicketLife, reopen_in_time
 
@@ -26,12 +27,12 @@ __all__ = [
 ]
 
 COLUMNS = ("reference", "urn", "type", "priority", "logged_at", "resolved_at")
-OPTIONAL_COLUMNS = ("suspensions", "summary", "awaiting_customer", "resolved_reason", "reopened_at", "linked_to")
+OPTIONAL_COLUMNS = ("suspensions", "summary", "awaiting_customer", "resolved_reason", "reopened_at", "linked_to",
+                    *MAJOR_COLUMNS)
 # Names the call logging system may use for the school's URN.
 URN_ALIASES = ("school_urn",)
 MAX_REFERENCE = 40  # the size of the stored ticket's reference column
 _PRIORITY = re.compile(r"^[pP]?\s*([0-9]+)$")
-_DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
 
 #: A suspension (§6.6) as the log gives it: start, and end or None while still away.
 Interval = tuple[datetime, datetime | None]
@@ -51,6 +52,7 @@ class LogRow:
     resolved_at: datetime | None
     suspensions: tuple[Interval, ...]
     life: TicketLife = TicketLife()
+    major: MajorCells = MajorCells()  # §6.5
 
 
 @dataclass
@@ -83,30 +85,6 @@ def header_names(names: Sequence[str]) -> list[str]:
 
 
 # --- cells ------------------------------------------------------------------------------
-
-
-def parse_moment(text: str) -> datetime:
-    """An ISO 8601 date and time from the call log, as an aware UTC datetime.
-
-    A time without an offset is Europe/London wall-clock time (the desk's clock, §5.3).
-    A wall-clock time skipped when the clocks go forward does not exist and is refused;
-    one repeated when they go back is read as the first (BST) occurrence. UTC comes
-    back because Python never finds a repeated-hour London time equal to anything in
-    another zone. Raises ValueError with a reason fit for the user.
-    """
-    value = text.strip()
-    if _DATE_ONLY.match(value):
-        raise ValueError(f"{text!r} has no time of day (use e.g. 2026-05-01T09:30)")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 date and time (e.g. 2026-05-01T09:30)") from None
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC)
-    local = moment.replace(tzinfo=LONDON)
-    if local.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != moment:
-        raise ValueError(f"{text!r} does not exist in Europe/London (the clocks went forward)")
-    return local.astimezone(UTC)
 
 
 def parse_suspensions(text: str) -> list[Interval]:
@@ -324,10 +302,11 @@ def _check_row(cells: Mapping[str, str], row: int, schools: Mapping[int, int], s
     if logged is None or len(problems) != before:
         return None
     life = _check_life(cells, row, logged, resolved, now, calendar, problems)
+    major = check_major(cells, row, logged, priority, now, problems)
     if len(problems) != before:
         return None
     return LogRow(row, cells["reference"], school_id, ticket_type, priority,  # type: ignore[arg-type]
-                  cells["summary"], logged, resolved, tuple(suspensions), life)  # type: ignore[arg-type]
+                  cells["summary"], logged, resolved, tuple(suspensions), life, major)  # type: ignore[arg-type]
 
 
 def parse_rows(columns: Mapping[str, Sequence[str]], schools: Mapping[int, int], now: datetime,

@@ -20,6 +20,8 @@ from servicedesk.period import Period
 from servicedesk.report import SlaReport, Tally, sla_report
 from servicedesk.standards import StandardsReport
 from servicedesk.targets import KPI_PERCENT_MET
+from servicedesk.major_incidents import MajorIncident, is_major, major_incident
+from servicedesk.major_log import read_history, read_updates
 from servicedesk.ticket_life import TicketLife, awaiting_days, no_response_too_soon
 
 __all__ = [
@@ -74,6 +76,8 @@ class MeasuredTicket:
     life: TicketLife = TicketLife()  # §6.3 awaiting the customer, §6.4 re-opens, the ticket it continues
     awaiting_days: Fraction = Fraction(0)  # §6.3 working days awaiting the customer before its resolution
     no_response_early: bool = False  # §6.3 closed for no response with fewer than 3 of them
+    major: MajorIncident | None = None  # §6.5, for a major incident
+    status: str = ""  # as the call logging system words it
 
     @property
     def reopens(self) -> int:
@@ -126,7 +130,8 @@ def measure_tickets(tickets: Iterable[LoggedTicket],
             Fraction(0)
         measured.append(MeasuredTicket(t.id, t.reference, t.urn, t.name, t.type, t.priority, t.summary or "",
                                        table.name, len(away), clock, table.kpi.resolved_percent, life, waited,
-                                       no_response_too_soon(calendar, life, t.resolved_at)))
+                                       no_response_too_soon(calendar, life, t.resolved_at), _major(t, calendar),
+                                       getattr(t, "status", "") or ""))
     return measured, tuple(warnings)
 
 
@@ -140,6 +145,15 @@ def _pauses(ticket: LoggedTicket, pauses: Iterable[Suspension | tuple[str, Suspe
     return tuple(kinds["third_party"]), TicketLife(tuple(kinds["customer"]), tuple(kinds["reopened"]),
                                                    getattr(ticket, "resolved_reason", None),
                                                    getattr(ticket, "linked_to", None))
+
+
+def _major(ticket: LoggedTicket, calendar: ServiceDeskCalendar) -> MajorIncident | None:
+    """§6.5: the major incident's figures, or None for any other ticket (project and service requests too)."""
+    history = read_history(getattr(ticket, "priority_history", ""))
+    if ticket.type != "incident" or not is_major(ticket.priority, history, getattr(ticket, "major", None)):
+        return None
+    return major_incident(calendar, ticket.logged_at, ticket.priority, history,
+                          read_updates(getattr(ticket, "updates", "")))
 
 
 def combine(*tallies: Tally) -> Tally:
@@ -222,6 +236,11 @@ class TicketReport:
     def reopened(self) -> list[MeasuredTicket]:
         """§6.4: the tickets re-opened (within 5 working days of a resolution)."""
         return [t for t in self.tickets if t.reopens]
+
+    @property
+    def major_incidents(self) -> list[MeasuredTicket]:
+        """§6.5: the major incidents, in logged order."""
+        return [t for t in self.tickets if t.major is not None]
 
     @property
     def reopen_rate(self) -> Decimal | None:

@@ -33,6 +33,11 @@ class Ticket(db.Model):
     # §6.3: fixed, workaround or no_response; the earlier ticket this one continues (shown, not merged).
     resolved_reason: Mapped[str | None] = mapped_column(String(12))
     linked_to: Mapped[str | None] = mapped_column(String(40))
+    # §6.5: the log's own word on a major incident, its priority changes and updates (servicedesk.major_log).
+    major: Mapped[bool | None] = mapped_column()
+    priority_history: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updates: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     school = relationship("School")
     suspensions = relationship("TicketSuspension", back_populates="ticket", cascade="all, delete-orphan",

@@ -39,6 +39,7 @@ from contracts_app.services.servicedesk_standards import contact_standards
 from pricing.errors import ActionRefused
 from servicedesk.clock import Suspension
 from servicedesk.coverage import AgreementTerm, TargetTables, target_tables
+from servicedesk.major_log import history_text, updates_text
 from servicedesk.period import Period
 from servicedesk.ticket_log import (
     COLUMNS,
@@ -100,9 +101,11 @@ def _same(ticket: Ticket, row: LogRow) -> bool:
     stored = sorted((s.kind, utc(s.start), utc(s.end)) for s in ticket.suspensions)
     given = sorted((kind, utc(start), utc(end)) for kind, start, end in _pauses(row))
     return (ticket.school_id, ticket.type, ticket.priority, ticket.summary, utc(ticket.logged_at),
-            utc(ticket.resolved_at), ticket.resolved_reason, ticket.linked_to, stored) == (
+            utc(ticket.resolved_at), ticket.resolved_reason, ticket.linked_to, stored, ticket.major,
+            ticket.priority_history, ticket.updates, ticket.status) == (
         row.school_id, row.type, row.priority, row.summary, utc(row.logged_at), utc(row.resolved_at),
-        row.life.resolved_reason, row.life.linked_to, given)
+        row.life.resolved_reason, row.life.linked_to, given, row.major.major, history_text(row.major.history),
+        updates_text(row.major.updates), row.major.status)
 
 
 def _pauses(row: LogRow) -> list[tuple[str, datetime, datetime | None]]:
@@ -131,6 +134,8 @@ def _save(rows: Iterable[LogRow], now: datetime, report: TicketImportReport) -> 
                                                                           row.summary)
         ticket.logged_at, ticket.resolved_at, ticket.imported_at = row.logged_at, row.resolved_at, now
         ticket.resolved_reason, ticket.linked_to = row.life.resolved_reason, row.life.linked_to
+        ticket.major, ticket.status = row.major.major, row.major.status  # §6.5
+        ticket.priority_history, ticket.updates = history_text(row.major.history), updates_text(row.major.updates)
         # The call log is the source of truth: its pauses replace the stored ones.
         ticket.suspensions = [TicketSuspension(kind=kind, start=start, end=end) for kind, start, end in _pauses(row)]
 
@@ -203,7 +208,7 @@ def _tickets_query(school_id: int | None, period: Period) -> Select:
     lo, hi = period.utc_bounds()
     query = (select(Ticket.id, Ticket.reference, Ticket.school_id, School.urn, School.name, Ticket.type,
                     Ticket.priority, Ticket.summary, Ticket.logged_at, Ticket.resolved_at, Ticket.resolved_reason,
-                    Ticket.linked_to)
+                    Ticket.linked_to, Ticket.major, Ticket.priority_history, Ticket.updates, Ticket.status)
              .join(School, Ticket.school_id == School.id)
              .where(Ticket.logged_at >= lo, Ticket.logged_at < hi))
     if school_id is not None:

@@ -1,0 +1,88 @@
+"""§6.5 major incidents (issue #31): a P1 downgraded to P3 and a P2 with updates 50 minutes apart,
+through the import, the report (page, CSV) and the log's checks."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from contracts_app.extensions import db
+from contracts_app.services import servicedesk as service
+from pricing.errors import ImportRefused
+
+LONDON = ZoneInfo("Europe/London")
+MIN = timedelta(minutes=1)
+MARCH = service.Period(date(2026, 3, 1), date(2026, 3, 31))
+NOW = datetime(2026, 4, 1, 9, tzinfo=LONDON)
+ARGS = "?start=2026-03-01&end=2026-03-31"
+
+LOG = """reference,urn,type,priority,logged_at,resolved_at,major,priority_history,updates,status
+P1-DOWN,111111,incident,3,2026-03-02T09:00,2026-03-02T15:00,,P1@2026-03-02T09:00;P3@2026-03-02T10:10,2026-03-02T09:20;2026-03-02T09:45;2026-03-02T10:05,Closed
+P2-GAP,111111,incident,2,2026-03-02T09:00,2026-03-02T12:00,,,2026-03-02T09:25;2026-03-02T10:15;2026-03-02T10:40,Closed
+P3-PLAIN,111111,incident,3,2026-03-02T09:00,2026-03-02T12:00,,,,
+FLAGGED,111111,incident,3,2026-03-02T09:00,2026-03-02T12:00,yes,,,
+P2-NOT,111111,incident,2,2026-03-02T09:00,2026-03-02T12:00,no,,,
+"""
+
+
+@pytest.fixture
+def school(make_school):
+    school = make_school(urn=111111, name="Own School")
+    service.import_tickets(LOG.encode(), "log.csv", now=NOW)
+    return school
+
+
+def test_the_major_incident_list(school):
+    report = service.school_report(school, MARCH, NOW)
+    majors = {t.reference: t for t in report.major_incidents}
+    assert list(majors) == ["P1-DOWN", "P2-GAP", "FLAGGED"]  # the log's "no" wins over P2
+    down = majors["P1-DOWN"]
+    assert (down.major.original_priority, down.major.final_priority) == (1, 3)
+    assert down.major.downgraded_at == datetime(2026, 3, 2, 10, 10, tzinfo=LONDON)
+    # Measured against the final priority: 6 desk hours meets P3's 3 working days (P1's 4 hours would not).
+    assert (down.clock.target.label, down.outcome) == ("0-3 working days", "met")
+    assert (down.major.triage, down.major.triage_met, down.major.longest_gap) == (20 * MIN, True, 25 * MIN)
+    gap = majors["P2-GAP"]
+    assert (gap.major.triage, gap.major.longest_gap, gap.major.updates_met) == (25 * MIN, 50 * MIN, False)
+    assert majors["FLAGGED"].major.triage is None and majors["FLAGGED"].status == ""
+
+
+def test_the_page_and_csv_show_them(school, client, login):
+    login("sla")
+    page = client.get("/reports/schools/111111" + ARGS).get_data(as_text=True)
+    assert 'id="major-incidents"' in page and "P1 → P3" in page and "0 h 50 min" in page
+    assert "over 30 min" in page and "measured as P3" in page
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(client.get(
+        "/reports/schools/111111/tickets.csv" + ARGS).get_data(as_text=True)))}
+    assert (rows["P2-GAP"]["major"], rows["P2-GAP"]["longest_update_gap_hours"]) == ("yes", "0.83")
+    assert rows["P1-DOWN"]["original_priority"] == "1" and rows["P1-DOWN"]["downgraded_at"].startswith(
+        "2026-03-02T10:10")
+    assert rows["P3-PLAIN"]["major"] == "" and rows["P1-DOWN"]["status"] == "Closed"
+    assert 'id="major-incidents"' in client.get("/reports/" + ARGS).get_data(as_text=True)
+
+
+def test_reimporting_changes_nothing(school):
+    report = service.import_tickets(LOG.encode(), "log.csv", now=NOW)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 5)
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("major", "maybe", "'maybe' is not yes or no"),
+    ("priority_history", "P1@2026-03-02T09:00;P2@2026-03-02T09:30", "ends at P2, but the ticket's priority is 1"),
+    ("priority_history", "urgent", "change 1 ('urgent') is not P1-P4@time"),
+    ("priority_history", "P1@2026-03-01T09:00;P1@2026-03-02T09:30", "change 1 is before the ticket was logged"),
+    ("updates", "2026-03-02T08:00", "update 1 is before the ticket was logged"),
+    ("updates", "2026-05-02T08:00", "update 1 is in the future"),
+    ("status", "x" * 21, "is longer than 20 characters"),
+])
+def test_bad_major_cells_are_named(make_school, column, value, message):
+    make_school(urn=111111, name="Own School")
+    text = (f"reference,urn,type,priority,logged_at,resolved_at,{column}\n"
+            f"T1,111111,incident,1,2026-03-02T09:00,2026-03-02T12:00,{value}\n")
+    with pytest.raises(ImportRefused) as caught:
+        service.import_tickets(text.encode(), "log.csv", now=NOW)
+    db.session.rollback()
+    assert f"row 2, column {column}: {message}" in caught.value.message
