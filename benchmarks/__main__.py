@@ -48,6 +48,7 @@ def databases(workdir: Path) -> list[str]:
 
 def register_figures(url: str, gias: Path, n: int, out) -> None:
     from benchmarks import register
+    from benchmarks.links import links_figure
 
     # The import and its baseline in pairs, BENCH_REPEATS times (medians), as the invoice runs.
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -61,6 +62,7 @@ def register_figures(url: str, gias: Path, n: int, out) -> None:
     out("schools_import", n, statistics.median(seconds), statistics.median(baselines),
         peak_rss_mb=max(r["peak_rss_mb"] for r in runs), repeats=repeats,
         ratios=[round(r / b, 2) for r, b in zip(seconds, baselines)])
+    links_figure(url, gias.parent, out)  # GIAS's national links file (issue #28)
     in_child(register.setup_prices_census_agreements, url)
     r = in_child(register.bench_agreements_issue, url)
     out("agreements_issue", r["issued"], r["seconds"], r["baseline"], peak_rss_mb=r["peak_rss_mb"])

@@ -72,7 +72,8 @@ def gias_csv(count: int, seed: int = 25) -> bytes:
         la_code, la_name = LAS[i % len(LAS)] if i % 40 else LAS[0]
         writer.writerow([100000 + i, la_code, la_name, 2000 + i % 8000, f"St Bench’s School {i}", kind, "Open",
                          phase, 4, 11, rng.randint(low, high), f"{i} School Road", "", "Town",
-                         f"AB{i % 99} {i % 9}CD", "", "01234 567890", "Mrs", "Alex", "Head", "", "", ""])
+                         f"AB{i % 99} {i % 9}CD", "", "01234 567890", "Mrs", "Alex", "Head", "",
+                         f"01-09-{1990 + i % 30}", ""])  # GIAS's DD-MM-YYYY, read since issue #28
     return out.getvalue().encode("cp1252")
 
 

@@ -18,7 +18,7 @@ from benchmarks.app import database_name
 from benchmarks.goals import judge
 
 ROOT = Path(__file__).resolve().parents[1]
-METRICS = {"schools_import", "agreements_issue", "invoice_run_summer", "invoice_run_autumn", "export_csv",
+METRICS = {"schools_import", "schools_links_import", "agreements_issue", "invoice_run_summer", "invoice_run_autumn", "export_csv",
            "sla_pdf", "sla_zip_two_cores", "page_school_list_p95", "page_agreements_list_p95", "page_invoice_p95",
            "concurrent_pages", "concurrent_pages_saturated", "sla_documents_national"}
 
@@ -45,6 +45,8 @@ def test_benchmark_runs_small(tmp_path):
             assert row["peak_rss_mb"] > 0 and "peak_rss_mb <= 300" in row["goal"]
     assert by_metric["agreements_issue"]["n"] == 20  # the import measured twice leaves one register
     assert by_metric["schools_import"]["repeats"] == 2 and len(by_metric["schools_import"]["ratios"]) == 2
+    links = by_metric["schools_links_import"]  # the national links file, whatever BENCH_SCHOOLS says
+    assert links["n"] == 33801 and links["repeats"] == 2 and "peak_rss_mb <= 300" in links["goal"]
     assert by_metric["invoice_run_summer"]["n"] == 20  # one summer invoice per agreement
     summer, autumn = by_metric["invoice_run_summer"], by_metric["invoice_run_autumn"]
     assert summer["repeats"] == 2 and len(summer["ratios"]) == 2
