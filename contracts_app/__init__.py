@@ -137,9 +137,10 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.reports.routes import bp as reports_bp
     from contracts_app.web.rounds.routes import bp as rounds_bp
     from contracts_app.web.schools.routes import bp as schools_bp
+    from contracts_app.web.trusts.routes import bp as trusts_bp
 
     for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
-               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp, health_bp):
+               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp, health_bp, trusts_bp):
         app.register_blueprint(bp)
     init_api(app)
 

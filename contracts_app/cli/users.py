@@ -19,19 +19,21 @@ users_group = AppGroup("users", help="Create users and API tokens.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the user may do.")
 @click.option("--school", "school_urn", type=int, help="URN of the school a school user belongs to.")
 @click.option("--group", "group_name", help="Name of the group of schools a school user belongs to.")
+@click.option("--trust", "trust_code", help="GIAS code of the trust a school user sees every academy of.")
 @click.option("--name", default="", help="The user's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--signatory", is_flag=True, help="A school user authorised to commit spending (accepts offers).")
 @service_command
-def create(email: str, role: str, school_urn: int | None, group_name: str | None, name: str,
-           password_stdin: bool, signatory: bool) -> None:
+def create(email: str, role: str, school_urn: int | None, group_name: str | None, trust_code: str | None,
+           name: str, password_stdin: bool, signatory: bool) -> None:
     """Create a user. The password is read from standard input (never the command line)."""
     if not password_stdin:
         raise click.UsageError("pass --password-stdin and give the password on standard input")
     password = sys.stdin.readline().rstrip("\r\n")
     user = user_service.create_user(email, role, password, school_urn=school_urn,
-                                    group_name=group_name, name=name, signatory=signatory)
+                                    group_name=group_name, name=name, signatory=signatory, trust_code=trust_code)
     linked = f" for school {user.school.urn} {user.school.name}" if user.school else ""
+    linked = f" for trust {user.trust.code} {user.trust.name}" if user.trust else linked
     click.echo(f"Created {user.role} user {user.email}{linked}{' (signatory)' if user.signatory else ''}.")
 
 

@@ -10,7 +10,7 @@ from contracts_app.models.agreement import (
 from contracts_app.models.audit import AuditEvent
 from contracts_app.models.blob import Blob
 from contracts_app.models.sla_template import SlaTemplate
-from contracts_app.models.ticket import TICKET_TYPES, DeskContact, Ticket, TicketSuspension
+from contracts_app.models.ticket import TICKET_TYPES, DeskContact, MajorIncidentReport, Ticket, TicketSuspension
 from contracts_app.models.invoice import KINDS, Invoice, InvoiceLine, InvoiceRun, NumberSeries, Payment
 from contracts_app.models.outbox import CONCERNS, OUTBOX_STATES, OutboxAttachment, OutboxMessage
 from contracts_app.models.catalogue import LIST_NAMES, LISTS, PriceList, PriceListEntry, Service
@@ -36,9 +36,10 @@ from contracts_app.models.round import (
 from contracts_app.models.job import JOB_STATES, Job
 from contracts_app.models.rate_limit import RateLimitCounter
 from contracts_app.models.register import RegisterChange
+from contracts_app.models.trust import Trust, TrustContact, TrustMembership
 
 __all__ = [
-    "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket", "DeskContact",
+    "AdHocRequest", "REQUEST_KINDS", "REQUEST_STATUSES", "SlaTemplate", "TICKET_TYPES", "Ticket", "DeskContact", "MajorIncidentReport",
     "TicketSuspension", "TimeEntry",
     "Invoice", "InvoiceLine", "InvoiceRun", "KINDS", "NumberSeries", "Payment",
     "Agreement", "AgreementCharge", "AgreementLine", "CancellationNotice", "STATUSES",
@@ -47,5 +48,5 @@ __all__ = [
     "CONCERNS", "OUTBOX_STATES", "OutboxAttachment", "OutboxMessage",
     "BuyingRound", "OFFER_STATES", "Offer", "OfferAcceptance", "OfferDecline", "OfferLine", "OfferReminder",
     "JOB_STATES", "Job",
-    "RateLimitCounter", "RegisterChange",
+    "RateLimitCounter", "RegisterChange", "Trust", "TrustContact", "TrustMembership",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, CheckConstraint
@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("school_groups.id"), index=True)
+    # A school user scoped to a trust (issue #29): it sees every academy of the trust, today's.
+    trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -45,6 +47,7 @@ class User(UserMixin, db.Model):
 
     school = relationship("School", foreign_keys=[school_id])
     group = relationship("SchoolGroup", foreign_keys=[group_id])
+    trust = relationship("Trust", foreign_keys=[trust_id])
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
@@ -70,12 +73,15 @@ class User(UserMixin, db.Model):
         return ROLE_NAMES.get(self.role, self.role)
 
     def school_ids(self) -> set[int]:
-        """The schools a school user may see: its own school or its group's members."""
+        """The schools a school user may see: its own school, its group's members, or the academies
+        its trust has today (the one place school scoping is decided)."""
         ids: set[int] = set()
         if self.school_id:
             ids.add(self.school_id)
         if self.group is not None:
             ids.update(member.id for member in self.group.schools)
+        if self.trust is not None:
+            ids.update(self.trust.academy_ids_on(date.today()))
         return ids
 
     def __repr__(self) -> str:

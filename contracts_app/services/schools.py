@@ -27,6 +27,7 @@ from contracts_app.services.imports import (
     require_columns,
 )
 from contracts_app.services.queries import Page, paginate, school_filter
+from contracts_app.services.register import trusts
 from pricing.errors import ImportRefused, Problem
 
 REQUIRED = ("URN", "EstablishmentName", "TypeOfEstablishment (name)", "LA (code)", "LA (name)")
@@ -62,6 +63,7 @@ class SchoolsImportReport:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    trusts: trusts.TrustImportReport | None = None  # issue #29: None when the file has no trust columns
 
     def summary(self) -> str:
         """One line for the page's message and the command's output."""
@@ -166,7 +168,9 @@ def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> Schoo
 
     The whole file is validated before anything is written; one transaction.
     """
-    records = _parse(read_table(data, source), source, current_app.config["HOME_LA_CODE"])
+    frame = read_table(data, source)
+    records = _parse(frame, source, current_app.config["HOME_LA_CODE"])
+    trust_rows, frame = trusts.parse_extract(frame, source), None  # issue #29: refused before any write
     report = SchoolsImportReport()
 
     existing = {
@@ -212,6 +216,7 @@ def import_schools(data: bytes | str | Path, source: str = "GIAS file") -> Schoo
     if updates:
         db.session.execute(update(School), updates)
     report.added, report.updated = len(inserts), len(updates)
+    report.trusts = trusts.apply_extract(trust_rows, date.today()) if trust_rows is not None else None
     audit.record_many(db.session, audit_rows)
     audit.record("import", "School", "-", f"GIAS import from {source}: {report.summary()}")
     db.session.commit()

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from contracts_app.extensions import db
-from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, User
+from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, Trust, User
 from contracts_app.models.types import utcnow
 from pricing.errors import ActionRefused
 from pricing.text import one_line_problem
@@ -93,9 +93,11 @@ def check_name(name: str) -> None:
 
 @refusal_rolls_back
 def create_user(email: str, role: str, password: str, *, school_urn: int | None = None,
-                group_name: str | None = None, name: str = "", signatory: bool = False) -> User:
-    """A new user; a school user must be linked to a school (by URN) or a group. ``signatory``: a
-    school user authorised to commit spending (accepts the buying round's offer)."""
+                group_name: str | None = None, name: str = "", signatory: bool = False,
+                trust_code: str | None = None) -> User:
+    """A new user; a school user must be linked to a school (by URN), a group or a trust (by its GIAS
+    code: the user sees every academy of the trust). ``signatory``: a school user authorised to
+    commit spending (accepts the buying round's offer)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise ActionRefused(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
@@ -112,21 +114,35 @@ def create_user(email: str, role: str, password: str, *, school_urn: int | None 
         group = db.session.scalar(select(SchoolGroup).where(SchoolGroup.name == group_name))
         if group is None:
             raise ActionRefused(f"no group of schools named {group_name!r}")
-    if role == "school" and school is None and group is None:
-        raise ActionRefused("a school user needs --school URN (or a group)")
-    if role != "school" and (school or group):
-        raise ActionRefused("only school users are linked to a school")
+    trust = _trust(trust_code)
+    if sum(x is not None for x in (school, group, trust)) > 1:
+        raise ActionRefused("a school user is linked to one school, one group or one trust, not several")
+    if role == "school" and school is None and group is None and trust is None:
+        raise ActionRefused("a school user needs --school URN (or a group, or --trust CODE)")
+    if role != "school" and (school or group or trust):
+        raise ActionRefused("only school users are linked to a school or trust")
     if signatory and role != "school":
         raise ActionRefused("only a school user can be a signatory (authorised to commit the school's spending)")
-    user = User(email=email, role=role, name=name, school=school, group=group, signatory=signatory)
+    user = User(email=email, role=role, name=name, school=school, group=group, trust=trust, signatory=signatory)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    linked = school.urn if school else group.name if group else None
+    linked = school.urn if school else group.name if group else f"trust {trust.code}" if trust else None
     audit.record("create", "User", user.id, f"user {email} created with role {role}",
                  {"email": email, "role": role, "name": name, "school": linked})
     db.session.commit()
     return user
+
+
+def _trust(code: str | None) -> Trust | None:
+    """The trust a school user is scoped to (issue #29), by its GIAS code; None for none."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    trust = db.session.scalar(select(Trust).where(Trust.code == code[:40]))
+    if trust is None:
+        raise ActionRefused(f"no trust with code {code[:40]!r}")
+    return trust
 
 
 def issue_token(email: str) -> str:
@@ -145,7 +161,7 @@ def issue_token(email: str) -> str:
 
 def _profile(user: User) -> dict[str, object]:
     return {"name": user.name, "role": user.role, "active": user.active, "signatory": user.signatory,
-            "school": user.school.urn if user.school else None}
+            "school": user.school.urn if user.school else None, "trust": user.trust.code if user.trust else None}
 
 
 def _describe_changes(email: str, changes: dict[str, list]) -> str:
@@ -162,7 +178,7 @@ def _describe_changes(email: str, changes: dict[str, list]) -> str:
 
 @refusal_rolls_back
 def update_user(user: User, *, name: str, role: str, active: bool, school_urn: int | None,
-                password: str | None, signatory: bool | None = None) -> None:
+                password: str | None, signatory: bool | None = None, trust_code: str | None = None) -> None:
     """Save the admin page's changes to a user; a school user must stay linked to a school or group.
 
     A new role, a deactivation or a password reset ends every session of the user."""
@@ -174,13 +190,18 @@ def update_user(user: User, *, name: str, role: str, active: bool, school_urn: i
         school = db.session.scalar(select(School).where(School.urn == school_urn))
         if school is None:
             raise ActionRefused(f"No school with URN {school_urn}.")
-    if role == "school" and school is None and user.group is None:
-        raise ActionRefused("A school user must be linked to a school.")
+    # trust_code None leaves the user's trust as it is; "" takes it away (issue #29).
+    trust = _trust(trust_code) if trust_code is not None else user.trust
+    if school is not None and trust is not None:
+        raise ActionRefused("A school user is linked to one school or one trust, not both.")
+    if role == "school" and school is None and user.group is None and trust is None:
+        raise ActionRefused("A school user must be linked to a school (or a trust).")
     if password:
         check_password_strength(password, user_inputs=(user.email, name))
     before = _profile(user)
     user.name, user.role, user.active = name, role, active
     user.school = school if role == "school" else None
+    user.trust = trust if role == "school" else None
     if signatory is not None:  # the buying round: only a school user commits the school's spending
         user.signatory = signatory and role == "school"
     after = _profile(user)
@@ -188,7 +209,7 @@ def update_user(user: User, *, name: str, role: str, active: bool, school_urn: i
     if password:
         user.set_password(password)
         changes["password"] = [None, "reset"]
-    if {"role", "active", "password"} & changes.keys():
+    if {"role", "active", "password", "trust"} & changes.keys():
         user.end_sessions()
     if changes:
         audit.record("update", "User", user.id, _describe_changes(user.email, changes), changes)

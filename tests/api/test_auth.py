@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD
 from tests.rounds.test_api_access import EXPECTED as ROUNDS  # swept there, on a world with a round
 from tests.jobs.test_api_access import EXPECTED as JOBS  # swept there, per kind of job
 from tests.register.test_api_access import EXPECTED as REGISTER  # there and in tests/register/test_doors.py
+from tests.trusts.test_api_access import EXPECTED as TRUSTS  # there and in tests/trusts/test_doors.py
 
 ALL = {"admin", "sla", "finance", "school"}
 # The intended access of every API operation (as on the pages). A new API route must be
@@ -37,6 +38,7 @@ EXPECTED = {
     **ROUNDS,
     **JOBS,
     **REGISTER,
+    **TRUSTS,
 }
 PUBLIC = {"api.openapi_json", "api.docs"}
 
@@ -44,7 +46,7 @@ PUBLIC = {"api.openapi_json", "api.docs"}
 def api_rules(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint not in PUBLIC and rule.endpoint not in ROUNDS \
-                and rule.endpoint not in JOBS and rule.endpoint not in REGISTER:
+                and rule.endpoint not in JOBS and rule.endpoint not in REGISTER and rule.endpoint not in TRUSTS:
             yield rule, ("POST" if "POST" in rule.methods else "GET")
 
 
@@ -60,7 +62,7 @@ def test_every_api_route_declares_the_expected_roles(app):
     for rule, _ in api_rules(app):
         seen[rule.endpoint] = set(app.view_functions[rule.endpoint].allowed_roles)
     assert seen == {endpoint: roles for endpoint, roles in EXPECTED.items()
-                    if endpoint not in ROUNDS.keys() | JOBS.keys() | REGISTER.keys()}
+                    if endpoint not in ROUNDS.keys() | JOBS.keys() | REGISTER.keys() | TRUSTS.keys()}
 
 
 def test_no_token_is_401_json_on_every_route(app, client, world):

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from contracts_app.extensions import db
-from contracts_app.models import ApiToken, School, User
+from contracts_app.models import ApiToken, School, Trust, User
 
 GIAS = Path(__file__).resolve().parent.parent / "data" / "gias_extract_cp1252.csv"
 
@@ -90,8 +90,12 @@ def test_demo_is_idempotent(app):
     assert second.exit_code == 0
     assert "already loaded" in second.output
     assert db.session.query(School).count() == schools == 100
-    # The four role users, and a signing head for each of the 16 schools the demo round has answering.
-    assert db.session.query(User).count() == users == 4 + 16
+    # The four role users, a signing head for each of the 16 schools the demo round has answering,
+    # and the trust signatory (issue #29) of the demo's two trusts, one billed per academy, one consolidated.
+    assert db.session.query(User).count() == users == 4 + 16 + 1
+    trust_user = db.session.query(User).filter_by(email="trust@demo.example").one()
+    assert trust_user.signatory and len(trust_user.school_ids()) == 4
+    assert {t.billing for t in db.session.query(Trust)} == {"per_academy", "consolidated"}
     assert db.session.query(User).filter(User.email.like("head-%@demo.example")).count() == 16
     types = {s.customer_type for s in db.session.query(School)}
     assert types == {"maintained", "academy"}

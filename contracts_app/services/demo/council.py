@@ -282,10 +282,10 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
 
 def _areas(rng: random.Random, schools: dict[int, School], year: int) -> list[str]:
     """Each area's own demo step (services/demo/<area>.py: load(rng, schools, year) -> lines)."""
-    from contracts_app.services.demo import adhoc, documents, servicedesk
+    from contracts_app.services.demo import adhoc, documents, servicedesk, trusts
 
     lines: list[str] = []
-    for area in (documents, adhoc, servicedesk):
+    for area in (documents, adhoc, servicedesk, trusts):
         lines.extend(area.load(rng, schools, year))
     db.session.commit()
     return lines

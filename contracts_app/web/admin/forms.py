@@ -16,6 +16,8 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=[("", "Choose a role")] + ROLE_CHOICES, default="",
                        validators=[DataRequired(message="Choose the user's role.")])
     school_urn = IntegerField("School URN (school users)", validators=[Optional()])
+    trust_code = StringField("Trust code (a school user who sees every academy of the trust: GIAS Trusts (code))",
+                             validators=[Optional(), Length(max=20), OneLine()])
     # The password rule itself is services.users.check_password_strength (every door calls it).
     password = PasswordField("Password", validators=[Optional()],
                              description="At least 10 characters and hard to guess. A new user: leave it "

@@ -41,7 +41,8 @@ def new_user() -> ResponseReturnValue:
     """Create a user."""
     form = UserForm()
     if form.validate_on_submit():
-        details = {"school_urn": form.school_urn.data, "name": form.name.data or "", "signatory": form.signatory.data}
+        details = {"school_urn": form.school_urn.data, "name": form.name.data or "", "signatory": form.signatory.data,
+                   "trust_code": form.trust_code.data or None}
         if not form.password.data:
             # No password typed: the user is invited by email to choose one (issue #18).
             try:
@@ -67,12 +68,13 @@ def new_user() -> ResponseReturnValue:
 def edit_user(user_id: int) -> ResponseReturnValue:
     """Change a user's name, role, school, activity or password."""
     user = _user(user_id)
-    form = UserForm(obj=user, school_urn=user.school.urn if user.school else None)
+    form = UserForm(obj=user, school_urn=user.school.urn if user.school else None,
+                    trust_code=user.trust.code if user.trust else "")
     if form.validate_on_submit():
         try:
             user_service.update_user(user, name=form.name.data or "", role=form.role.data, active=form.active.data,
                                      school_urn=form.school_urn.data, password=form.password.data,
-                                     signatory=form.signatory.data)
+                                     signatory=form.signatory.data, trust_code=form.trust_code.data or "")
             if user.id == current_user.id and user.active:
                 login_user(user)  # their own sessions ended with the change; this one carries on
             flash(f"User {user.email} saved.", "success")

@@ -1,0 +1,1 @@
+"""The trust pages (issue #29)."""
