@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, Invoice, RegisterChange, User
+from contracts_app.models import Agreement, Invoice, RegisterChange
 from contracts_app.services.users import issue_token
 from tests.register import world
 

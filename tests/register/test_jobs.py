@@ -45,7 +45,7 @@ def test_job_applies_each_and_lists_the_refused(app, make_user):
 
 
 def test_page_confirms_then_starts_the_job(app, client, login):
-    conversion, _ = _two_changes()
+    _two_changes()
     login("sla")
     assert "Apply every pending change" in client.get("/schools/changes/").get_data(as_text=True)
     confirm = client.post("/schools/changes/apply-all", data={})
