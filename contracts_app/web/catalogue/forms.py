@@ -50,3 +50,19 @@ class PriceEntryForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm")
+
+
+class PriceCopyForm(FlaskForm):
+    """Next year's price list from a year's published one (issue #30); checked by services.price_copy."""
+
+    from_year = StringField("Copy the published list of", validators=[DataRequired(message="Give the year to copy from.")],
+                            description="The year it starts, e.g. 2026 for 2026-27")
+    to_year = StringField("Into the new year", validators=[DataRequired(message="Give the new year.")],
+                          description="It must have no price list yet")
+    uplift = StringField("Uplift (%)", validators=[DataRequired(message="Give the uplift, e.g. 3.5 (0 for none).")],
+                         description="Every rate, band amount, minimum and maximum rises by this, to the penny; "
+                                     "-50 to 100")
+    overrides = TextAreaField("Other uplifts for some services", validators=[Optional(), Length(max=4000)],
+                              description="One a line as CODE=PERCENT, e.g. SIMS-SUPPORT=0")
+    preview = SubmitField("Preview the new prices")
+    save = SubmitField("Make the draft")

@@ -16,6 +16,7 @@ from contracts_app.models import PriceList, PriceListEntry, Service
 from contracts_app.services import catalogue, price_lists
 from contracts_app.services.imports import import_upload
 from contracts_app.services.price_check import check_request
+from contracts_app.web.catalogue import copy as price_copy_views
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.catalogue.forms import ConfirmForm, PriceEntryForm, PriceImportForm, ServiceForm
 
@@ -238,6 +239,12 @@ def compare_prices(year: int) -> ResponseReturnValue:
     comparison = catalogue.compare_with_last_year(year, reference)
     return render_template("catalogue/compare.html", sla_year=sla_year, new=comparison.new, old=comparison.old,
                            rows=comparison.rows, reference=reference, error=comparison.error)
+
+
+# Next year's list from this year's, and the download in the import's format (issue #30): web/catalogue/copy.py.
+bp.add_url_rule("/prices/copy", view_func=roles_required(*EDITORS)(price_copy_views.copy_prices),
+                methods=["GET", "POST"])
+bp.add_url_rule("/prices/<int:year>/export", view_func=roles_required(*READERS)(price_copy_views.export_prices))
 
 
 # -- the price check -------------------------------------------------------------------
