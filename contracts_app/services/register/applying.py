@@ -176,7 +176,8 @@ def apply_change(change_id: int, by: str, po_number: str = "", credit_date: date
     view = preview(change_id)
     _check(view)
     ensure_series("credit_note", view.agreement.sla_year)  # it commits (nothing is pending yet)
-    write_lock()
+    write_lock()  # SQLite: the database's write lock; PostgreSQL: the agreement's row, next
+    db.session.execute(select(Agreement.id).where(Agreement.id == change_id).with_for_update())
     if (done := _already(change_id)) is not None:  # applied meanwhile, by another
         return ApplyResult(done, False, [])
     _end(view, by)
