@@ -247,6 +247,29 @@ def _standards(report: TicketReport, width: float) -> list:
                "answered in time; a business day is the desk's (08:00-17:00, Friday to 16:30).", _SMALL)]
 
 
+def _late(value, met: bool | None) -> str:
+    """Desk time, marked when it is over the §6.5 30 minutes."""
+    return desk_time(value) + (" (over 30 min)" if met is False else "")
+
+
+def _majors(report: TicketReport, width: float) -> list:
+    """§6.5: each major incident's priority (and downgrade), triage, longest gap between updates and MIR."""
+    majors = report.major_incidents
+    if not majors:
+        return []
+    rows = [[_p(h, _SMALL) for h in ("Reference", "School", "Priority", "Triage", "Longest gap", "MIR")]]
+    for t in majors:
+        m, mir = t.major, report.mirs.get(t.id)
+        priority = (f"P{m.original_priority} to P{m.final_priority} at {london(m.downgraded_at)}" if m.downgraded_at
+                    else f"P{m.final_priority}")
+        rows.append([_p(t.reference), _p(t.school_name, _SMALL), _p(priority),
+                     _p(_late(m.triage, m.triage_met) if m.triage is not None else "no update"),
+                     _p(_late(m.longest_gap, m.updates_met) if m.longest_gap is not None else "-"),
+                     _p("shared" if mir and mir.shared else f"none: {mir.reason}" if mir else "not yet", _SMALL)])
+    return [*_heading("Major incidents (SLA §6.5)"),
+            _table(rows, [width * s for s in (0.14, 0.2, 0.22, 0.14, 0.14, 0.16)])]
+
+
 def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
     """The whole report: KPI table, monthly chart, breached and open tickets, how it is measured."""
     buffer = io.BytesIO()
@@ -261,6 +284,7 @@ def render_report_pdf(report: TicketReport, issuer: ReportIssuer) -> bytes:
     if report.months and report.kpi.decided:
         story += [Spacer(1, 4 * mm), _chart(report, width * 0.7)]
     story += _standards(report, width)
+    story += _majors(report, width)
     story += _ticket_sections(report, width)
     story += _notes(report, issuer)
     doc.build(story, canvasmaker=_numbered_canvas(footer=f"SLA performance report · {who} · {report.period.label}"))

@@ -6,11 +6,11 @@ Pure: the caller loads the tickets, their suspensions and the agreements' target
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from pricing.sla_year import LONDON
 from servicedesk.calendar import ServiceDeskCalendar
@@ -196,6 +196,7 @@ class TicketReport:
     schools: tuple[SchoolLine, ...] = ()
     kpi_percent: Decimal = KPI_PERCENT_MET
     standards: StandardsReport | None = None  # §11.1 calls and emails, when loaded
+    mirs: Mapping[int, Any] = field(default_factory=dict)  # §6.5 ticket id -> its MIR's status, when loaded
 
     @property
     def kpi(self) -> Tally:

@@ -8,8 +8,9 @@ import click
 from flask.cli import AppGroup
 
 from contracts_app.cli.common import parse_date as _date
-from contracts_app.cli.common import service_command
+from contracts_app.cli.common import actor, service_command
 from contracts_app.services import servicedesk as service
+from contracts_app.services import servicedesk_mir as mirs
 from contracts_app.services import servicedesk_standards as standards
 from contracts_app.services.council import report_issuer
 from servicedesk.export import export_csv
@@ -97,6 +98,25 @@ def import_command(file: Path) -> None:
     """
     report = service.import_tickets(file, file.name)
     click.echo(f"Ticket import from {file.name}: {report.summary()}.")
+
+
+@tickets_group.command("mir")
+@click.argument("reference")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The Major Incident Report (PDF) to attach.")
+@click.option("--reason", default=None, help="Why no Major Incident Report was produced.")
+@service_command
+def mir_command(reference: str, pdf_file: Path | None, reason: str | None) -> None:
+    """Attach a major incident's report (SLA 6.5), or record why none was produced."""
+    if (pdf_file is None) == (reason is None):
+        raise click.UsageError("give either --pdf FILE or --reason TEXT")
+    ticket = mirs.find_ticket(reference)
+    if pdf_file is not None:
+        mirs.attach_mir(ticket, pdf_file.read_bytes(), pdf_file.name, actor())
+        click.echo(f"Ticket {reference}: MIR {pdf_file.name} attached; the school sees it.")
+    else:
+        mirs.no_mir(ticket, reason or "", actor())
+        click.echo(f"Ticket {reference}: why no MIR was produced is recorded.")
 
 
 def _line(label: str, tally: Tally) -> str:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contracts_app.extensions import db
 from contracts_app.models.types import UTCDateTime, utcnow
@@ -83,3 +83,24 @@ class DeskContact(db.Model):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     school = relationship("School")
+
+
+class MajorIncidentReport(db.Model):
+    """§6.5: a major incident's report (MIR) - the PDF the SLA team attached, or why none was produced.
+
+    One per ticket; the school sees its own in the portal.
+    """
+
+    __tablename__ = "major_incident_reports"
+    __table_args__ = (CheckConstraint("pdf IS NOT NULL OR reason <> ''", name="pdf_or_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), unique=True)
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    file_name: Mapped[str] = mapped_column(String(120), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why no MIR was produced
+    recorded_by: Mapped[str] = mapped_column(String(254), default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ticket = relationship("Ticket")  # audited by the service (audit.record): the PDF stays out of the trail

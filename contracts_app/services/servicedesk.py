@@ -35,6 +35,7 @@ from contracts_app.services.imports import (
     require_columns,
 )
 from contracts_app.services.queries import Page
+from contracts_app.services.servicedesk_mir import mir_statuses
 from contracts_app.services.servicedesk_standards import contact_standards
 from pricing.errors import ActionRefused
 from servicedesk.clock import Suspension
@@ -254,7 +255,8 @@ def school_report(school: School, period: Period, now: datetime | None = None) -
     tables = agreement_targets({school.id}, period)
     tickets, warnings = measured_tickets(school.id, period, now, tables)
     standards = contact_standards(school.id, period, now, tables, CALENDAR)  # §11.1 calls and emails
-    return replace(ticket_report(school.name, school.urn, period, now, tickets, warnings), standards=standards)
+    return _with_mirs(replace(ticket_report(school.name, school.urn, period, now, tickets, warnings),
+                              standards=standards))
 
 
 def service_report(period: Period, now: datetime | None = None) -> TicketReport:
@@ -263,7 +265,13 @@ def service_report(period: Period, now: datetime | None = None) -> TicketReport:
     tables = agreement_targets(None, period)
     tickets, warnings = measured_tickets(None, period, now, tables)
     standards = contact_standards(None, period, now, tables, CALENDAR)
-    return replace(ticket_report("All schools", None, period, now, tickets, warnings), standards=standards)
+    return _with_mirs(replace(ticket_report("All schools", None, period, now, tickets, warnings),
+                              standards=standards))
+
+
+def _with_mirs(report: TicketReport) -> TicketReport:
+    """§6.5: whether each major incident's MIR was shared, or why none was produced."""
+    return replace(report, mirs=mir_statuses(t.id for t in report.major_incidents))
 
 
 def schools_page(report: TicketReport, number: int, per_page: int) -> Page:

@@ -86,3 +86,75 @@ def test_bad_major_cells_are_named(make_school, column, value, message):
         service.import_tickets(text.encode(), "log.csv", now=NOW)
     db.session.rollback()
     assert f"row 2, column {column}: {message}" in caught.value.message
+
+
+# -- the Major Incident Report (§6.5) ------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% a made-up Major Incident Report\n"
+
+
+def _ticket(reference: str):
+    from contracts_app.services import servicedesk_mir
+    return servicedesk_mir.find_ticket(reference)
+
+
+def test_the_sla_team_attaches_a_mir_or_says_why_none(school, client, login):
+    login("sla")
+    ticket = _ticket("P2-GAP")
+    page = client.get(f"/reports/tickets/{ticket.id}/mir")
+    assert page.status_code == 200 and 'id="mir-form"' in page.get_data(as_text=True)
+    blank = client.post(f"/reports/tickets/{ticket.id}/mir", data={"reason": " "})
+    assert blank.status_code == 400 and "say why no Major Incident Report was produced" in blank.get_data(as_text=True)
+    not_pdf = client.post(f"/reports/tickets/{ticket.id}/mir", data={"file": (io.BytesIO(b"hello"), "mir.txt")})
+    assert not_pdf.status_code == 400 and "mir.txt is not a PDF" in not_pdf.get_data(as_text=True)
+    ok = client.post(f"/reports/tickets/{ticket.id}/mir", data={"file": (io.BytesIO(PDF), "mir.pdf")})
+    assert ok.status_code == 302
+    down = _ticket("P1-DOWN")
+    assert client.post(f"/reports/tickets/{down.id}/mir", data={"reason": "Resolved within the hour"}
+                       ).status_code == 302
+    plain = _ticket("P3-PLAIN")
+    refused = client.post(f"/reports/tickets/{plain.id}/mir", data={"reason": "n/a"})
+    assert refused.status_code == 400 and "is not a major incident" in refused.get_data(as_text=True)
+    page = client.get("/reports/schools/111111" + ARGS).get_data(as_text=True)
+    assert "Shared (PDF)" in page and "None produced: Resolved within the hour" in page and "Not yet" in page
+
+
+def test_the_command_attaches_and_refuses(school, app, tmp_path):
+    runner = app.test_cli_runner()
+    path = tmp_path / "mir.pdf"
+    path.write_bytes(PDF)
+    assert runner.invoke(args=["tickets", "mir", "FLAGGED", "--pdf", str(path)]).exit_code == 0
+    both = runner.invoke(args=["tickets", "mir", "FLAGGED", "--pdf", str(path), "--reason", "x"])
+    assert both.exit_code == 2 and "either --pdf FILE or --reason TEXT" in both.output
+    missing = runner.invoke(args=["tickets", "mir", "NOPE", "--reason", "x"])
+    assert missing.exit_code == 1 and "no ticket with reference 'NOPE'" in missing.output
+    from contracts_app.services import servicedesk_mir
+    status = servicedesk_mir.mir_statuses([_ticket("FLAGGED").id])
+    assert [s.shared for s in status.values()] == [True]
+
+
+def test_the_school_sees_its_mirs_and_no_other(school, make_school, client, login):
+    from contracts_app.services import servicedesk_mir
+    other = make_school(urn=222222, name="Other School")
+    service.import_tickets(b"reference,urn,type,priority,logged_at,resolved_at\n"
+                           b"OTHER-P1,222222,incident,1,2026-03-02T09:00,2026-03-02T10:00\n", "o.csv", now=NOW)
+    own = servicedesk_mir.attach_mir(_ticket("P2-GAP"), PDF, "mir.pdf", "sla@test")
+    theirs = servicedesk_mir.attach_mir(_ticket("OTHER-P1"), PDF, "mir.pdf", "sla@test")
+    login("school", school=school)
+    page = client.get("/reports/schools/111111" + ARGS).get_data(as_text=True)
+    assert f"/reports/mirs/{own.id}.pdf" in page and "Attach or say why none" not in page
+    response = client.get(f"/reports/mirs/{own.id}.pdf")
+    assert response.status_code == 200 and response.data == PDF
+    assert client.get(f"/reports/mirs/{theirs.id}.pdf").status_code == 404
+    assert other.urn == 222222
+
+
+def test_the_pdf_report_lists_them(school, client, login):
+    from pypdf import PdfReader
+    from contracts_app.services import servicedesk_mir
+    servicedesk_mir.no_mir(_ticket("P1-DOWN"), "Resolved within the hour", "sla@test")
+    login("sla")
+    data = client.get("/reports/schools/111111/report.pdf" + ARGS).data
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert "Major incidents (SLA §6.5)" in text and "0 h 50 min (over 30 min)" in text
+    assert "none: Resolved within the hour" in text and "P1 to P3 at" in text

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, Field, SubmitField
+from wtforms import DateField, Field, StringField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from servicedesk.period import long_date
@@ -79,3 +79,11 @@ class ContactImportForm(FlaskForm):
 
     file = FileField("Log file (CSV or XLSX)", validators=[FileRequired(message="Choose the file to import.")])
     submit = SubmitField("Import")
+
+
+class MirForm(FlaskForm):
+    """§6.5: the Major Incident Report as a PDF, or why none was produced."""
+
+    file = FileField("Major Incident Report (PDF)")
+    reason = StringField("Or: why no report was produced")
+    submit = SubmitField("Save")

@@ -23,11 +23,12 @@ from flask_login import current_user
 from contracts_app.access import roles_required, school_or_404
 from contracts_app.models import School
 from contracts_app.services import servicedesk as service
+from contracts_app.services import servicedesk_mir as mirs
 from contracts_app.services import servicedesk_standards as standards
 from contracts_app.services.council import report_issuer
 from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.services.imports import import_upload
-from contracts_app.web.reports.forms import ContactImportForm, PeriodForm, TicketImportForm
+from contracts_app.web.reports.forms import ContactImportForm, MirForm, PeriodForm, TicketImportForm
 from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
 from servicedesk.export import export_csv
@@ -268,3 +269,36 @@ def _import_contacts(kind: str) -> ResponseReturnValue:
         status = 400
     return render_template("reports/import_log.html", form=form, problems=problems, kind=kind,
                            channel=channel, count=standards.contact_count(channel)), status
+
+
+@bp.route("/tickets/<int:ticket_id>/mir", methods=["GET", "POST"])
+@roles_required("sla")
+def ticket_mir(ticket_id: int) -> ResponseReturnValue:
+    """§6.5: attach a major incident's MIR (PDF), or record why none was produced."""
+    ticket = mirs.ticket_by_id(ticket_id) or abort(404)
+    form = MirForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            if form.file.data and form.file.data.filename:
+                mirs.attach_mir(ticket, form.file.data.read(), form.file.data.filename, current_user.email)
+                flash(f"The MIR of ticket {ticket.reference} is attached: the school sees it.", "success")
+            else:
+                mirs.no_mir(ticket, form.reason.data or "", current_user.email)
+                flash(f"Ticket {ticket.reference}: why no MIR was produced is recorded.", "success")
+            return redirect(url_for(".school", urn=ticket.school.urn))
+        except ActionRefused as exc:
+            refusal = exc.message
+    status = 400 if refusal or form.errors else 200
+    return render_template("reports/mir.html", ticket=ticket, form=form, refusal=refusal,
+                           current=mirs.mir_statuses([ticket.id]).get(ticket.id)), status
+
+
+@bp.route("/mirs/<int:mir_id>.pdf")
+@roles_required(*STAFF, "school")
+def mir_pdf(mir_id: int) -> ResponseReturnValue:
+    """A Major Incident Report; another school's is not found to a school user."""
+    found = mirs.mir_file(mir_id) or abort(404)
+    mir, school = found
+    school_or_404(school)
+    return _download(mir.pdf, "application/pdf", f"mir-{school.urn}-{mir.ticket_id}.pdf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from contracts_app.extensions import db
-from contracts_app.models import DeskContact, Ticket, TicketSuspension
+from contracts_app.models import DeskContact, MajorIncidentReport, Ticket, TicketSuspension
 
 STAFF_READ = {"admin", "sla", "finance"}
 ANY = STAFF_READ | {"school"}
@@ -23,10 +23,12 @@ EXPECTED = {
     "reports.import_calls": {"admin", "sla"},
     "reports.import_emails": {"admin", "sla"},
     "reports.service_standards_csv": STAFF_READ,
+    "reports.ticket_mir": {"admin", "sla"},
+    "reports.mir_pdf": ANY,
     "reports.school_standards_csv": ANY,
 }
 SCHOOL_SCOPED = {"reports.school", "reports.school_chart", "reports.school_pdf", "reports.school_csv",
-                 "reports.school_standards_csv"}
+                 "reports.school_standards_csv", "reports.mir_pdf"}
 
 
 def world(own, other) -> dict:
@@ -42,4 +44,14 @@ def world(own, other) -> dict:
                                    answered_at=logged + timedelta(seconds=30)))
         db.session.add(DeskContact(channel="email", key=f"ref:M-{school.urn}", school=school, started_at=logged))
     db.session.commit()
-    return {}  # the report URLs name only the school's URN, which the shared world gives
+    # A major incident with its MIR per school: the MIR URLs name each school's own.
+    ids, mirs = {}, {}
+    for school in (own, other):
+        ticket = Ticket(reference=f"MAJOR-{school.urn}", school=school, type="incident", priority=1, summary="",
+                        logged_at=logged, resolved_at=logged + timedelta(hours=2))
+        mir = MajorIncidentReport(ticket=ticket, pdf=b"%PDF-1.4 test", file_name="mir.pdf", sha256="0" * 64)
+        db.session.add_all([ticket, mir])
+        db.session.flush()
+        ids[school.urn], mirs[school.urn] = ticket.id, mir.id
+    db.session.commit()
+    return {"ticket_id": ids, "mir_id": mirs}
