@@ -18,11 +18,15 @@ jobs_group = AppGroup("jobs", help="Background jobs and the task queue.")
 @click.option("-w", "--workers", type=click.IntRange(1, 64), default=1, help="Worker threads or processes.")
 @click.option("-k", "--worker-type", type=click.Choice(["thread", "process"]), default="thread",
               help="thread (default) or process: one app per process.")
-def worker_command(workers: int, worker_type: str) -> None:
+@click.option("--periodic/--no-periodic", default=True,
+              help="Run the periodic tasks (outbox, recovery, clean-up); with several consumers, one does "
+                   "(docs/operations.md).")
+def worker_command(workers: int, worker_type: str, periodic: bool) -> None:
     """Run a consumer: take jobs off the queue and run them until Ctrl-C."""
     set_app(current_app._get_current_object())
-    click.echo(f"Consumer on {type(huey.storage).__name__} with {workers} {worker_type} worker(s).")
-    huey.create_consumer(workers=workers, worker_type=worker_type).run()
+    click.echo(f"Consumer on {type(huey.storage).__name__} with {workers} {worker_type} worker(s)"
+               f"{'' if periodic else ', no periodic tasks'}.")
+    huey.create_consumer(workers=workers, worker_type=worker_type, periodic=periodic).run()
 
 
 @jobs_group.command("clean-up")
