@@ -81,7 +81,7 @@ def import_command(file: Path) -> None:
 
     \b
     Columns: reference,urn,type,priority,logged_at,resolved_at[,suspensions][,summary] and the
-    optional awaiting_customer,resolved_reason,reopened_at,linked_to
+    optional awaiting_customer,resolved_reason,reopened_at,linked_to,major,priority_history,updates,status
       type         incident | service_request | project
       priority     1-4 (or P1-P4); required for incidents
       logged_at,   ISO 8601, e.g. 2026-05-01T09:30 (no offset = Europe/London);
@@ -94,6 +94,10 @@ def import_command(file: Path) -> None:
       reopened_at        resolved/reopened pairs joined by ';' (SLA 6.4: a re-open
                          after 5 working days is refused: raise a new ticket)
       linked_to          the earlier ticket a new one continues
+      major              yes | no (empty: any P1 or P2 is a major incident, SLA 6.5)
+      priority_history   e.g. P1@2026-06-01T09:00;P3@2026-06-01T10:10 (ends at the priority)
+      updates            the times updates were given, joined by ';'
+      status             as the call logging system words it
     A file with any bad row is refused whole, naming each row and column.
     """
     report = service.import_tickets(file, file.name)
