@@ -35,6 +35,7 @@ EXPECTED = {
     "api.reverse_payment": {"admin", "finance"},
     "api.list_price_lists": {"admin", "sla", "finance"},
     "api.get_price_list": {"admin", "sla", "finance"},
+    "api.copy_price_list": {"admin", "sla"},  # issue #30; tests/api/test_price_copy_api.py
     **ROUNDS,
     **JOBS,
     **REGISTER,

@@ -6,6 +6,10 @@ from marshmallow import Schema, fields, validate
 from contracts_app.api.schemas.common import YEARS, Money, Rate
 
 
+# -50 to 100 with up to 4 decimals: pricing.uplift's range, stated so a client can check it before sending.
+PERCENT = r"^(?:-?(?:[0-4]?\d(?:\.\d{1,4})?|50(?:\.0{1,4})?)|[5-9]\d(?:\.\d{1,4})?|100(?:\.0{1,4})?)$"
+
+
 class PriceListArgs(Schema):
     year = fields.Integer(required=True, validate=YEARS, metadata={"description": "2025 is 2025-26."})
 
@@ -41,3 +45,18 @@ class PriceListSchema(Schema):
 
 class PriceListsSchema(Schema):
     items = fields.List(fields.Nested(PriceListSchema), required=True)
+
+
+class PriceCopySchema(Schema):
+    """POST /price-lists/copy (issue #30): next year's draft from a year's published list, uplifted."""
+
+    from_year = fields.Integer(required=True, validate=YEARS, metadata={"description": "The published list's year."})
+    to_year = fields.Integer(required=True, validate=YEARS, metadata={"description": "The new year, with no list yet."})
+    uplift = fields.String(required=True, validate=validate.Regexp(PERCENT), metadata={
+        "description": "Percentage from -50 to 100 (up to 4 decimals), as text for exactness.", "example": "3.5"})
+    # Keys are checked against the source list by the service (409 naming them): a JSON schema cannot say which.
+    overrides = fields.Dict(keys=fields.String(),
+                            values=fields.String(validate=validate.Regexp(PERCENT)),
+                            load_default=dict, validate=validate.Length(max=500),
+                            metadata={"description": "Another percentage per service code of the source list.",
+                                      "example": {"SIMS-SUPPORT": "0"}})
