@@ -29,7 +29,8 @@ def links_file(workdir: Path) -> Path:
     writer.writerow(["URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate"])
     kinds, weights = zip(*TYPES)
     for i in range(ROWS):
-        day = "" if i % 4 == 0 else f"{rng.choice((31, 1))}-{rng.choice(('08', '03', '09'))}-{rng.randint(1995, 2025)}"
+        # GIAS's usual link dates: the last day of August or March, the first of September or April.
+        day = "" if i % 4 == 0 else f"{rng.choice(('31-08', '31-03', '01-09', '01-04'))}-{rng.randint(1995, 2025)}"
         writer.writerow([100000 + i, 140000 + i, f"St Bench’s School {i}", rng.choices(kinds, weights)[0], day])
     path = workdir / "links_edubasealldata.csv"
     path.write_bytes(out.getvalue().encode("cp1252"))
