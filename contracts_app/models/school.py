@@ -34,6 +34,8 @@ class School(db.Model):
         Index("ix_schools_name_lower", "name_lower"),
         Index("ix_schools_postcode_compact", "postcode_compact"),
         Index("ix_schools_type_name", "customer_type", "name_lower"),
+        # Register changes (issue #28) look only at the few schools GIAS has closed.
+        Index("ix_schools_closed_on", "closed_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
