@@ -126,11 +126,14 @@ def test_every_e_invoice_of_a_run_as_a_zip_job(world, client, login):
         jobs.start(KIND, {"run_id": "x"}, "test")
 
 
-def test_the_zip_job_fails_naming_the_invoice_a_detail_is_missing_for(world, app):
+def test_the_zip_job_fails_naming_the_invoice_a_detail_is_missing_for(world, app, tmp_path):
     app.config["COUNCIL_COUNTRY"] = ""
+    app.config["JOBS_DIR"] = str(tmp_path / "jobs")
     job = jobs.execute(jobs.start(KIND, {"run_id": _run_id(world.invoices[OWN])}, "test").id)
     assert job.state == "failed" and "COUNCIL_COUNTRY is not set" in job.error
     assert min(world.invoices.values()) in job.error
+    # Nothing half-written is left in the results store.
+    assert not [p.name for p in (tmp_path / "jobs").rglob("*") if p.is_file()]
 
 
 @pytest.mark.parametrize("role", ["admin", "sla", "finance", "school"])

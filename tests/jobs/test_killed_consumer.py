@@ -91,6 +91,8 @@ def documents(app):
 def consumers(app, database_url, tmp_path):
     """consumers() -> a new consumer process on the test's database and a SQLite queue of the test's own."""
     queue_file = tmp_path / "queue.sqlite3"
+    # Results of this test's jobs only: the ZIP test checks its folder holds nothing but its ZIP.
+    app.config["JOBS_DIR"] = str(tmp_path / "jobs")
     previous = queue.huey.storage
     queue.use_storage(filename=queue_file)
     env = {**os.environ, "DATABASE_URL": database_url, "CONTRACTS_ENV": "testing", "HUEY_SQLITE": str(queue_file),

@@ -34,14 +34,19 @@ def run_zip(job: JobContext, *, run_id: int) -> dict:
     job.progress(0, count)
     path = job.result_path(zip_name(run_id))
     partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for batch, periods in run_batches(run_id):
-            for invoice in batch:
-                try:
-                    archive.writestr(f"{invoice.number}.xml", invoice_ubl(invoice, periods=periods))
-                except EInvoiceRefused as exc:
-                    raise ActionRefused(f"{invoice.number}: the e-invoice cannot be written: {exc}") from None
-            job.advance(len(batch))
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for batch, periods in run_batches(run_id):
+                for invoice in batch:
+                    try:
+                        archive.writestr(f"{invoice.number}.xml", invoice_ubl(invoice, periods=periods))
+                    except EInvoiceRefused as exc:
+                        raise ActionRefused(f"{invoice.number}: the e-invoice cannot be written: {exc}") from None
+                job.advance(len(batch))
+    except Exception:
+        # A refused run keeps no half-written ZIP in the results store (a rerun writes it afresh).
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
     return {"e-invoices": count}
 
