@@ -1,5 +1,6 @@
 """A school's statement of account (issue #20): every invoice, credit note, payment and
-reversal in date order with a running balance, what is overdue and how old it is.
+reversal in date order with a running balance, what is overdue and how old it is; and a
+trust's (issue #29): each academy's statement of what is the trust's, with the trust's totals.
 
 Pure: the service hands in the school's documents and payments as plain items.
 """
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 from invoices.due import AGE_BUCKETS, age_bucket
 from invoices.money import ZERO
+from register.trusts import is_member_on
 
 KINDS = ("invoice", "credit_note", "payment", "reversal")
 KIND_NAMES = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "reversal": "Payment reversed"}
@@ -111,3 +113,79 @@ def build_statement(items: Iterable[Item], as_of: date, school_name: str, urn: i
                           for number, left in sorted(owed.items(), key=lambda kv: (due.get(kv[0], as_of), kv[0]))
                           if left > 0 and number in due)
     return Statement(school_name, urn, address, as_of, tuple(entries), open_invoices)
+
+
+# -- a trust's statement (issue #29): its academies' accounts, each by the rule above -------------
+
+@dataclass(frozen=True)
+class Account:
+    """One academy's part of a trust's account: everything on the academy's own account, and the
+    periods it was the trust's member, each ``(joined_on, left_on)`` as ``register.trusts`` has them."""
+
+    school_name: str
+    urn: int
+    address: str
+    items: tuple[Item, ...]
+    periods: tuple[tuple[date | None, date | None], ...]
+
+
+@dataclass(frozen=True)
+class TrustStatement:
+    trust_name: str
+    code: str
+    address: str
+    as_of: date
+    academies: tuple[Statement, ...]
+
+    @property
+    def balance(self) -> Decimal:
+        """What the trust owes: the sum of its academies' balances."""
+        return sum((s.balance for s in self.academies), ZERO)
+
+    @property
+    def open_invoices(self) -> tuple[OpenInvoice, ...]:
+        return tuple(sorted((i for s in self.academies for i in s.open_invoices), key=lambda i: (i.due, i.number)))
+
+    @property
+    def ageing(self) -> dict[str, Decimal]:
+        totals = {bucket: ZERO for bucket in AGE_BUCKETS}
+        for statement in self.academies:
+            for bucket, owed in statement.ageing.items():
+                totals[bucket] += owed
+        return totals
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((s.overdue for s in self.academies), ZERO)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(s.overdue_count for s in self.academies)
+
+
+def items_while_member(items: Iterable[Item], periods: Iterable[tuple[date | None, date | None]]) -> list[Item]:
+    """The items that are the trust's (issue #29, "past invoices stay where they were"): an invoice is
+    the trust's when its academy was a member on the invoice's date, and its credit notes, payments
+    and reversals go with it whenever they come; a document that belongs to no invoice (a credit note
+    on its own) goes by its own date. So an academy that moves keeps its past invoices, and what
+    pays them, in the old trust's statement."""
+    items, periods = list(items), list(periods)
+    anchor: dict[str, date] = {}
+    for item in sorted(items, key=lambda i: (i.kind != "invoice", i.on)):
+        anchor.setdefault(item.invoice_number, item.on)
+    kept = {number for number, on in anchor.items() if any(is_member_on(j, left, on) for j, left in periods)}
+    return [item for item in items if item.invoice_number in kept]
+
+
+def build_trust_statement(accounts: Iterable[Account], as_of: date, trust_name: str, code: str,
+                          address: str = "") -> TrustStatement:
+    """The trust's statement as of a date: each academy's statement (``build_statement``) of the items
+    that are the trust's, for the academies that are members on that date or have anything on the
+    trust's account; the trust's totals are their sums."""
+    academies = []
+    for account in sorted(accounts, key=lambda a: (a.school_name.lower(), a.urn)):
+        statement = build_statement(items_while_member(account.items, account.periods), as_of,
+                                    account.school_name, account.urn, account.address)
+        if statement.entries or any(is_member_on(j, left, as_of) for j, left in account.periods):
+            academies.append(statement)
+    return TrustStatement(trust_name, code, address, as_of, tuple(academies))

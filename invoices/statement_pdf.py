@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from invoices.document import Issuer
 from invoices.due import AGE_BUCKETS
 from invoices.pdf_parts import GRID, HEAD, a4_document, long_date, numbered_canvas, paragraph
-from invoices.statement import Statement
+from invoices.statement import Statement, TrustStatement
 from pricing.money import format_gbp as gbp
 
 _STYLES = getSampleStyleSheet()
@@ -69,7 +69,7 @@ def _entries(statement: Statement, width: float) -> list[Flowable]:
     return [table, Spacer(1, 6 * mm)]
 
 
-def _ageing(statement: Statement, width: float) -> list[Flowable]:
+def _ageing(statement: Statement | TrustStatement, width: float) -> list[Flowable]:
     ageing = statement.ageing
     rows = [[_p(BUCKET_NAMES[b], _SMALL) for b in AGE_BUCKETS] + [_p("Total", _SMALL)],
             [_p(gbp(ageing[b]), _RIGHT) for b in AGE_BUCKETS] + [_p(gbp(sum(ageing.values())), _RIGHT)]]
@@ -80,3 +80,42 @@ def _ageing(statement: Statement, width: float) -> list[Flowable]:
         story += [Spacer(1, 3 * mm), _p("Still owed: " + "; ".join(
             f"{i.number} {gbp(i.outstanding)} due {long_date(i.due)}" for i in statement.open_invoices), _SMALL)]
     return story
+
+
+# -- a trust's statement (issue #29) -----------------------------------------------------------
+
+def render_trust_statement_pdf(statement: TrustStatement, issuer: Issuer) -> bytes:
+    """The trust's statement, fit to send to its finance contacts: the academies' balances and the
+    trust's total, the trust's ageing, then each academy's account as on its own statement."""
+    buffer = io.BytesIO()
+    doc, width = a4_document(buffer, f"Statement of account, trust {statement.code}", issuer.council)
+    story = [*_trust_heading(statement, issuer, width), *_trust_summary(statement, width), *_ageing(statement, width)]
+    for academy in statement.academies:
+        story += [Spacer(1, 6 * mm), _p(f"{academy.school_name} (URN {academy.urn})", _BOLD), Spacer(1, 2 * mm),
+                  *_entries(academy, width)]
+    doc.build(story, canvasmaker=numbered_canvas(f"Statement of account, trust {statement.code}"))
+    return buffer.getvalue()
+
+
+def _trust_heading(statement: TrustStatement, issuer: Issuer, width: float) -> list[Flowable]:
+    head = Table([[
+        [_p(issuer.council, ParagraphStyle("st-tc", parent=_BODY, fontSize=12, leading=14, fontName="Helvetica-Bold")),
+         _p(issuer.service), _p(issuer.address, _SMALL), _p(f"Tel {issuer.phone} · {issuer.email}", _SMALL)],
+        [Paragraph("Statement of account", _TITLE), _p(f"As of {long_date(statement.as_of)}"),
+         _p(statement.trust_name, _BOLD), _p(f"Trust {statement.code}", _SMALL), _p(statement.address, _SMALL)],
+    ]], colWidths=[width * 0.5, width * 0.5])
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    summary = _p(f"Balance owed by the trust: {gbp(statement.balance)}. Overdue: {gbp(statement.overdue)} "
+                 f"on {statement.overdue_count} invoice(s).", _BOLD)
+    return [head, Spacer(1, 5 * mm), summary, Spacer(1, 4 * mm)]
+
+
+def _trust_summary(statement: TrustStatement, width: float) -> list[Flowable]:
+    rows = [[_p(h, _SMALL) for h in ("URN", "Academy", "Overdue", "Balance")]]
+    rows += [[_p(str(s.urn)), _p(s.school_name), _p(gbp(s.overdue), _RIGHT), _p(gbp(s.balance), _RIGHT)]
+             for s in statement.academies]
+    rows.append(["", _p("Trust total", _BOLD), _p(gbp(statement.overdue), _RIGHT), _p(gbp(statement.balance), _RIGHT)])
+    table = Table(rows, colWidths=[width * f for f in (0.14, 0.5, 0.18, 0.18)], repeatRows=1)
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD), ("GRID", (0, 0), (-1, -2), 0.4, GRID),
+                               ("LINEABOVE", (1, -1), (-1, -1), 0.8, colors.black)]))
+    return [table, Spacer(1, 6 * mm)]
