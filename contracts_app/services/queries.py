@@ -1,10 +1,11 @@
-"""Paging for every list page, and the shared school filter written once with the indexes
-it relies on (models.school)."""
+"""Paging and sorting for every list page, and the shared school filter written once with the
+indexes it relies on (models.school)."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from contracts_app.extensions import db
 from contracts_app.models import School
@@ -21,6 +22,16 @@ class Page:
     per_page: int
 
     @property
+    def first(self) -> int:
+        """The position of the page's first item among all (0 on an empty list)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        """The position of the page's last item among all."""
+        return (self.page - 1) * self.per_page + len(self.items)
+
+    @property
     def pages(self) -> int:
         """How many pages there are (one, even for an empty list)."""
         return max(1, -(-self.total // self.per_page))
@@ -34,6 +45,25 @@ class Page:
     def has_next(self) -> bool:
         """True when a page comes after this one."""
         return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A list's order as its URL asks: the key of a column shown, and the direction."""
+
+    key: str
+    descending: bool = False
+
+
+def sorted_by(query: Select, sort: Sort, columns: Mapping[str, ColumnElement], then: Sequence) -> Select:
+    """Order by the chosen column, empty values last on both databases, then by ``then`` (the list's
+    usual order, ending in a unique column) so rows with equal values keep one order page after page."""
+    order = list(then)
+    column = columns.get(sort.key)
+    if column is not None:
+        chosen = column.desc() if sort.descending else column.asc()
+        order.insert(0, chosen.nulls_last())
+    return query.order_by(None).order_by(*order)
 
 
 def school_filter(query: Select, q: str = "", customer_type: str = "") -> Select:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from pricing.customer_type import derive_customer_type
@@ -26,9 +26,11 @@ from contracts_app.services.imports import (
     read_table,
     require_columns,
 )
-from contracts_app.services.queries import Page, paginate, school_filter
+from contracts_app.services.list_export import Download, download
+from contracts_app.services.queries import Page, Sort, paginate, school_filter, sorted_by
 from contracts_app.services.register import trusts
 from pricing.errors import ImportRefused, Problem
+from pricing.spreadsheet import Column
 
 REQUIRED = ("URN", "EstablishmentName", "TypeOfEstablishment (name)", "LA (code)", "LA (name)")
 # GIAS column -> our field, for the optional ones we keep.
@@ -241,16 +243,36 @@ def by_urn(urn: int | None, *, details: bool = False) -> School | None:
     return db.session.scalar(query)
 
 
-def search(q: str = "", customer_type: str = "", page: int = 1, per_page: int = 50,
-           school_ids: set[int] | None = None) -> Page:
-    """Schools by name, URN or postcode, a page at a time, by name.
+# The columns the schools list shows, by the key its ``?sort=`` names (issue #30).
+SORTS = {"urn": School.urn, "name": School.name_lower, "establishment_type": School.establishment_type,
+         "customer_type": School.customer_type, "la": School.la_code, "postcode": School.postcode_compact}
+EXPORT_COLUMNS = (Column("urn", "whole"), Column("name"), Column("establishment_type"), Column("customer_type"),
+                  Column("customer_type_override"), Column("la_code", "whole"), Column("la_name"),
+                  Column("postcode"), Column("status"), Column("opened_on", "date"), Column("closed_on", "date"))
 
-    ``school_ids`` limits the search to a school user's own schools (None: staff, all).
-    """
+
+def _searched(q: str, customer_type: str, school_ids: set[int] | None, sort: Sort | None) -> Select:
     query = school_filter(select(School), q, customer_type)
     if school_ids is not None:
         query = query.where(School.id.in_(school_ids or {-1}))
-    return paginate(query.order_by(School.name_lower, School.urn), page, per_page)
+    return sorted_by(query, sort or Sort("name"), SORTS, (School.name_lower, School.urn))
+
+
+def search(q: str = "", customer_type: str = "", page: int = 1, per_page: int = 50,
+           school_ids: set[int] | None = None, sort: Sort | None = None) -> Page:
+    """Schools by name, URN or postcode, a page at a time, by name unless another column is chosen.
+
+    ``school_ids`` limits the search to a school user's own schools (None: staff, all).
+    """
+    return paginate(_searched(q, customer_type, school_ids, sort), page, per_page)
+
+
+def export(q: str, customer_type: str, sort: Sort | None, fmt: str) -> Download:
+    """Every school the filters find, in the list's order, as CSV or XLSX."""
+    rows = ([s.urn, s.name, s.establishment_type, s.customer_type, s.customer_type_override or "", s.la_code,
+             s.la_name, s.postcode, s.status, s.opened_on, s.closed_on]
+            for s in db.session.scalars(_searched(q, customer_type, None, sort)))
+    return download(EXPORT_COLUMNS, rows, "schools", fmt)
 
 
 def set_customer_type(school: School, override: str | None, reason: str | None) -> School:

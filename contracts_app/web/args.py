@@ -2,6 +2,8 @@
 past the database's integers is a 404 (``BoundedInt``) or a 400 naming the argument (``id_arg``)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
@@ -9,6 +11,7 @@ from pricing.errors import PriceRuleError
 from pricing.sla_year import requested_year
 
 from contracts_app.services.bounds import MAX_INT, ascii_number
+from contracts_app.services.queries import Sort
 
 
 class BoundedInt(IntegerConverter):
@@ -46,3 +49,24 @@ def year_arg(default: int | None = None, name: str = "year") -> int | None:
         return requested_year(raw).start_year
     except PriceRuleError as exc:
         abort(400, description=exc.reason)
+
+
+def sort_arg(columns: Iterable[str], default: str, descending: bool = False) -> Sort:
+    """The order asked for in ``?sort=COLUMN&dir=asc|desc`` (the list's usual order when absent); a column
+    the list cannot sort by, or another direction, is a 400 that names the choices."""
+    keys = list(columns)
+    key = request.args.get("sort", "").strip() or default
+    if key not in keys:
+        abort(400, description=f"sort must be one of {', '.join(keys)}, not {key[:40]!r}")
+    direction = request.args.get("dir", "").strip().lower()
+    if direction not in ("", "asc", "desc"):
+        abort(400, description=f"dir must be asc or desc, not {direction[:40]!r}")
+    return Sort(key, direction == "desc" if direction else descending and key == default)
+
+
+def export_arg() -> str | None:
+    """The file asked for in ``?export=csv|xlsx`` (None: the page itself); another value is a 400."""
+    fmt = request.args.get("export", "").strip().lower()
+    if fmt and fmt not in ("csv", "xlsx"):
+        abort(400, description=f"export must be csv or xlsx, not {fmt[:40]!r}")
+    return fmt or None

@@ -13,6 +13,8 @@ from contracts_app.services import schools as schools_service
 from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.services.invoicing import statements
 from contracts_app.services.register import links as links_service
+from contracts_app.web.args import export_arg, sort_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.schools.forms import CustomerTypeForm, DeleteForm, ImportForm, LinksImportForm, StakeholderForm
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
@@ -43,9 +45,12 @@ def index() -> ResponseReturnValue:
     """Search the register by name, URN or postcode."""
     q = request.args.get("q", "")
     customer_type = request.args.get("type", "")
+    sort = sort_arg(schools_service.SORTS, "name")
+    if fmt := export_arg():
+        return send_download(schools_service.export(q, customer_type, sort, fmt))
     page = request.args.get("page", 1, type=int)
-    result = schools_service.search(q, customer_type, page, current_app.config["PAGE_SIZE"])
-    return render_template("schools/index.html", result=result, q=q, customer_type=customer_type)
+    result = schools_service.search(q, customer_type, page, current_app.config["PAGE_SIZE"], sort=sort)
+    return render_template("schools/index.html", result=result, q=q, customer_type=customer_type, sort=sort)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,0 +1,12 @@
+"""Sending a list's export (services.list_export.Download) as a file to save."""
+from __future__ import annotations
+
+from flask import Response
+
+from contracts_app.services.list_export import Download
+
+
+def send_download(download: Download) -> Response:
+    """The file as an attachment under its own name."""
+    return Response(download.data, mimetype=download.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{download.filename}"'})
