@@ -81,3 +81,53 @@ def test_an_exported_name_is_never_a_formula(make_school, client, login):
 def test_export_access_per_role(register, client, login, role, status):
     login(role)
     assert client.get("/schools/?export=csv").status_code == status
+
+
+# -- invoices ---------------------------------------------------------------------------------
+
+def _numbers(html: str) -> list[str]:
+    return re.findall(r'href="/invoices/(INV-\d{4}-\d+)"', html.split('id="invoices"')[1])
+
+
+@pytest.fixture
+def invoiced(app, make_school):
+    from datetime import date
+    from decimal import Decimal
+
+    from contracts_app.extensions import db
+    from contracts_app.models import Invoice
+    from contracts_app.services.invoicing import balances as invoicing
+    from contracts_app.services.invoicing import runs as invoice_run
+    from tests.agreements_fixtures import add_census, build_priced_world, issue_agreement
+    from tests.app.test_invoice_lists import LINES
+
+    build_priced_world(2025)
+    for urn, name, pupils in ((103700, "Allesley Primary", 412), (103701, "Bablake Primary", 90),
+                              (103702, "Coundon Primary", 250)):
+        school = make_school(urn=urn, name=name)
+        add_census(school, "2025-01", pupils)
+        issue_agreement(LINES, school=school)
+    invoice_run.run(2025, "summer", date(2025, 4, 10), "finance@test")
+    by_name = {i.customer_name: i for i in db.session.query(Invoice)}
+    # Allesley pays all but £1: its outstanding is the smallest.
+    allesley = by_name["Allesley Primary"]
+    invoicing.record_payment(allesley, allesley.gross - Decimal("1.00"), date(2025, 5, 1), "", "f")
+    return {name: invoice.number for name, invoice in by_name.items()}
+
+
+def test_invoices_sort_by_school_gross_and_outstanding_in_sql(invoiced, client, login):
+    login("finance")
+    n = invoiced
+    assert _numbers(client.get("/invoices/?sort=school").get_data(as_text=True)) == [
+        n["Allesley Primary"], n["Bablake Primary"], n["Coundon Primary"]]
+    # Bablake and Coundon pay the same minimum charge: on a tie the newest number comes first, every time.
+    tie = [n["Coundon Primary"], n["Bablake Primary"]]
+    assert _numbers(client.get("/invoices/?sort=gross&dir=desc").get_data(as_text=True)) == [n["Allesley Primary"], *tie]
+    assert _numbers(client.get("/invoices/?sort=gross").get_data(as_text=True)) == [*tie, n["Allesley Primary"]]
+    outstanding = client.get("/invoices/?sort=outstanding").get_data(as_text=True)
+    assert _numbers(outstanding) == [n["Allesley Primary"], *tie]  # all but £1 paid
+    # The status filter joins the payment totals itself; the order still works beside it.
+    assert _numbers(client.get("/invoices/?status=unpaid&sort=outstanding&dir=desc").get_data(as_text=True)) == tie
+    newest = client.get("/invoices/").get_data(as_text=True)
+    assert 'aria-sort="descending"' in newest and len(_numbers(newest)) == 3
+    assert client.get("/invoices/?sort=status").status_code == 400

@@ -23,7 +23,8 @@ from contracts_app.services.bounds import search_number
 from contracts_app.services.invoicing.dates import check_issue_date
 from contracts_app.services.invoicing.locking import lock_invoice
 from contracts_app.services.invoicing.numbering import ensure_series, take_numbers
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.invoicing.listing import ordered
+from contracts_app.services.queries import Page, Sort, paginate
 from contracts_app.services.transactions import refusal_rolls_back
 
 ZERO = Decimal("0.00")
@@ -164,16 +165,14 @@ def by_number(number: str) -> Invoice | None:
 
 
 def list_invoices(f: InvoiceFilter, page: int, per_page: int, today: date | None = None, *,
-                  with_lines: bool = False) -> tuple[Page, dict[int, Balance]]:
-    """One page of the filtered invoices, newest first, with their balances.
-
-    ``with_lines`` loads each invoice's lines and credited invoice too (the API lists them).
-    """
+                  with_lines: bool = False, sort: Sort | None = None) -> tuple[Page, dict[int, Balance]]:
+    """One page of the filtered invoices (newest first unless ``sort`` says otherwise), with their balances;
+    ``with_lines`` loads each invoice's lines and credited invoice too (the API lists them)."""
     today = today or date.today()
     query = select(Invoice)
     if with_lines:
         query = query.options(selectinload(Invoice.lines), selectinload(Invoice.credited_invoice))
-    query = filtered(query, f, today).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
+    query = ordered(filtered(query, f, today), sort)
     result = paginate(query, page, per_page)
     balances = balances_for([i.id for i in result.items], today)
     return result, balances
@@ -189,9 +188,9 @@ class InvoiceList:
     gross: Decimal
 
 
-def invoice_list(f: InvoiceFilter, page: int, per_page: int) -> InvoiceList:
+def invoice_list(f: InvoiceFilter, page: int, per_page: int, sort: Sort | None = None) -> InvoiceList:
     """What the invoice list shows: the page and the count and gross of everything filtered."""
-    result, balances = list_invoices(f, page, per_page)
+    result, balances = list_invoices(f, page, per_page, sort=sort)
     count, gross = totals(f)
     return InvoiceList(result, balances, count, gross)
 

@@ -20,8 +20,9 @@ from contracts_app.access import can_see_school, roles_required
 from contracts_app.models import Invoice
 from contracts_app.services.invoicing import balances as invoicing, runs as invoice_run
 from contracts_app.services.invoicing.documents import export_stream, export_to, invoice_pdf
+from contracts_app.services.invoicing import listing
 from contracts_app.services.invoicing.balances import InvoiceFilter
-from contracts_app.web.args import id_arg, year_arg
+from contracts_app.web.args import id_arg, sort_arg, year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
 from contracts_app.services.jobs.imports import import_or_queue
@@ -63,8 +64,10 @@ def _invoice(number: str) -> Invoice:
 @roles_required("finance", "sla", "school")
 def index() -> ResponseReturnValue:
     """The invoice list, filtered, with the count and gross of everything the filter matches."""
-    listed = invoicing.invoice_list(_filter(), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
-    return render_template("invoicing/index.html", result=listed.result, balances=listed.balances,
+    sort = sort_arg(listing.KEYS, "issued", descending=True)
+    listed = invoicing.invoice_list(_filter(), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                                    sort)
+    return render_template("invoicing/index.html", result=listed.result, balances=listed.balances, sort=sort,
                            count=listed.count, gross=listed.gross, args=request.args, statuses=STATUS_NAMES)
 
 
