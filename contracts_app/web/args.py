@@ -52,11 +52,12 @@ def year_arg(default: int | None = None, name: str = "year") -> int | None:
 
 
 def sort_arg(columns: Iterable[str], default: str, descending: bool = False) -> Sort:
-    """The order asked for in ``?sort=COLUMN&dir=asc|desc`` (the list's usual order when absent); a column
-    the list cannot sort by, or another direction, is a 400 that names the choices."""
+    """The order asked for in ``?sort=COLUMN&dir=asc|desc`` (``default`` when absent: "" is the list's usual
+    order, shown on no header); a column the list cannot sort by, or another direction, is a 400 naming the
+    choices."""
     keys = list(columns)
     key = request.args.get("sort", "").strip() or default
-    if key not in keys:
+    if key not in keys and key != default:
         abort(400, description=f"sort must be one of {', '.join(keys)}, not {key[:40]!r}")
     direction = request.args.get("dir", "").strip().lower()
     if direction not in ("", "asc", "desc"):

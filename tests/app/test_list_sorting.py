@@ -131,3 +131,30 @@ def test_invoices_sort_by_school_gross_and_outstanding_in_sql(invoiced, client, 
     newest = client.get("/invoices/").get_data(as_text=True)
     assert 'aria-sort="descending"' in newest and len(_numbers(newest)) == 3
     assert client.get("/invoices/?sort=status").status_code == 400
+
+
+# -- agreements -------------------------------------------------------------------------------
+
+def _agreement_parties(html: str) -> list[str]:
+    body = html.split('id="agreements"')[1]
+    return re.findall(r'href="/agreements/\d+">([^<]+)</a>', body)
+
+
+def test_agreements_sort_by_party_and_total_and_export_in_that_order(invoiced, client, login):
+    login("sla")
+    assert _agreement_parties(client.get("/agreements/?year=2025&sort=party&dir=desc").get_data(as_text=True)) == [
+        "Coundon Primary", "Bablake Primary", "Allesley Primary"]
+    by_total = client.get("/agreements/?year=2025&sort=total").get_data(as_text=True)
+    assert _agreement_parties(by_total) == ["Bablake Primary", "Coundon Primary", "Allesley Primary"]  # tie: made first
+    assert 'aria-sort="ascending"' in by_total
+    usual = client.get("/agreements/?year=2025").get_data(as_text=True)
+    assert "aria-sort" not in usual and _agreement_parties(usual) == ["Allesley Primary", "Bablake Primary",
+                                                                      "Coundon Primary"]
+    response = client.get("/agreements/?year=2025&sort=party&dir=desc&export=csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["party"] for r in rows] == ["Coundon Primary", "Bablake Primary", "Allesley Primary"]
+    assert rows[2]["urn"] == "103700" and rows[2]["status"] == "active" and rows[2]["annual_total"]
+    book = load_workbook(io.BytesIO(client.get("/agreements/?year=2025&q=bablake&export=xlsx").data))
+    header, *values = list(book.active.iter_rows(values_only=True))
+    assert len(values) == 1 and isinstance(values[0][header.index("annual_total")], (int, float))
+    assert client.get("/agreements/?year=2025&sort=po_number").status_code == 400

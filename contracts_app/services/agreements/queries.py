@@ -14,12 +14,14 @@ from contracts_app.models import Agreement, AgreementLine, AuditEvent, School, S
 from contracts_app.services.agreements.status import find
 from contracts_app.services.bounds import search_number
 from contracts_app.services.price_check import PriceCheck, price_agreement
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.list_export import Download, download
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from invoices.allocation import AllocationError
 from invoices.building import term_charge
 from invoices.schedule import ScheduleError
 from pricing.errors import ActionRefused
 from pricing.money import round_money
+from pricing.spreadsheet import Column
 from pricing.sla_year import SlaYear
 
 
@@ -43,16 +45,42 @@ def agreement_filter(query: Select, year: int, status: str = "", customer_type: 
     return query
 
 
+SORT_KEYS = ("party", "customer_type", "term", "status", "total")
+EXPORT_COLUMNS = (Column("agreement_id", "whole"), Column("urn", "whole"), Column("party"), Column("customer_type"),
+                  Column("status"), Column("term_start", "date"), Column("term_end", "date"),
+                  Column("pupils", "whole"), Column("annual_total", "money"), Column("po_number"))
+
+
+def _sorted(query: Select, sort: Sort | None) -> Select:
+    """The list's order (issue #30): by the party's name (a school's or a group's), type, term, status or
+    annual total; ties, and no choice, in the order agreements were made."""
+    school = select(School.name_lower).where(School.id == Agreement.school_id).correlate(Agreement).scalar_subquery()
+    group = (select(func.lower(SchoolGroup.name)).where(SchoolGroup.id == Agreement.group_id)
+             .correlate(Agreement).scalar_subquery())
+    columns = {"party": func.coalesce(school, group), "customer_type": Agreement.customer_type,
+               "term": Agreement.term_start, "status": Agreement.status, "total": Agreement.annual_total}
+    return sorted_by(query, sort or Sort(""), columns, (Agreement.id,))
+
+
 def list_agreements(year: int, status: str, customer_type: str, q: str, page: int,
-                    per_page: int) -> tuple[Page, int, Decimal]:
+                    per_page: int, sort: Sort | None = None) -> tuple[Page, int, Decimal]:
     """A page of agreements and, for the whole filter, the count and annual total."""
     base = agreement_filter(select(Agreement), year, status, customer_type, q)
-    result = paginate(base.options(selectinload(Agreement.school), selectinload(Agreement.group))
-                      .order_by(Agreement.id), page, per_page)
+    result = paginate(_sorted(base.options(selectinload(Agreement.school), selectinload(Agreement.group)), sort),
+                      page, per_page)
     totals = agreement_filter(select(func.count(), func.coalesce(func.sum(Agreement.annual_total), 0))
                               .select_from(Agreement), year, status, customer_type, q)
     count, total = db.session.execute(totals).one()
     return result, count, Decimal(total or 0)  # the sum keeps the column type: pounds
+
+
+def export_agreements(year: int, status: str, customer_type: str, q: str, sort: Sort | None, fmt: str) -> Download:
+    """Every agreement the filters find, in the list's order, as CSV or XLSX."""
+    query = _sorted(agreement_filter(select(Agreement), year, status, customer_type, q)
+                    .options(selectinload(Agreement.school), selectinload(Agreement.group)), sort)
+    rows = ([a.id, a.school.urn if a.school else None, a.party_name, a.customer_type, a.status, a.term_start,
+             a.term_end, a.pupils, a.annual_total, a.po_number] for a in db.session.scalars(query))
+    return download(EXPORT_COLUMNS, rows, f"agreements-{SlaYear(year).label}", fmt)
 
 
 def visible_page(school_ids: set[int] | None, year: int, status: str, customer_type: str, q: str, page: int,

@@ -22,8 +22,10 @@ from contracts_app.models.catalogue import LIST_NAMES, LISTS
 from contracts_app.services.agreements import changes, drafts, queries
 from contracts_app.services.agreements.cancellation import give_notice, notice_refusal, preview_notice
 from contracts_app.services.agreements.issuing import issue_draft
+from contracts_app.services.agreements.reissuing import ReissuePlan, plan_reissue, reissue_agreement, reissue_target
 from contracts_app.services.agreements.status import InputRefused
-from contracts_app.web.args import year_arg
+from contracts_app.web.args import export_arg, sort_arg, year_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.agreements.forms import (
     ChangeForm,
@@ -57,10 +59,13 @@ def index() -> ResponseReturnValue:
     """The year's agreements, filtered, with their count and annual total."""
     args = request.args
     year = year_arg(_this_year())
-    result, count, total = queries.list_agreements(year, args.get("status", ""), args.get("type", ""),
-                                                   args.get("q", ""), args.get("page", 1, type=int),
-                                                   current_app.config["PAGE_SIZE"])
-    return render_template("agreements/index.html", result=result, count=count, total=total,
+    sort = sort_arg(queries.SORT_KEYS, "")
+    filters = (year, args.get("status", ""), args.get("type", ""), args.get("q", ""))
+    if fmt := export_arg():
+        return send_download(queries.export_agreements(*filters, sort, fmt))
+    result, count, total = queries.list_agreements(*filters, args.get("page", 1, type=int),
+                                                   current_app.config["PAGE_SIZE"], sort)
+    return render_template("agreements/index.html", result=result, count=count, total=total, sort=sort,
                            sla_year=SlaYear(year), args=args, statuses=STATUS_NAMES)
 
 
@@ -106,7 +111,7 @@ def show(agreement_id: int) -> ResponseReturnValue:
                            charged=facts.charged,
                            schedule=descriptions, periods=periods, schedule_error=schedule_error,
                            list_names=LIST_NAMES, confirm=ConfirmForm(), charge_form=ChargeForm(),
-                           staff=staff, today=date.today())
+                           staff=staff, today=date.today(), reissue_to=reissue_target(agreement) if staff else None)
 
 
 @bp.route("/<int:agreement_id>/details", methods=["GET", "POST"])
@@ -234,6 +239,39 @@ def _issue_confirmation(agreement: Agreement) -> ResponseReturnValue | None:
         consequences=consequences, action=url_for(".issue", agreement_id=agreement.id),
         back=url_for(".show", agreement_id=agreement.id),
         button=f"issue at {format_gbp(facts.check.total)} a year", fields=[])
+
+
+@bp.route("/<int:agreement_id>/reissue", methods=["POST"])
+@roles_required("sla")
+def reissue(agreement_id: int) -> ResponseReturnValue:
+    """Re-issue an issued agreement under the newest SLA template version (issue #31), once the
+    confirmation page has said which version and which service levels change."""
+    agreement = _agreement(agreement_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if not confirmed():
+                return _reissue_confirmation(plan_reissue(agreement))
+            plan = reissue_agreement(agreement, current_user.email)
+            flash(f"{agreement.name} re-issued under SLA template v{plan.new.version}: its document and the service "
+                  "desk report use that version's service levels from now on.", "success")
+        except ActionRefused as exc:
+            flash(f"Not re-issued: {exc.message}", "error")
+    return redirect(url_for(".show", agreement_id=agreement_id))
+
+
+def _reissue_confirmation(plan: ReissuePlan) -> ResponseReturnValue:
+    """What re-issuing changes: the version, and each service level that differs."""
+    agreement = plan.agreement
+    consequences = [f"The SLA document is regenerated under SLA template v{plan.new.version} ({plan.new.title}), "
+                    f"replacing {plan.old_name}.",
+                    "The service desk report measures the school's tickets against that version's service levels.",
+                    *(plan.changes or ["Its service levels are the same as before."]),
+                    "Prices, services and the term stay as issued."]
+    return confirmation_page(
+        title=f"Re-issue {agreement.name} under v{plan.new.version}?",
+        lead="Re-issuing cannot be undone: the agreement keeps the new version from now on.",
+        consequences=consequences, action=url_for(".reissue", agreement_id=agreement.id),
+        back=url_for(".show", agreement_id=agreement.id), button=f"re-issue under v{plan.new.version}", fields=[])
 
 
 @bp.route("/<int:agreement_id>/withdraw", methods=["POST"])
