@@ -1,5 +1,5 @@
-"""Agreements: the list by year and status, one agreement, its PDF, a notice of cancellation and a
-one-off charge."""
+"""Agreements: the list by year and status, one agreement, its PDF, a notice of cancellation, a
+one-off charge and re-issuing under the newest SLA template version."""
 from __future__ import annotations
 
 from flask import Response
@@ -11,6 +11,7 @@ from contracts_app.models import Agreement, CancellationNotice
 from contracts_app.services.agreements import changes, queries
 from contracts_app.services.documents import pdf_download
 from contracts_app.services.agreements.cancellation import give_notice as record_notice
+from contracts_app.services.agreements.reissuing import reissue_agreement
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.api.auth import allow, own_school_ids, school_user
 from contracts_app.api.blueprint import bp
@@ -23,6 +24,7 @@ from contracts_app.api.schemas.agreements import (
     ChargeResultSchema,
     NoticeRequestSchema,
     NoticeResultSchema,
+    ReissueResultSchema,
 )
 from contracts_app.api.schemas.common import MAX_ID
 
@@ -180,3 +182,23 @@ def add_charge(args: dict, agreement_id: int) -> dict:
         raise ApiError(400, exc.message, fields={exc.field: [exc.message]}) from None
     return {"agreement_id": agreement.id, "kind": charge.kind, "description": charge.description,
             "amount": charge.amount, "vat_code": charge.vat_code}
+
+
+@bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>/reissue", methods=["POST"], tags=TAGS)
+@allow("sla")
+@bp.response(200, ReissueResultSchema, description="Re-issued: the document and the report use the new version.")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def reissue(agreement_id: int) -> dict:
+    """Re-issue under the newest SLA template version
+
+    An agreement keeps the template version it was issued under until re-issued. This moves it to
+    the newest published version for its customer type, as the agreement's page and
+    ``agreements reissue`` do: its document is regenerated with that version's text and service
+    levels, and the service desk report measures its school's tickets against them; prices,
+    services and term stay as issued. Audited. 409 naming why for a draft, an ended or cancelled
+    agreement, one already on the newest version, or one made from a school's signed acceptance.
+    """
+    plan = reissue_agreement(_agreement(agreement_id), current_user.email)
+    return {"agreement_id": plan.agreement.id, "template_version": plan.new.version,
+            "previous_version": plan.old.version if plan.old is not None else None, "changes": list(plan.changes)}

@@ -1,4 +1,4 @@
-"""Operator commands for agreements: import, issue, rollover, notice, charges, settle and SLA PDFs."""
+"""Operator commands for agreements: import, issue, re-issue, rollover, notice, charges, settle and SLA PDFs."""
 from __future__ import annotations
 
 from datetime import date
@@ -18,6 +18,7 @@ from contracts_app.services.agreements.changes import add_charge
 from contracts_app.services.agreements.importing import import_agreements
 from contracts_app.services.agreements.issuing import issue_year
 from contracts_app.services.agreements.queries import agreement_of_school
+from contracts_app.services.agreements.reissuing import reissue_agreement
 from contracts_app.services.agreements.rollover import rollover
 from contracts_app.services.agreements.status import settle_and_save
 from contracts_app.services.jobs.agreements import write_year_zip
@@ -50,6 +51,21 @@ def issue_command(year: int) -> None:
                f"{len(report.refused)} could not be issued.")
     for agreement, reason in report.refused:
         click.echo(f"  not issued: {reason}")
+
+
+@agreements_group.command("reissue")
+@click.argument("urn", type=int)
+@YEAR
+@service_command
+def reissue_command(urn: int, year: int) -> None:
+    """Re-issue a school's agreement under the newest published SLA template version (issue #31).
+
+    Its document is regenerated with that version's text and service levels, and the service
+    desk report measures its tickets against them; prices, services and term stay as issued."""
+    plan = reissue_agreement(agreement_of_school(urn, year), _actor())
+    click.echo(f"Re-issued {plan.agreement.name} under SLA template v{plan.new.version} (was {plan.old_name}).")
+    for change in plan.changes or ("service levels unchanged",):
+        click.echo(f"  {change}")
 
 
 @agreements_group.command("rollover")

@@ -125,3 +125,15 @@ class ChargeRequestSchema(Schema):
 
 class ChargeResultSchema(ChargeSchema):
     agreement_id = fields.Integer(required=True)
+
+
+class ReissueResultSchema(Schema):
+    agreement_id = fields.Integer(required=True)
+    template_version = fields.String(required=True, metadata={
+        "description": "The SLA template version the agreement is now issued under (its document and its "
+                       "school's service desk report use it).", "example": "3.1"})
+    previous_version = fields.String(required=True, allow_none=True, metadata={
+        "description": "The version it was issued under before; null when none was recorded."})
+    changes = fields.List(fields.String(), required=True, metadata={
+        "description": "Each service level that differs between the two versions, as the SLA words it.",
+        "example": ["Priority 1 incidents: 0 - 2 Service Desk Hours → 0 - 3 Service Desk Hours"]})
