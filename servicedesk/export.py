@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from pricing.cells import safe_text
 from pricing.sla_year import LONDON
-from servicedesk.formatting import days, hours
+from servicedesk.formatting import days, hours, mir_state
 from servicedesk.ticket_report import MeasuredTicket
 
 EXPORT_COLUMNS = (
@@ -20,7 +21,7 @@ EXPORT_COLUMNS = (
     "clock_started_at", "target", "target_table", "target_hours", "elapsed_hours", "third_party_hours",
     "deadline", "outcome", "time_left_hours", "resolved_reason", "awaiting_customer_days", "no_response_early",
     "reopens", "linked_to", "major", "original_priority", "downgraded_at", "triage_hours", "longest_update_gap_hours",
-    "status",
+    "status", "mir", "mir_reason",
 )
 # The call log's free text must stay text: the one formula rule every export shares.
 _text = safe_text
@@ -30,8 +31,8 @@ def _moment(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(LONDON).isoformat(timespec="minutes")
 
 
-def export_row(t: MeasuredTicket) -> dict[str, str]:
-    """One ticket as export cells."""
+def export_row(t: MeasuredTicket, mirs: Mapping[int, Any] | None = None) -> dict[str, str]:
+    """One ticket as export cells; *mirs*: ticket id -> its §6.5 MIR's status (the report's ``mirs``)."""
     c = t.clock
     return {
         "reference": _text(t.reference), "school_urn": str(t.school_urn), "school_name": _text(t.school_name),
@@ -45,6 +46,7 @@ def export_row(t: MeasuredTicket) -> dict[str, str]:
         "awaiting_customer_days": days(t.awaiting_days) if t.life.awaiting else "",
         "no_response_early": "yes" if t.no_response_early else "", "reopens": str(t.reopens) if t.reopens else "",
         "linked_to": _text(t.life.linked_to or ""), **_major(t), "status": _text(t.status),
+        **_mir(t, mirs or {}),
     }
 
 
@@ -59,10 +61,18 @@ def _major(t: MeasuredTicket) -> dict[str, str]:
             "longest_update_gap_hours": hours(m.longest_gap)}
 
 
-def export_csv(tickets: Iterable[MeasuredTicket]) -> bytes:
-    """UTF-8 CSV of the tickets, in the columns of EXPORT_COLUMNS."""
+def _mir(t: MeasuredTicket, mirs: Mapping[int, Any]) -> dict[str, str]:
+    """§6.5: a major incident's MIR attached, the reason none was produced, or missing; '' for other tickets."""
+    if t.major is None:
+        return {"mir": "", "mir_reason": ""}
+    mir = mirs.get(t.id)
+    return {"mir": mir_state(mir), "mir_reason": _text(mir.reason) if mir is not None and not mir.shared else ""}
+
+
+def export_csv(tickets: Iterable[MeasuredTicket], mirs: Mapping[int, Any] | None = None) -> bytes:
+    """UTF-8 CSV of the tickets, in the columns of EXPORT_COLUMNS; *mirs* as ``export_row`` takes them."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(export_row(t) for t in tickets)
+    writer.writerows(export_row(t, mirs) for t in tickets)
     return out.getvalue().encode("utf-8")

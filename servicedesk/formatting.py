@@ -62,3 +62,16 @@ def status_text(clock: TicketClock) -> str:
     else:
         status = f"Open, {desk_time(clock.remaining)} left"
     return status + (" (with a third party: clock stopped)" if clock.paused else "")
+
+
+#: §6.5 a major incident's report, as the CSV and the command word its state.
+MIR_ATTACHED, MIR_REASON_GIVEN, MIR_MISSING = "attached", "reason given", "missing"
+
+
+def mir_state(mir: object | None) -> str:
+    """A major incident's MIR: attached (the PDF), reason given (why none was produced) or missing.
+
+    *mir* is its status as loaded (``shared``, ``reason``), or None when nothing is recorded."""
+    if mir is None:
+        return MIR_MISSING
+    return MIR_ATTACHED if getattr(mir, "shared") else MIR_REASON_GIVEN

@@ -14,9 +14,10 @@ from contracts_app.services import servicedesk_mir as mirs
 from contracts_app.services import servicedesk_standards as standards
 from contracts_app.services.council import report_issuer
 from servicedesk.export import export_csv
-from servicedesk.formatting import desk_time, kpi_verdict, london, percent, status_text
+from servicedesk.formatting import desk_time, kpi_verdict, london, mir_state, percent, status_text
 from servicedesk.period import desk_today, period_from
 from servicedesk.report import Tally
+from servicedesk.ticket_report import TicketReport
 from servicedesk.report_pdf import render_report_pdf
 from servicedesk.standards import StandardsReport
 from servicedesk.standards_export import standard_limit, standard_share, standard_verdict, standards_csv
@@ -130,6 +131,27 @@ def _line(label: str, tally: Tally) -> str:
             f"{tally.breached:>5} breached {percent(tally):>7}{'  KPI ' + verdict.lower() if verdict else ''}")
 
 
+def _late(value, met: bool | None) -> str:
+    """Desk time, marked when it is over SLA 6.5's 30 minutes."""
+    return desk_time(value) + (" (over 30 min)" if met is False else "")
+
+
+def _major_lines(report: TicketReport) -> list[str]:
+    """SLA 6.5: each major incident's priority, triage, longest gap between updates and its MIR's state."""
+    lines = []
+    for t in report.major_incidents:
+        m, mir = t.major, report.mirs.get(t.id)
+        priority = (f"P{m.original_priority} to P{m.final_priority} at {london(m.downgraded_at)}" if m.downgraded_at
+                    else f"P{m.final_priority}")
+        triage = _late(m.triage, m.triage_met) if m.triage is not None else "no update"
+        gap = _late(m.longest_gap, m.updates_met) if m.longest_gap is not None else "-"
+        reason = f" ({mir.reason})" if mir is not None and not mir.shared else ""
+        school = "" if report.school_urn else f" {t.school_urn}"
+        lines.append(f"  {t.reference}{school} {priority}: triage {triage}, longest gap between updates {gap}, "
+                     f"MIR {mir_state(mir)}{reason}")
+    return lines
+
+
 @tickets_group.command("report")
 @click.option("--school", "urn", type=int, default=None, help="A school's URN (default: every school).")
 @click.option("--from", "start", default=None, help="First day, YYYY-MM-DD (default: start of the SLA year).")
@@ -166,6 +188,10 @@ def report_command(urn: int | None, start: str | None, end: str | None, csv_file
             click.echo(text)
     for warning in report.warnings:
         click.echo(f"  warning: {warning}")
+    if report.major_incidents:
+        click.echo(f"Major incidents (SLA 6.5): {len(report.major_incidents)}")
+        for text in _major_lines(report):
+            click.echo(text)
     breached = report.breached
     click.echo(f"Breached tickets: {len(breached)}")
     for t in breached:
@@ -173,7 +199,7 @@ def report_command(urn: int | None, start: str | None, end: str | None, csv_file
         click.echo(f"  {t.reference}{school} {t.category} logged {london(t.clock.logged_at)}: "
                    f"target {t.clock.target.label}, desk time {desk_time(t.clock.elapsed)}: {status_text(t.clock)}")
     if csv_file is not None:
-        csv_file.write_bytes(export_csv(report.tickets))
+        csv_file.write_bytes(export_csv(report.tickets, report.mirs))
         click.echo(f"Wrote {len(report.tickets)} ticket(s) to {csv_file}.")
     if standards_file is not None and report.standards is not None:
         standards_file.write_bytes(standards_csv(report.standards, report.school_urn, report.title))

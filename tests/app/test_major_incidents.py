@@ -158,3 +158,28 @@ def test_the_pdf_report_lists_them(school, client, login):
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     assert "Major incidents (SLA §6.5)" in text and "0 h 50 min (over 30 min)" in text
     assert "none: Resolved within the hour" in text and "P1 to P3 at" in text
+
+
+def test_the_csv_and_the_command_give_each_mirs_state(school, app, client, login, tmp_path):
+    """§6.5: attached, reason given or missing, in the ticket CSV and in `tickets report`'s printout."""
+    from contracts_app.services import servicedesk_mir
+    servicedesk_mir.attach_mir(_ticket("P2-GAP"), PDF, "mir.pdf", "sla@test")
+    servicedesk_mir.no_mir(_ticket("P1-DOWN"), "Resolved within the hour", "sla@test")
+    login("sla")
+    for url in ("/reports/schools/111111/tickets.csv", "/reports/tickets.csv"):
+        rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(client.get(url + ARGS).get_data(as_text=True)))}
+        assert {ref: (r["mir"], r["mir_reason"]) for ref, r in rows.items()} == {
+            "P1-DOWN": ("reason given", "Resolved within the hour"), "P2-GAP": ("attached", ""),
+            "FLAGGED": ("missing", ""), "P3-PLAIN": ("", ""), "P2-NOT": ("", "")}, url
+    runner = app.test_cli_runner()
+    out = tmp_path / "t.csv"
+    result = runner.invoke(args=["tickets", "report", "--school", "111111", "--from", "2026-03-01", "--to",
+                                 "2026-03-31", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Major incidents (SLA 6.5): 3" in result.output
+    assert "P2-GAP P2: triage 0 h 25 min, longest gap between updates 0 h 50 min (over 30 min), MIR attached" \
+        in result.output
+    assert "P1-DOWN P1 to P3 at" in result.output and "MIR reason given (Resolved within the hour)" in result.output
+    assert "FLAGGED P3: triage no update, longest gap between updates -, MIR missing" in result.output
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows["FLAGGED"]["mir"] == "missing" and rows["P2-GAP"]["mir"] == "attached"

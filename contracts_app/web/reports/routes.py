@@ -136,7 +136,7 @@ def service_csv() -> ResponseReturnValue:
     """Every ticket of every school logged in the period, with its clock."""
     period = _period_or_400()
     report = service.service_report(period)
-    return _download(export_csv(report.tickets), "text/csv", f"sla-tickets-all-schools-{period.slug}.csv")
+    return _download(export_csv(report.tickets, report.mirs), "text/csv", f"sla-tickets-all-schools-{period.slug}.csv")
 
 
 @bp.route("/schools/<int:urn>")
@@ -179,7 +179,7 @@ def school_csv(urn: int) -> ResponseReturnValue:
     school = _school(urn)
     period = _period_or_400()
     report = service.school_report(school, period)
-    return _download(export_csv(report.tickets), "text/csv", f"sla-tickets-{school.urn}-{period.slug}.csv")
+    return _download(export_csv(report.tickets, report.mirs), "text/csv", f"sla-tickets-{school.urn}-{period.slug}.csv")
 
 
 @bp.route("/mine")
