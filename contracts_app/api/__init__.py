@@ -51,6 +51,7 @@ def init_api(app: Flask) -> None:
     from contracts_app.api import rounds  # noqa: F401
     from contracts_app.api import register  # noqa: F401
     from contracts_app.api import trusts  # noqa: F401
+    from contracts_app.api import trust_statements  # noqa: F401
     from contracts_app.api.docs import FrontServerAnswers
 
     api = ContractsApi(app, spec_kwargs={

@@ -12,6 +12,7 @@ from contracts_app.services.schools import import_schools
 from contracts_app.cli.common import service_command
 from contracts_app.cli.common import parse_date
 from contracts_app.services.invoicing import statements
+from contracts_app.services.register import trusts as trusts_service
 from pricing.errors import ActionRefused
 
 schools_group = AppGroup("schools", help="The school register.")
@@ -61,16 +62,28 @@ def import_contacts_command(file: Path) -> None:
 
 
 @schools_group.command("statement")
-@click.argument("urn", type=int)
+@click.argument("urn", type=int, required=False)
+@click.option("--trust", "trust_code", default=None, help="A trust's statement (GIAS code) instead of one school's.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--as-of", "as_of", default=None, help="The statement's date (YYYY-MM-DD, default today).")
 @service_command
-def statement_command(urn: int, output: Path, as_of: str | None) -> None:
-    """The school's statement of account as a PDF: invoices, credits, payments, balance and ageing."""
+def statement_command(urn: int | None, trust_code: str | None, output: Path, as_of: str | None) -> None:
+    """The statement of account of a school (URN) or a trust (--trust CODE) as a PDF: invoices,
+    credits, payments, balance and ageing - a trust's per academy, with the trust's totals."""
+    if (urn is None) == (trust_code is None):
+        raise ActionRefused("give a school's URN or --trust CODE, not both")
+    day = parse_date(as_of, "--as-of")
+    if trust_code is not None:
+        trust = trusts_service.by_code(trust_code)
+        if trust is None:
+            raise ActionRefused(f"--trust: no trust with code {trust_code!r}")
+        output.write_bytes(statements.trust_statement_pdf(trust, day))
+        click.echo(f"Wrote the statement of {trust.name} ({trust.code}) to {output}.")
+        return
     school = statements.school_by_urn(urn)
     if school is None:
         raise ActionRefused(f"no school with URN {urn}")
-    output.write_bytes(statements.statement_pdf(school.id, parse_date(as_of, "--as-of")))
+    output.write_bytes(statements.statement_pdf(school.id, day))
     click.echo(f"Wrote the statement of {school.name} ({urn}) to {output}.")
 
 

@@ -7,6 +7,7 @@ import pytest
 EXPECTED = {
     "api.list_trusts": {"admin", "sla", "finance", "school"},
     "api.get_trust": {"admin", "sla", "finance", "school"},
+    "api.get_trust_statement": {"admin", "sla", "finance", "school"},  # tests/trusts/test_statement_doors.py
 }
 
 

@@ -113,3 +113,9 @@ def override(trust_code: str) -> ResponseReturnValue:
             except ActionRefused as exc:
                 form.trust_code.errors.append(exc.message)
     return _page(trust, override_form=form), 400
+
+
+# -- the trust's statement of account (issue #29): contracts_app/web/trusts/statement.py, trusts.statement.* --
+from contracts_app.web.trusts.statement import bp as statement_bp  # noqa: E402 - its own block, kept apart
+
+bp.register_blueprint(statement_bp)
