@@ -46,6 +46,7 @@ def _storage_from_environment() -> tuple[type, dict]:
 stopping = threading.Event()
 STOP_SECONDS = 30  # how long a stopping consumer waits for its tasks to put themselves back
 _start_hooks: list[Callable[[], None]] = []
+_life_hooks: list[tuple[Callable[[Consumer], None], Callable[[Consumer], None]]] = []
 
 
 def on_consumer_start(hook: Callable[[], None]) -> None:
@@ -53,6 +54,21 @@ def on_consumer_start(hook: Callable[[], None]) -> None:
     jobs a dead consumer left), so this module need not import the jobs."""
     if hook not in _start_hooks:
         _start_hooks.append(hook)
+
+
+def on_consumer_life(started: Callable[[Consumer], None], stopped: Callable[[Consumer], None]) -> None:
+    """Call ``started(consumer)`` once a consumer has started and ``stopped(consumer)`` once it has
+    stopped (services/jobs/consumers.py: its heartbeat in the database). Errors are logged only."""
+    if (started, stopped) not in _life_hooks:
+        _life_hooks.append((started, stopped))
+
+
+def _tell(index: int, consumer: Consumer) -> None:
+    for hooks in list(_life_hooks):
+        try:
+            hooks[index](consumer)
+        except Exception:  # a missed heartbeat must never keep a consumer down nor stop its stop
+            log.exception("consumer %s hook failed", "start" if index == 0 else "stop")
 
 
 def _end_with(parent: int) -> None:
@@ -94,6 +110,7 @@ class JobConsumer(Consumer):
                     hook()
             except Exception:  # the periodic look does it later; never keep a consumer down
                 log.exception("consumer start-up hook %s failed", getattr(hook, "__name__", hook))
+        _tell(0, self)
 
     def get_environment(self, worker_type):
         if worker_type == "process":
@@ -110,6 +127,7 @@ class JobConsumer(Consumer):
             super().stop(graceful=True)  # the jobs stop themselves; wait for that, at most shutdown_timeout
         finally:
             stopping.clear()
+            _tell(1, self)
 
 
 class AppHuey(Huey):

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from contracts_app.queue import huey, set_app
 from pricing.errors import ActionRefused
 from contracts_app.cli.common import service_command
-from contracts_app.services.jobs import clean_up, get, mark_failed
+from contracts_app.services.jobs import clean_up, consumers, get, mark_failed
 from contracts_app.services.jobs import kinds  # noqa: F401 - every kind registered before consuming
 
 jobs_group = AppGroup("jobs", help="Background jobs and the task queue.")
@@ -27,6 +27,19 @@ def worker_command(workers: int, worker_type: str, periodic: bool) -> None:
     click.echo(f"Consumer on {type(huey.storage).__name__} with {workers} {worker_type} worker(s)"
                f"{'' if periodic else ', no periodic tasks'}.")
     huey.create_consumer(workers=workers, worker_type=worker_type, periodic=periodic).run()
+
+
+@jobs_group.command("consumers")
+def consumers_command() -> None:
+    """List the consumers seen in the last minute (each writes a heartbeat while it runs)."""
+    seen = consumers.seen()
+    click.echo(f"Job consumers seen in the last minute: {len(seen.consumers)}")
+    for c in seen.consumers:
+        click.echo(f"  {c.host} pid {c.pid}: {c.workers} {c.worker_type} worker(s)"
+                   f"{'' if c.periodic else ', no periodic tasks'}, started {c.started_at:%Y-%m-%d %H:%M:%S} UTC, "
+                   f"last seen {c.last_seen_at:%Y-%m-%d %H:%M:%S} UTC")
+    if seen.stalled:
+        click.echo(f"Warning: {seen.waiting} job(s) waiting and no consumer has been seen in the last minute.")
 
 
 @jobs_group.command("clean-up")

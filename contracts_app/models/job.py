@@ -56,3 +56,28 @@ class Job(db.Model):
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.state}>"
+
+
+class JobConsumer(db.Model):
+    """A consumer's proof of life (issue #33): written when it starts and every JOB_HEARTBEAT_SECONDS
+    while it runs, marked stopped on a clean stop; the admin home lists those seen in the last minute."""
+
+    __tablename__ = "job_consumers"
+    __table_args__ = (
+        Index("ix_job_consumers_last_seen_at", "last_seen_at"),  # the home page and the pruning read by it
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "machine:pid:start time" (services/jobs/recovery.py worker_identity): a pid reused later differs.
+    identity: Mapped[str] = mapped_column(String(300), unique=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column()
+    worker_type: Mapped[str] = mapped_column(String(10))
+    workers: Mapped[int] = mapped_column()
+    periodic: Mapped[bool] = mapped_column(default=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<JobConsumer {self.host}:{self.pid}>"

@@ -5,6 +5,7 @@ from huey import crontab
 
 from contracts_app.queue import on_consumer_start, periodic_task, task
 from contracts_app.services.jobs import core, recovery, running
+from contracts_app.services.jobs import consumers  # noqa: F401 - each consumer's heartbeat (its hooks)
 
 
 @task()

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from contracts_app.services import home
 from contracts_app.services.invoicing.overview import overview
+from contracts_app.services.jobs import consumers
 
 bp = Blueprint("main", __name__)
 
@@ -17,4 +18,6 @@ def index() -> ResponseReturnValue:
     if current_user.role == "school":
         return redirect(url_for("portal.home"))
     finance = overview() if current_user.role in ("admin", "finance") else None  # what finance watches
-    return render_template("main/index.html", counts=home.schools_by_customer_type(), finance=finance)
+    seen = consumers.seen() if current_user.role == "admin" else None  # is anyone taking the jobs?
+    return render_template("main/index.html", counts=home.schools_by_customer_type(), finance=finance,
+                           consumers=seen)
