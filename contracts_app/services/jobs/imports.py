@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from contracts_app.extensions import db
 from contracts_app.models import Job, User
-from contracts_app.services import census, jobs, schools, servicedesk
+from contracts_app.services import census, jobs, schools, servicedesk, servicedesk_standards
 from contracts_app.services.adhoc import requests_import, time_log
 from contracts_app.services.invoicing import payments_import
 from contracts_app.services.register import links
@@ -47,6 +47,9 @@ UPLOADS = {
     "import_time_log": Upload(time_log.import_time_log, "time log"),
     "import_adhoc_requests": Upload(requests_import.import_requests, "ad hoc requests"),
     "import_tickets": Upload(servicedesk.import_tickets, "ticket file"),
+    # A month of the telephony system's calls is tens of thousands of rows (issue #31).
+    "import_calls": Upload(servicedesk_standards.import_calls, "call log"),
+    "import_emails": Upload(servicedesk_standards.import_emails, "email log"),
     "import_payments": Upload(payments_import.import_payments, "bank file", takes_actor=True),
 }
 
@@ -101,7 +104,9 @@ TITLES = {"import_schools": ("Import schools (GIAS)", ("sla",)), "import_census"
           "import_school_links": ("Import GIAS links", ("sla",)),
           "import_time_log": ("Import the ad hoc time log", ("sla",)),
           "import_adhoc_requests": ("Import ad hoc requests", ("sla",)),
-          "import_tickets": ("Import the ticket log", ("sla",)), "import_payments": ("Import a bank file", ("finance",))}
+          "import_tickets": ("Import the ticket log", ("sla",)),
+          "import_calls": ("Import the call log", ("sla",)), "import_emails": ("Import the email log", ("sla",)),
+          "import_payments": ("Import a bank file", ("finance",))}
 
 for _kind, (_title, _roles) in TITLES.items():
     register(_kind, _run(_kind), title=_title, roles=_roles, check=_by if UPLOADS[_kind].takes_actor else _no_params)

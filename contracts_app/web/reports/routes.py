@@ -27,7 +27,6 @@ from contracts_app.services import servicedesk_mir as mirs
 from contracts_app.services import servicedesk_standards as standards
 from contracts_app.services.council import report_issuer
 from contracts_app.services.jobs.imports import import_or_queue
-from contracts_app.services.imports import import_upload
 from contracts_app.web.reports.forms import ContactImportForm, MirForm, PeriodForm, TicketImportForm
 from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
@@ -235,8 +234,7 @@ def school_standards_csv(urn: int) -> ResponseReturnValue:
                      f"sla-calls-emails-{school.urn}-{period.slug}.csv")
 
 
-_CONTACT_IMPORTS = {"calls": ("call", standards.import_calls, "call log"),
-                    "emails": ("email", standards.import_emails, "email log")}
+_CONTACT_IMPORTS = {"calls": "call", "emails": "email"}
 
 
 @bp.route("/calls/import", methods=["GET", "POST"])
@@ -255,12 +253,14 @@ def import_emails() -> ResponseReturnValue:
 
 def _import_contacts(kind: str) -> ResponseReturnValue:
     """The call or email log's upload page: all or nothing, every problem named by row and column."""
-    channel, importer, name = _CONTACT_IMPORTS[kind]
+    channel = _CONTACT_IMPORTS[kind]
     form = ContactImportForm()
     problems = None
     status = 200
     if form.validate_on_submit():
-        result, problems = import_upload(form.file.data, importer, name)
+        result, problems, job = import_or_queue(f"import_{kind}", form.file.data, current_user)
+        if job is not None:  # a long log: imported by the job queue, its page shows the bar
+            return redirect(url_for("jobs.show", job_id=job.id))
         if result is not None:
             flash(f"{kind.capitalize()} imported: {result.summary()}.", "success")
             return redirect(url_for(f".import_{kind}"))
