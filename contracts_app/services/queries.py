@@ -82,10 +82,12 @@ def school_filter(query: Select, q: str = "", customer_type: str = "") -> Select
     return query
 
 
-def paginate(query: Select, page: int, per_page: int) -> Page:
-    """Run one page of the query; a page past the end shows the last page."""
+def paginate(query: Select, page: int, per_page: int, *, rows: bool = False) -> Page:
+    """Run one page of the query (its rows when it selects several columns, else its objects); a page past
+    the end shows the last page."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = max(1, min(page, max(1, -(-total // per_page))))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    limited = query.limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.execute(limited) if rows else db.session.scalars(limited))
     return Page(items, total, page, per_page)
 

@@ -158,3 +158,62 @@ def test_agreements_sort_by_party_and_total_and_export_in_that_order(invoiced, c
     header, *values = list(book.active.iter_rows(values_only=True))
     assert len(values) == 1 and isinstance(values[0][header.index("annual_total")], (int, float))
     assert client.get("/agreements/?year=2025&sort=po_number").status_code == 400
+
+
+# -- payments -------------------------------------------------------------------------------
+
+@pytest.fixture
+def paid(invoiced):
+    """Allesley paid on 1 May (fixture); Bablake £10 on 2 May and £20 on 3 June, the £20 reversed on 4 June."""
+    from datetime import date
+    from decimal import Decimal
+
+    from contracts_app.services.invoicing import balances as invoicing
+    from contracts_app.services.invoicing import payments
+
+    bablake = invoicing.by_number(invoiced["Bablake Primary"])
+    invoicing.record_payment(bablake, Decimal("10.00"), date(2025, 5, 2), "BACS 1", "f")
+    wrong = invoicing.record_payment(bablake, Decimal("20.00"), date(2025, 6, 3), "BACS 2", "f")
+    payments.reverse_payment(wrong, "paid to the wrong invoice", "f", date(2025, 6, 4))
+    return invoiced
+
+
+def _amounts(html: str) -> list[str]:
+    body = html.split('id="payments"')[1].split("</table>")[0]
+    return re.findall(r'<td class="num">([^<]+)</td>', body)
+
+
+def test_payments_page_filters_by_school_dates_and_reversal_pages_and_sorts(paid, app, client, login):
+    login("finance")
+    assert len(_amounts(client.get("/invoices/payments").get_data(as_text=True))) == 4
+    assert _amounts(client.get("/invoices/payments?school=bablake&sort=amount").get_data(as_text=True)) == [
+        "-£20.00", "£10.00", "£20.00"]
+    assert _amounts(client.get("/invoices/payments?school=103701&reversed=no").get_data(as_text=True)) == ["£10.00"]
+    assert _amounts(client.get("/invoices/payments?reversed=yes&sort=date&dir=asc").get_data(as_text=True)) == [
+        "£20.00", "-£20.00"]
+    assert _amounts(client.get("/invoices/payments?from=2025-05-02&to=2025-06-03").get_data(as_text=True)) == [
+        "£20.00", "£10.00"]
+    app.config["PAGE_SIZE"] = 3
+    second = client.get("/invoices/payments?page=2").get_data(as_text=True)
+    assert len(_amounts(second)) == 1 and "4&ndash;4 of 4" in second
+    export = client.get("/invoices/payments/export?format=csv&school=bablake&sort=amount&dir=desc")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [r["amount"] for r in rows] == ["20.00", "10.00", "-20.00"]
+
+
+@pytest.mark.parametrize("query, named", [("from=2025-13-01", "from must be a date as YYYY-MM-DD"),
+                                          ("reversed=maybe", "reversed must be yes or no"),
+                                          ("from=2025-06-01&to=2025-05-01", "is after to"),
+                                          ("sort=reference", "sort must be one of id, date")])
+def test_payments_filters_it_cannot_read_are_400s_naming_them(paid, client, login, query, named):
+    login("finance")
+    for path in ("/invoices/payments", "/invoices/payments/export"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400 and named in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, status", [("admin", 200), ("sla", 403), ("finance", 200), ("school", 403)])
+def test_payments_page_access_per_role(paid, client, login, role, status):
+    login(role)
+    assert client.get("/invoices/payments?reversed=no").status_code == status
+    assert client.get("/invoices/payments/export?format=csv").status_code == status

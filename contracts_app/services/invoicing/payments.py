@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event, select
+from sqlalchemy import Select, event, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -22,7 +22,9 @@ from pricing.spreadsheet import Column, csv_bytes, write_xlsx
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, Payment
 from contracts_app.services import audit
+from contracts_app.services.bounds import search_number
 from contracts_app.services.invoicing.locking import lock_invoice
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from contracts_app.services.transactions import refusal_rolls_back
 
 MAX_REASON = 500
@@ -110,20 +112,78 @@ class PaymentRow:
         return METHOD_NAMES.get(self.method, self.method)
 
 
-def _rows_query(invoice_number: str | None, school_ids: set[int] | None, invoice_id: int | None = None):
+@dataclass(frozen=True)
+class PaymentFilter:
+    """The payments page's filters (issue #30): an invoice's number, a school (URN or part of its name), the
+    dates received between, and reversed or not ("yes": both sides of a reversal; "no": payments standing)."""
+
+    invoice: str = ""
+    school: str = ""
+    paid_from: date | None = None
+    paid_to: date | None = None
+    reversed: str = ""
+
+
+SORT_KEYS = ("id", "date", "invoice", "school", "amount")
+
+
+def _narrowed(query: Select, f: PaymentFilter, reversal: object) -> Select:
+    if f.school.strip():
+        number = search_number(f.school)
+        name = Invoice.customer_name.ilike(f"%{f.school.strip()}%")
+        query = query.where(or_(name, Invoice.school_urn == number) if number is not None else name)
+    if f.paid_from:
+        query = query.where(Payment.paid_on >= f.paid_from)
+    if f.paid_to:
+        query = query.where(Payment.paid_on <= f.paid_to)
+    in_a_reversal = or_(reversal.id.is_not(None), Payment.reverses_payment_id.is_not(None))
+    if f.reversed == "yes":
+        query = query.where(in_a_reversal)
+    elif f.reversed == "no":
+        query = query.where(~in_a_reversal)
+    return query
+
+
+def payments_page(f: PaymentFilter, sort: Sort | None, page: int, per_page: int) -> Page:
+    """One page of the filtered payments and reversals, newest first unless another column is chosen."""
+    result = paginate(_listed(f, sort), page, per_page, rows=True)
+    result.items = [PaymentRow(*row) for row in result.items]
+    return result
+
+
+def _listed(f: PaymentFilter, sort: Sort | None) -> Select:
+    query, reversal = _base_query()
+    query = _narrowed(_by_invoice(query, f.invoice or None, None, None), f, reversal)
+    columns = {"id": Payment.id, "date": Payment.paid_on, "invoice": Invoice.number,
+               "school": func.lower(Invoice.customer_name), "amount": Payment.amount}
+    return sorted_by(query, sort or Sort("date", descending=True), columns, (Payment.paid_on.desc(), Payment.id.desc()))
+
+
+def _base_query() -> tuple[Select, object]:
     reversal = aliased(Payment)
     query = (select(Payment.id, Payment.paid_on, Payment.amount, Invoice.number, Invoice.school_urn,
                     Invoice.customer_name, Payment.reference, Payment.method, reversal.id.label("reversed_by_id"),
                     Payment.reverses_payment_id, Payment.reason, Payment.recorded_by)
              .join(Invoice, Invoice.id == Payment.invoice_id)
              .outerjoin(reversal, reversal.reverses_payment_id == Payment.id))
+    return query, reversal
+
+
+def _by_invoice(query: Select, invoice_number: str | None, school_ids: set[int] | None,
+                invoice_id: int | None) -> Select:
     if invoice_number:
         query = query.where(Invoice.number == invoice_number.strip().upper())
     if invoice_id is not None:
         query = query.where(Invoice.id == invoice_id)
     if school_ids is not None:
         query = query.where(Invoice.school_id.in_(school_ids or {-1}))
-    return query.order_by(Payment.paid_on.desc(), Payment.id.desc())
+    return query
+
+
+def _rows_query(invoice_number: str | None, school_ids: set[int] | None, invoice_id: int | None = None):
+    query, _ = _base_query()
+    return _by_invoice(query, invoice_number, school_ids, invoice_id).order_by(Payment.paid_on.desc(),
+                                                                               Payment.id.desc())
 
 
 def list_payments(invoice_number: str | None = None, school_ids: set[int] | None = None,
@@ -140,17 +200,23 @@ def _export_values(row: PaymentRow) -> tuple[object, ...]:
             row.method_name, "yes" if row.reversed else "no", row.reverses_id, row.reason, row.recorded_by)
 
 
-def iter_export_rows(invoice_number: str | None = None) -> Iterator[tuple[object, ...]]:
-    """Every payment and reversal as the export's values (oldest first, as a ledger reads)."""
-    query = _rows_query(invoice_number, None).order_by(None).order_by(Payment.paid_on, Payment.id)
+def iter_export_rows(invoice_number: str | None = None, f: PaymentFilter | None = None,
+                     sort: Sort | None = None) -> Iterator[tuple[object, ...]]:
+    """Every payment and reversal as the export's values (oldest first, as a ledger reads); with the page's
+    filter, exactly what the page lists, in its order."""
+    if f is not None:
+        query = _listed(f, sort)
+    else:
+        query = _rows_query(invoice_number, None).order_by(None).order_by(Payment.paid_on, Payment.id)
     with db.engine.connect() as connection:  # its own connection, so the rows can stream
         for row in connection.execution_options(stream_results=True, yield_per=2000).execute(query):
             yield _export_values(PaymentRow(*row))
 
 
-def export_payments(fmt: str, invoice_number: str | None = None) -> bytes:
+def export_payments(fmt: str, invoice_number: str | None = None, f: PaymentFilter | None = None,
+                    sort: Sort | None = None) -> bytes:
     """The payments export, CSV (text cells made formula-safe) or a typed XLSX."""
-    rows = iter_export_rows(invoice_number)
+    rows = iter_export_rows(invoice_number, f, sort)
     if fmt == "xlsx":
         out = io.BytesIO()
         write_xlsx(out, EXPORT_COLUMNS, rows, "payments")

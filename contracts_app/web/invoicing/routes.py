@@ -24,10 +24,10 @@ from contracts_app.services.invoicing import listing
 from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.web.args import id_arg, sort_arg, year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
+from contracts_app.web.invoicing import payments as payment_views
 from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
-from contracts_app.services.jobs.imports import import_or_queue
-from contracts_app.services.invoicing import overview, payments as payment_service
-from contracts_app.web.invoicing.forms import EInvoiceZipForm, PaymentsImportForm, ReverseForm
+from contracts_app.services.invoicing import overview
+from contracts_app.web.invoicing.forms import EInvoiceZipForm, ReverseForm
 from invoices.debt_chart import aged_debt_svg
 from contracts_app.services.invoicing.credit_preview import credit_lines_preview
 from contracts_app.services import jobs
@@ -310,71 +310,12 @@ def _file(data: bytes, fmt: str, name: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
 
 
-def _payments_page(form: PaymentsImportForm, number: str = "", report=None, problems=None) -> ResponseReturnValue:
-    return render_template("invoicing/payments.html", rows=payment_service.list_payments(number or None),
-                           invoice=number, form=form, report=report, problems=problems)
-
-
-@bp.route("/payments")
-@roles_required("finance")
-def payments() -> ResponseReturnValue:
-    """Payments and reversals, newest first (one invoice's with ?invoice=), the bank-file upload, exports."""
-    return _payments_page(PaymentsImportForm(), request.args.get("invoice", "").strip()[:20])
-
-
-@bp.route("/payments/import", methods=["POST"])
-@roles_required("finance")
-def import_payments() -> ResponseReturnValue:
-    """A bank or remittance file: all or nothing, and a line imported before is not paid again."""
-    form = PaymentsImportForm()
-    report = problems = None
-    if form.validate_on_submit():
-        report, problems, job = import_or_queue("import_payments", form.file.data, current_user)
-        if job is not None:  # a long file: imported by the job queue, its page shows the bar
-            return redirect(url_for("jobs.show", job_id=job.id))
-        if report is not None:
-            flash(f"Payments imported from {report.source}: {report.summary()}.", "success")
-    return _payments_page(form, report=report, problems=problems)
-
-
-@bp.route("/payments/export")
-@roles_required("finance")
-def export_payments() -> ResponseReturnValue:
-    """Every payment and reversal (or one invoice's) as CSV or a typed XLSX."""
-    fmt = _format()
-    number = request.args.get("invoice", "").strip()[:20] or None
-    return _file(payment_service.export_payments(fmt, number), fmt, f"payments-{number or 'all'}")
-
-
-@bp.route("/payments/<int:payment_id>/reverse", methods=["POST"])
-@roles_required("finance")
-def reverse_payment(payment_id: int) -> ResponseReturnValue:
-    """Reverse a payment recorded wrongly, once the confirmation page has said what follows."""
-    payment = payment_service.payment_by_id(payment_id)
-    if payment is None:
-        abort(404)
-    invoice = payment.invoice
-    form, back = ReverseForm(), url_for(".show", number=invoice.number)
-    if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            flash(f"Payment not reversed: {getattr(form, name).label.text}: {'; '.join(errors)}", "error")
-        return redirect(back)
-    if not confirmed():
-        return confirmation_page(
-            title=f"Reverse payment {payment.id} on {invoice.number}?",
-            lead=f"A reversing entry of -£{payment.amount:,.2f} against {invoice.number}, {invoice.customer_name}.",
-            consequences=[f"The £{payment.amount:,.2f} received on {long_date(payment.paid_on)} "
-                          f"({payment.reference or 'no reference'}) is owed again.",
-                          f"Dated {long_date(form.reversed_on.data)}; reason: {form.reason.data.strip()}.",
-                          "The payment stays on record with its reversal beside it, both in the audit trail."],
-            action=url_for(".reverse_payment", payment_id=payment.id), back=back,
-            button=f"reverse £{payment.amount:,.2f}")
-    try:
-        payment_service.reverse_payment(payment, form.reason.data, current_user.email, form.reversed_on.data)
-        flash(f"Payment {payment_id} reversed: £{payment.amount:,.2f} is owed again on {invoice.number}.", "success")
-    except ActionRefused as exc:
-        flash(f"Payment not reversed: {exc.message}", "error")
-    return redirect(back)
+# Payments: listed, filtered, imported, exported and reversed (web/invoicing/payments.py).
+for _rule, _view, _methods in (("/payments", payment_views.payments, ["GET"]),
+                               ("/payments/import", payment_views.import_payments, ["POST"]),
+                               ("/payments/export", payment_views.export_payments, ["GET"]),
+                               ("/payments/<int:payment_id>/reverse", payment_views.reverse_payment, ["POST"])):
+    bp.add_url_rule(_rule, view_func=roles_required("finance")(_view), methods=_methods)
 
 
 @bp.route("/aged-debt/export")
