@@ -2,6 +2,7 @@
 and the offer's SLA document (the draft before acceptance, the accepted PDF after)."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask import Response, request
@@ -12,7 +13,9 @@ from pricing.sla_year import SlaYear
 
 from contracts_app.models import Offer
 from contracts_app.services.agreements.status import InputRefused
+from contracts_app.services.register import trusts as trusts_service
 from contracts_app.services.rounds import acceptance as accepting, basket, documents, queries
+from contracts_app.services.rounds.trust import trust_codes
 from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
@@ -42,9 +45,10 @@ def _offer(offer_id: int) -> Offer:
     return offer
 
 
-def summary_dict(offer: Offer) -> dict:
+def summary_dict(offer: Offer, trust_code: str | None) -> dict:
     return {"id": offer.id, "year": offer.round.sla_year, "sla_year": SlaYear(offer.round.sla_year).label,
-            "school_urn": offer.school.urn, "school_name": offer.school.name, "state": offer.state,
+            "school_urn": offer.school.urn, "school_name": offer.school.name, "trust_code": trust_code,
+            "state": offer.state,
             "total": offer.total, "problem": offer.problem, "agreement_id": offer.agreement_id,
             "closes_on": offer.round.closes_on,
             "accepted_total": offer.acceptance.total if offer.state == "accepted" and offer.acceptance else None,
@@ -58,7 +62,7 @@ def detail_dict(offer: Offer, pricing: OfferPricing) -> dict:
         can_accept = pricing.complete and not offer.problem
     except ActionRefused:
         can_accept = False
-    return {**summary_dict(offer), "customer_type": pricing.customer_type, "census": pricing.census_label,
+    return {**summary_dict(offer, trust_codes({offer.school_id}).get(offer.school_id)), "customer_type": pricing.customer_type, "census": pricing.census_label,
             "pupils": pricing.pupils, "revision": offer.revision, "po_number": offer.po_number,
             "total": pricing.total if pricing.complete else None,
             "lines": [{"service_code": x.service_code, "title": x.title, "list": x.list_name, "quantity": x.quantity,
@@ -82,15 +86,25 @@ def _bad_input(exc: InputRefused) -> ApiError:
 @allow("sla", "finance", "school")
 @bp.arguments(OfferArgs, location="query")
 @bp.response(200, OfferListSchema)
+@bp.alt_response(404, response="NOT_FOUND")
 def list_offers(args: dict) -> dict:
     """Offers of a buying round
 
-    A school user sees its own school's offer (once the round has opened); staff see every
-    school's, filtered by ``state``. Paged like every list (``page``, ``per_page``).
+    A school user sees its own school's offer (once the round has opened), a trust user its
+    trust's academies'; staff see every school's, filtered by ``state``. ``trust`` keeps the
+    offers to that trust's academies of today (an unknown code is 404). Paged like every list
+    (``page``, ``per_page``).
     """
+    within = None
+    if args.get("trust"):
+        trust = trusts_service.by_code(args["trust"])
+        if trust is None:
+            raise not_found(f"no trust with code {args['trust']}")
+        within = trust.academy_ids_on(date.today())
     found = queries.offers_page(args["year"], own_school_ids(), args.get("state", ""), args["page"],
-                                args["per_page"])
-    return page_dict(found, [summary_dict(o) for o in found.items])
+                                args["per_page"], within=within)
+    codes = trust_codes({o.school_id for o in found.items})
+    return page_dict(found, [summary_dict(o, codes.get(o.school_id)) for o in found.items])
 
 
 @bp.route(OFFER, tags=TAGS)

@@ -14,6 +14,8 @@ class OfferArgs(PageArgs):
     year = fields.Integer(required=True, validate=YEARS,
                           metadata={"description": "The round's SLA year by the year it starts: 2027 is 2027-28."})
     state = fields.String(validate=validate.OneOf(OFFER_STATES), metadata={"description": "Staff: one state only."})
+    trust = Text(validate=validate.Length(min=1, max=20), metadata={
+        "description": "A trust's GIAS code: only the offers to its academies of today (issue #29)."})
 
 
 class OfferLineSchema(Schema):
@@ -43,6 +45,8 @@ class OfferSummarySchema(Schema):
     sla_year = fields.String(required=True)
     school_urn = fields.Integer(required=True)
     school_name = fields.String(required=True)
+    trust_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "The trust the school is an academy of today (GIAS code); null for none."})
     state = fields.String(required=True, validate=validate.OneOf(OFFER_STATES))
     total = Money(required=True, allow_none=True, metadata={"description": "Null while it cannot be priced."})
     problem = fields.String(required=True)

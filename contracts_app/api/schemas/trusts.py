@@ -1,11 +1,13 @@
 """Trusts on the wire (issue #29): the list's filter, a trust with its academies and balances."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from register.trusts import BILLING
+from rounds.trust import MAX_OFFERS
 
-from contracts_app.api.schemas.common import Money, PageArgs, PageSchema, Text
+from contracts_app.api.schemas.common import MAX_ID, Flag, Money, PageArgs, PageSchema, Text
+from contracts_app.api.schemas.rounds import AUTHORISED
 
 
 class TrustArgs(PageArgs):
@@ -53,3 +55,37 @@ class TrustDetailSchema(TrustSchema):
                               metadata={"description": "Every membership, past ones included."})
     balances = fields.List(fields.Nested(AcademyBalanceSchema), required=True)
     balance = Money(required=True, metadata={"description": "The sum of the academies' balances."})
+
+
+def _each_once(ids: list[int]) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValidationError(f"offer {', '.join(map(str, repeated))} is listed more than once")
+
+
+class TrustAcceptanceRequestSchema(Schema):
+    """A trust signatory accepting academies' offers in one step (all or nothing)."""
+
+    name = Text(required=True, not_blank=True, validate=validate.Length(min=1, max=200),
+                metadata={"description": "The trust signatory's full name, as typed."})
+    job_title = Text(required=True, not_blank=True, validate=validate.Length(min=1, max=200))
+    authorised = Flag(required=True, validate=validate.Equal(True, error=AUTHORISED), metadata={
+        "description": "true: \"I am authorised to commit this spend on behalf of the school\", for each academy."})
+    offer_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)), required=True,
+                            validate=[validate.Length(min=1, max=MAX_OFFERS), _each_once], metadata={
+                                "uniqueItems": True,
+                                "description": "The academies' offers to accept (GET /offers?trust=CODE), each "
+                                               "once; one that cannot be accepted refuses them all."})
+
+
+class TrustAcceptanceSchema(Schema):
+    offer_id = fields.Integer(required=True)
+    agreement_id = fields.Integer(required=True, metadata={"description": "The academy's agreement that follows."})
+    document_sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the academy's accepted PDF."})
+    acceptance_id = fields.Integer(required=True)
+    repeated = fields.Boolean(required=True, metadata={
+        "description": "true when this academy's basket was accepted already: nothing new was made for it."})
+
+
+class TrustAcceptanceResultSchema(Schema):
+    acceptances = fields.List(fields.Nested(TrustAcceptanceSchema), required=True)

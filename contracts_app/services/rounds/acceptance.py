@@ -68,7 +68,8 @@ def check_may_accept(offer: Offer, user: User, today: date | None = None) -> Non
                            who_can_accept(offer) if user.role == "school" and not user.signatory else "")
 
 
-def _check_request(request: AcceptanceRequest) -> None:
+def check_request(request: AcceptanceRequest) -> None:
+    """The signatory's name, job title and "I am authorised" (the same at every door)."""
     if not request.full_name.strip():
         raise InputRefused("type your full name to accept", "name")
     if not request.job_title.strip():
@@ -81,7 +82,7 @@ def _check_request(request: AcceptanceRequest) -> None:
         raise InputRefused("the purchase-order number is longer than 60 characters", "po_number")
 
 
-def _locked(offer_id: int) -> Offer:
+def locked(offer_id: int) -> Offer:
     """The offer, re-read after taking its row lock (repeats queue up behind the first)."""
     db.session.execute(update(Offer).where(Offer.id == offer_id).values(revision=Offer.revision))
     offer = db.session.get(Offer, offer_id)
@@ -179,22 +180,36 @@ def _record(offer: Offer, user: User, request: AcceptanceRequest) -> tuple[Offer
     return acceptance, pdf
 
 
-@refusal_rolls_back
-def accept(offer_id: int, user: User, request: AcceptanceRequest) -> tuple[OfferAcceptance, bool]:
-    """Accept the offer's current basket; (acceptance, True) when made now, (the earlier one, False)
-    when this revision was accepted already (a double click, a repeated request)."""
-    offer = _locked(offer_id)
+def accept_locked(offer: Offer, user: User, request: AcceptanceRequest) -> tuple[OfferAcceptance, bool]:
+    """The one acceptance path, in the caller's transaction (the offer's row already locked,
+    nothing committed): the rules, the stored PDF, next year's agreement and the email. A trust's
+    acceptance (``rounds.trust``) calls it once per academy. Returns (acceptance, True) when made,
+    (the earlier one, False) when this basket was accepted already."""
     check_may_accept(offer, user)
     repeated = _of_revision(offer)
+    if repeated is not None and offer.state == "declined":
+        # Each basket is accepted once (the unique revision): its acceptance was replaced by a decline.
+        raise rules.RoundRefused("this basket was declined after it was accepted: to accept again, change the "
+                                 "basket and save it")
     if repeated is not None:
-        db.session.rollback()
         return repeated, False
-    _check_request(request)
+    check_request(request)
     if request.po_number is not None:
         offer.po_number = request.po_number.strip()
     acceptance, pdf = _record(offer, user, request)
     status = "Issued." if offer.agreement.status == "active" else "Awaiting the SLA team's approval."
     mail.queue_acceptance(offer, acceptance, pdf, documents.file_name(offer, draft=False), status)
+    return acceptance, True
+
+
+@refusal_rolls_back
+def accept(offer_id: int, user: User, request: AcceptanceRequest) -> tuple[OfferAcceptance, bool]:
+    """Accept the offer's current basket; (acceptance, True) when made now, (the earlier one, False)
+    when this revision was accepted already (a double click, a repeated request)."""
+    acceptance, created = accept_locked(locked(offer_id), user, request)
+    if not created:
+        db.session.rollback()
+        return acceptance, False
     try:
         db.session.commit()
     except IntegrityError:
@@ -224,7 +239,7 @@ def _withdraw(offer: Offer, by: str) -> None:
 def decline(offer: Offer, user: User, reason: str) -> OfferDecline:
     """The school declines next year's offer, with a reason (until the close; staff after it). A
     decline replaces an acceptance (a signatory's decision), withdrawing the agreement it made."""
-    offer = _locked(offer.id)
+    offer = locked(offer.id)
     rules.check_may_decline(offer.round.dates, user.role, bool(user.signatory), offer.state == "accepted",
                             date.today())
     if not reason.strip():

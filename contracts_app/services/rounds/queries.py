@@ -122,14 +122,17 @@ def offers_for(year: int, school_ids: set[int] | None, state: str = "") -> list[
     return list(db.session.scalars(query))
 
 
-def offers_page(year: int, school_ids: set[int] | None, state: str, page: int, per_page: int) -> Page:
-    """One page of the year's offers a user sees (the API's list pages like every other)."""
+def offers_page(year: int, school_ids: set[int] | None, state: str, page: int, per_page: int,
+                within: set[int] | None = None) -> Page:
+    """One page of the year's offers a user sees (the API's list pages like every other);
+    ``within``: only these schools' (a trust's academies)."""
     buying_round = find_round(year)
     if buying_round is None or (school_ids is not None and not opened(buying_round)):
         return Page([], 0, 1, per_page)
     query = offer_query(buying_round, state).options(selectinload(Offer.round))
-    if school_ids is not None:
-        query = query.where(Offer.school_id.in_(school_ids or {-1}))
+    for ids in (school_ids, within):
+        if ids is not None:
+            query = query.where(Offer.school_id.in_(ids or {-1}))
     return paginate(query, page, per_page)
 
 

@@ -1,16 +1,16 @@
 """The school portal: a school user's own school (or group) only."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from contracts_app.access import roles_required
 from contracts_app.services import portal
 from contracts_app.services.rounds.queries import portal_offers
+from contracts_app.web.portal import trust  # noqa: F401  (a trust user's round page, on the same blueprint)
+from contracts_app.web.portal.blueprint import bp
 from contracts_app.web.rounds.forms import ActionForm
-
-bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
 @bp.route("/")
