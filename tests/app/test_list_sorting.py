@@ -217,3 +217,29 @@ def test_payments_page_access_per_role(paid, client, login, role, status):
     login(role)
     assert client.get("/invoices/payments?reversed=no").status_code == status
     assert client.get("/invoices/payments/export?format=csv").status_code == status
+
+
+# -- ad hoc requests --------------------------------------------------------------------------
+
+def test_adhoc_requests_sort_by_school_and_reference_and_export(app, make_school, client, login):
+    from tests.app.test_adhoc import new_request
+    from tests.agreements_fixtures import build_priced_world
+
+    build_priced_world(2025)
+    places = [make_school(urn=103700, name="Allesley Primary School"),
+              make_school(urn=140001, name="Cardinal Academy", establishment_type="Academy converter")]
+    new_request(places[1], "SR2")
+    new_request(places[0], "SR3")
+    new_request(places[1], "SR1")
+    login("sla")
+
+    def references(url: str) -> list[str]:
+        return re.findall(r'>(SR\d)</a>', client.get(url).get_data(as_text=True))
+
+    assert references("/adhoc/") == ["SR1", "SR3", "SR2"]  # newest first
+    assert references("/adhoc/?sort=reference&dir=asc") == ["SR1", "SR2", "SR3"]
+    assert references("/adhoc/?sort=school&dir=asc") == ["SR3", "SR1", "SR2"]  # Allesley; Cardinal newest first
+    rows = list(csv.DictReader(io.StringIO(client.get("/adhoc/?q=cardinal&sort=reference&export=csv")
+                                           .get_data(as_text=True))))
+    assert [r["reference"] for r in rows] == ["SR1", "SR2"] and rows[0]["estimate_hours"] == "3.00"
+    assert client.get("/adhoc/?sort=hours").status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from contracts_app.extensions import db
@@ -12,8 +12,10 @@ from contracts_app.models import AdHocRequest, AuditEvent, Invoice, School, Time
 from contracts_app.services.adhoc.charges import Charge, charge, invoice_of
 from contracts_app.services.adhoc.documents import estimate_document
 from contracts_app.services.bounds import search_number
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.list_export import Download, download
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from invoices.adhoc_documents import EstimateDocument
+from pricing.spreadsheet import Column
 
 
 # -- one request ------------------------------------------------------------------------------
@@ -54,8 +56,13 @@ def page_facts(request: AdHocRequest, *, with_history: bool) -> RequestFacts:
 
 # -- lists ------------------------------------------------------------------------------------
 
-def list_requests(status: str = "", kind: str = "", q: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """A page of requests, newest first, filtered by status, kind and school name, URN or reference."""
+SORT_KEYS = ("reference", "school", "kind", "work", "status", "created")
+EXPORT_COLUMNS = (Column("reference"), Column("urn", "whole"), Column("school"), Column("kind"), Column("status"),
+                  Column("description"), Column("estimate_hours", "money"), Column("estimate_rate", "money"),
+                  Column("created", "date"), Column("authorised_on", "date"), Column("completed_on", "date"))
+
+
+def _requests(status: str, kind: str, q: str, sort: Sort | None) -> Select:
     query = select(AdHocRequest).join(School, School.id == AdHocRequest.school_id)
     if status:
         query = query.where(AdHocRequest.status == status)
@@ -67,8 +74,26 @@ def list_requests(status: str = "", kind: str = "", q: str = "", page: int = 1, 
         if (number := search_number(q)) is not None:
             conditions.append(School.urn == number)
         query = query.where(or_(*conditions))
-    query = query.options(selectinload(AdHocRequest.school)).order_by(AdHocRequest.id.desc())
-    return paginate(query, page, per_page)
+    columns = {"reference": AdHocRequest.reference, "school": School.name_lower, "kind": AdHocRequest.kind,
+               "work": func.lower(AdHocRequest.description), "status": AdHocRequest.status,
+               "created": AdHocRequest.created_at}
+    return sorted_by(query.options(selectinload(AdHocRequest.school)), sort or Sort("created", descending=True),
+                     columns, (AdHocRequest.id.desc(),))
+
+
+def list_requests(status: str = "", kind: str = "", q: str = "", page: int = 1, per_page: int = 50,
+                  sort: Sort | None = None) -> Page:
+    """A page of requests, newest first unless another column is chosen, filtered by status, kind and
+    school name, URN or reference."""
+    return paginate(_requests(status, kind, q, sort), page, per_page)
+
+
+def export_requests(status: str, kind: str, q: str, sort: Sort | None, fmt: str) -> Download:
+    """Every request the filters find, in the list's order, as CSV or XLSX."""
+    rows = ([r.reference, r.school.urn, r.school.name, r.kind, r.status, r.description, r.estimate_hours,
+             r.estimate_rate, r.created_at.date(), r.authorised_on, r.completed_on]
+            for r in db.session.scalars(_requests(status, kind, q, sort)))
+    return download(EXPORT_COLUMNS, rows, "adhoc-requests", fmt)
 
 
 class RequestList(NamedTuple):
@@ -78,9 +103,9 @@ class RequestList(NamedTuple):
     counts: dict[str, int]
 
 
-def request_list(status: str, kind: str, q: str, page: int, per_page: int) -> RequestList:
+def request_list(status: str, kind: str, q: str, page: int, per_page: int, sort: Sort | None = None) -> RequestList:
     """What the requests page shows: ``list_requests`` and ``status_counts``."""
-    return RequestList(list_requests(status, kind, q, page, per_page), status_counts())
+    return RequestList(list_requests(status, kind, q, page, per_page, sort), status_counts())
 
 
 def minutes_by_request(ids: list[int]) -> dict[int, int]:

@@ -29,6 +29,8 @@ from contracts_app.access import can_see_school, roles_required
 from contracts_app.models import AdHocRequest
 from contracts_app.services.adhoc import charges, documents, lifecycle, queries
 from contracts_app.services.jobs.imports import import_or_queue
+from contracts_app.web.args import export_arg, sort_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.adhoc.forms import (
     CompleteForm,
     ConfirmForm,
@@ -93,10 +95,13 @@ def _who() -> str:
 def index() -> ResponseReturnValue:
     """Every request, filtered by status, kind and school or reference."""
     args = request.args
-    listed = queries.request_list(args.get("status", ""), args.get("kind", ""), args.get("q", ""),
-                                  args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    filters = (args.get("status", ""), args.get("kind", ""), args.get("q", ""))
+    sort = sort_arg(queries.SORT_KEYS, "created", descending=True)
+    if fmt := export_arg():
+        return send_download(queries.export_requests(*filters, sort, fmt))
+    listed = queries.request_list(*filters, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], sort)
     return render_template("adhoc/index.html", result=listed.result, args=args, statuses=STATUS_NAMES,
-                           kinds=KIND_NAMES, counts=listed.counts)
+                           kinds=KIND_NAMES, counts=listed.counts, sort=sort)
 
 
 @bp.route("/new", methods=["GET", "POST"])
