@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from contracts_app.extensions import db
 from contracts_app.models.outbox import OUTBOX_STATES, OutboxMessage
 from contracts_app.models.types import utcnow
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
 
@@ -28,8 +28,12 @@ def check_state(state: str) -> str:
     return state
 
 
-def messages(filters: OutboxFilter, page: int = 1, per_page: int = 50) -> Page:
-    """Newest first, with their attachments."""
+SORT_KEYS = ("id", "queued", "to", "subject", "concerns", "state", "attempts")
+MAX_CHOSEN = 500  # a page is 50; a longer list of ids is not a person's choice
+
+
+def messages(filters: OutboxFilter, page: int = 1, per_page: int = 50, sort: Sort | None = None) -> Page:
+    """Newest first unless another column is chosen, with their attachments."""
     query = select(OutboxMessage).options(selectinload(OutboxMessage.attachments))
     if filters.state:
         query = query.where(OutboxMessage.state == check_state(filters.state))
@@ -38,7 +42,11 @@ def messages(filters: OutboxFilter, page: int = 1, per_page: int = 50) -> Page:
     if filters.q.strip():
         text = f"%{filters.q.strip().lower()}%"
         query = query.where(func.lower(OutboxMessage.recipient).like(text) | func.lower(OutboxMessage.subject).like(text))
-    return paginate(query.order_by(OutboxMessage.id.desc()), page, per_page)
+    columns = {"id": OutboxMessage.id, "queued": OutboxMessage.created_at, "to": func.lower(OutboxMessage.recipient),
+               "subject": func.lower(OutboxMessage.subject), "concerns": OutboxMessage.concerns_type,
+               "state": OutboxMessage.state, "attempts": OutboxMessage.attempts}
+    return paginate(sorted_by(query, sort or Sort("id", descending=True), columns, (OutboxMessage.id.desc(),)),
+                    page, per_page)
 
 
 def counts() -> dict[str, int]:
@@ -74,3 +82,31 @@ def retry(message_id: int) -> OutboxMessage:
     db.session.info["outbox_queued"] = True
     db.session.commit()
     return message
+
+
+def chosen_failed(ids: list[int]) -> list[OutboxMessage]:
+    """The messages chosen to send again: all of them failed, or refused naming those that are not."""
+    if not ids:
+        raise ActionRefused("choose at least one failed message")
+    if len(ids) > MAX_CHOSEN:
+        raise ActionRefused(f"choose at most {MAX_CHOSEN} messages at a time, not {len(ids)}")
+    found = {m.id: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(set(ids))))}
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        raise ActionRefused(f"no outbox message {', '.join(map(str, missing[:10]))}")
+    not_failed = [f"#{m.id} is {m.state}" for m in sorted(found.values(), key=lambda m: m.id) if m.state != "failed"]
+    if not_failed:
+        raise ActionRefused(f"only failed messages can be sent again: {'; '.join(not_failed[:10])}")
+    return sorted(found.values(), key=lambda m: m.id)
+
+
+@refusal_rolls_back
+def retry_many(ids: list[int]) -> int:
+    """Queue the chosen failed messages again, all or none (one of them sent or queued meanwhile: none)."""
+    chosen = chosen_failed(ids)
+    now = utcnow()
+    for message in chosen:
+        message.state, message.next_attempt_at, message.claimed_at = "queued", now, None
+    db.session.info["outbox_queued"] = True
+    db.session.commit()
+    return len(chosen)

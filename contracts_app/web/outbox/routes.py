@@ -10,6 +10,8 @@ from contracts_app.services import blobs
 from contracts_app.services.outbox import queries
 from contracts_app.services.outbox.queries import OutboxFilter
 from contracts_app.services.outbox.sending import NOT_CONFIGURED, read_attachment
+from contracts_app.web.args import sort_arg
+from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.outbox.forms import RetryForm
 from pricing.errors import ActionRefused
 
@@ -29,9 +31,39 @@ def index() -> ResponseReturnValue:
     if state and state not in ("queued", "sent", "failed"):
         abort(400, description=f"state must be queued, sent or failed, not {state!r}")
     filters = OutboxFilter(state=state, purpose=args.get("purpose", ""), q=args.get("q", ""))
-    result = queries.messages(filters, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    sort = sort_arg(queries.SORT_KEYS, "id", descending=True)
+    result = queries.messages(filters, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], sort)
     return render_template("outbox/index.html", result=result, counts=queries.counts(), purposes=queries.purposes(),
-                           args=args, configured=outbox.mail_configured(), not_configured=NOT_CONFIGURED)
+                           args=args, configured=outbox.mail_configured(), not_configured=NOT_CONFIGURED,
+                           sort=sort, retry_form=RetryForm())
+
+
+@bp.route("/retry", methods=["POST"])
+@roles_required()
+def retry_chosen() -> ResponseReturnValue:
+    """Send the chosen failed messages again, after a confirmation naming how many."""
+    back = request.form.get("back", "")
+    back = back if back.startswith(url_for(".index")) else url_for(".index", state="failed")
+    if not RetryForm().validate_on_submit():
+        flash("The form had expired; choose the messages again.", "error")
+        return redirect(back)
+    raw = request.form.getlist("ids")
+    ids = [int(v) for v in raw if v.isascii() and v.isdigit() and len(v) < 10]
+    try:
+        if len(ids) != len(raw):
+            raise ActionRefused("a chosen message is not a message number")
+        chosen = queries.chosen_failed(ids)
+        if not confirmed():
+            return confirmation_page(
+                title=f"Send {len(chosen)} failed message(s) again?",
+                lead=f"{len(chosen)} message(s) that could not be sent are queued again, now.",
+                consequences=[f"#{m.id} to {m.recipient}: {m.subject}" for m in chosen[:20]]
+                + ([f"... and {len(chosen) - 20} more"] if len(chosen) > 20 else []),
+                action=url_for(".retry_chosen"), back=back, button=f"send {len(chosen)} again")
+        flash(f"{queries.retry_many(ids)} message(s) queued again.", "success")
+    except ActionRefused as exc:
+        flash(f"Nothing queued: {exc.message}", "error")
+    return redirect(back)
 
 
 @bp.route("/<int:message_id>")

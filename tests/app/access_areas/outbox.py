@@ -14,6 +14,7 @@ EXPECTED = {
     "outbox.html": {"admin"},
     "outbox.attachment": {"admin"},
     "outbox.retry": {"admin"},
+    "outbox.retry_chosen": {"admin"},
     "auth.forgot_password": ANY,
     "auth.reset_password": ANY,
     "auth.set_password": ANY,
