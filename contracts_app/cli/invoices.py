@@ -219,8 +219,9 @@ def payments_export_command(fmt: str, output: Path, number: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--year", type=int, default=None, help="Only invoices of this SLA year.")
+@click.option("--trust", "trust_code", default=None, help="Only invoices issued in this trust (GIAS code).")
 @service_command
-def aged_debt_command(fmt: str, output: Path, year: int | None) -> None:
-    """What each customer owes, by age bucket, as CSV or XLSX."""
-    output.write_bytes(overview.aged_debt_file(fmt, date.today(), year))
+def aged_debt_command(fmt: str, output: Path, year: int | None, trust_code: str | None) -> None:
+    """What each customer owes, by age bucket and the trust its invoices were issued in, as CSV or XLSX."""
+    output.write_bytes(overview.aged_debt_file(fmt, date.today(), year, trust_code))
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")

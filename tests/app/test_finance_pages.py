@@ -168,7 +168,7 @@ def test_a_credit_note_confirmation_previews_each_line(billed, client, login):
 @pytest.mark.parametrize("today", [date(2025, 5, 10), date(2025, 5, 11), date(2025, 6, 9), date(2025, 6, 10),
                                    date(2025, 8, 8), date(2025, 8, 9), date(2025, 8, 10), date(2026, 1, 1)])
 def test_the_home_page_ageing_agrees_with_the_aged_debt_report(billed, today):
-    from contracts_app.services.invoicing.balances import aged_debt_report
+    from contracts_app.services.invoicing.aged_debt import aged_debt_report
     from contracts_app.services.invoicing.overview import aged_debt_totals
 
     _payment(billed[140001], "10.00")

@@ -70,7 +70,7 @@ def test_exports_and_the_statement(app, billed, tmp_path):
     assert openpyxl.load_workbook(out).active["C2"].value == 10
     aged = tmp_path / "aged.csv"
     assert cli(app, "invoices", "aged-debt", "-o", str(aged)).exit_code == 0
-    assert aged.read_text().startswith("urn,name,customer_type,current,")
+    assert aged.read_text().startswith("urn,name,customer_type,trust_code,trust_name,current,")
     pdf = tmp_path / "s.pdf"
     result = cli(app, "schools", "statement", "103700", "-o", str(pdf), "--as-of", "2025-06-01")
     assert result.exit_code == 0, result.output

@@ -178,3 +178,29 @@ def test_api_statement_refusals(client, make_user, world):
     assert client.get("/api/v1/trusts/3104/statement").status_code == 401
     listed = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/trusts/{code}/statement" in listed
+
+
+# -- aged debt by trust ------------------------------------------------------------------------------
+
+def test_aged_debt_names_the_trust_and_one_trusts_total_is_its_statements_balance(app, client, login, world, tmp_path):
+    from contracts_app.services.invoicing.aged_debt import aged_debt
+
+    rows = {(r["urn"], r["trust_code"]): r["total"] for r in aged_debt()}
+    assert rows == {(140001, "3104"): Decimal("120.00"), (140002, "3104"): Decimal("100.00"),
+                    (140003, "3104"): Decimal("70.00"), (140003, "1579"): Decimal("120.00"),
+                    (140009, "1579"): Decimal("120.00")}  # the moved academy: a row in each trust
+    first = aged_debt(trust_code="3104")
+    assert sum((r["total"] for r in first), Decimal(0)) == trust_statement(world["trust"]).balance == Decimal("290.00")
+    login("finance")
+    page = client.get("/invoices/aged-debt?trust=1579").get_data(as_text=True)
+    assert "Other Trust" in page and "Outside Academy" in page and "Inside Academy" not in page
+    refused = client.get("/invoices/aged-debt?trust=77")
+    assert refused.status_code == 400 and "no trust with code &#39;77&#39;" in refused.get_data(as_text=True)
+    assert client.get("/invoices/aged-debt/export?format=csv&trust=77").status_code == 400
+    lines = client.get("/invoices/aged-debt/export?format=csv&trust=3104").get_data(as_text=True).splitlines()
+    assert lines[0].startswith("urn,name,customer_type,trust_code,trust_name,") and len(lines) == 4
+    assert all(",3104,First Trust," in line for line in lines[1:])
+    out = tmp_path / "aged.csv"
+    done = app.test_cli_runner().invoke(args=["invoices", "aged-debt", "--trust", "1579", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert len(out.read_text().splitlines()) == 3

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from invoices import bounds
 from invoices.credit import CreditRefused, CreditRequest, check_credit, full_credit
-from invoices.due import AGE_BUCKETS, age_bucket, is_overdue, outstanding, payment_status
+from invoices.due import age_bucket, is_overdue, outstanding, payment_status
 from invoices.vat import VatBreakdown, vat_summary
 from pricing.errors import ActionRefused
 from pricing.vat import VAT_RATES
@@ -369,31 +369,4 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
     return note
 
 
-# -- aged debt ------------------------------------------------------------------------------
-
-def aged_debt(today: date | None = None, year: int | None = None) -> list[dict]:
-    """Outstanding invoices by customer, in age buckets past their due dates."""
-    today = today or date.today()
-    f = InvoiceFilter(year=year, kind="invoice")
-    query = filtered(select(Invoice.id), f, today)
-    ids = list(db.session.scalars(query))
-    rows: dict[tuple[int, str], dict] = {}
-    invoices = {i.id: i for i in db.session.scalars(select(Invoice).where(Invoice.id.in_(ids)))} if ids else {}
-    for invoice_id, state in balances_for(ids, today).items():
-        if state.outstanding <= 0:
-            continue
-        invoice = invoices[invoice_id]
-        key = (invoice.school_urn, invoice.customer_name)
-        row = rows.setdefault(key, {"urn": invoice.school_urn, "name": invoice.customer_name,
-                                    "customer_type": invoice.customer_type, "total": ZERO,
-                                    **{bucket: ZERO for bucket in AGE_BUCKETS}})
-        row[state.age] += state.outstanding
-        row["total"] += state.outstanding
-    return sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
-
-
-def aged_debt_report(today: date | None = None, year: int | None = None) -> tuple[list[dict], dict[str, Decimal]]:
-    """The aged debt page: the customers' rows and the totals of each bucket and overall."""
-    rows = aged_debt(today, year)
-    totals_by_bucket = {b: sum((r[b] for r in rows), ZERO) for b in (*AGE_BUCKETS, "total")}
-    return rows, totals_by_bucket
+# Aged debt (by customer and by trust) is contracts_app/services/invoicing/aged_debt.py.

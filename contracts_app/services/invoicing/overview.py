@@ -16,12 +16,13 @@ from pricing.spreadsheet import Column, csv_bytes, write_xlsx
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, InvoiceRun, Payment
 from contracts_app.models.types import Money
-from contracts_app.services.invoicing.balances import aged_debt_report
+from contracts_app.services.invoicing.aged_debt import aged_debt_report
 from contracts_app.services.invoicing.runs import recent_runs
 
 ZERO = Decimal("0.00")
 TERM_NAMES = {"summer": "Summer term", "autumn": "Autumn term", None: "Ad hoc and one-off"}
 AGED_COLUMNS = (Column("urn", "whole"), Column("name"), Column("customer_type"),
+                Column("trust_code"), Column("trust_name"),  # the trust the invoices were issued in (#29)
                 *(Column(bucket, "money") for bucket in AGE_BUCKETS), Column("total", "money"))
 
 
@@ -105,10 +106,12 @@ def aged_debt_totals(today: date | None = None) -> dict[str, Decimal]:
     return _aged(today or date.today())
 
 
-def aged_debt_file(fmt: str, today: date | None = None, year: int | None = None) -> bytes:
-    """The aged-debt table as CSV or a typed XLSX, one row per customer."""
-    rows, _ = aged_debt_report(today or date.today(), year)
-    values = [(r["urn"], r["name"], r["customer_type"], *(r[b] for b in AGE_BUCKETS), r["total"]) for r in rows]
+def aged_debt_file(fmt: str, today: date | None = None, year: int | None = None,
+                   trust_code: str | None = None) -> bytes:
+    """The aged-debt table as CSV or a typed XLSX, one row per customer (and trust)."""
+    rows, _ = aged_debt_report(today or date.today(), year, trust_code)
+    values = [(r["urn"], r["name"], r["customer_type"], r["trust_code"], r["trust_name"], *(r[b] for b in AGE_BUCKETS),
+               r["total"]) for r in rows]
     if fmt == "csv":
         return csv_bytes(AGED_COLUMNS, values)
     if fmt == "xlsx":

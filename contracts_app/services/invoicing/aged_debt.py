@@ -1,0 +1,70 @@
+"""Aged debt (issue #20): outstanding invoices by customer in age buckets past their due dates; by
+trust too (issue #29): each row names the trust its invoices were issued in - an invoice is the
+trust's when its academy was a member on the invoice's date, as on the trust's statement - and the
+report can be limited to one trust."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from invoices.due import AGE_BUCKETS
+from pricing.errors import ActionRefused
+from register.trusts import membership_on
+
+from contracts_app.extensions import db
+from contracts_app.models import Invoice, Trust, TrustMembership
+from contracts_app.services.invoicing.balances import ZERO, InvoiceFilter, balances_for, filtered
+from contracts_app.services.register.trusts import by_code
+
+
+def invoice_trusts(invoices: Iterable[Invoice]) -> dict[int, Trust]:
+    """Each invoice's trust: the one its school was a member of on the invoice's date (none: absent)."""
+    invoices = list(invoices)
+    school_ids = {i.school_id for i in invoices}
+    memberships: dict[int, list[TrustMembership]] = {}
+    if school_ids:
+        for m in db.session.scalars(select(TrustMembership).where(TrustMembership.school_id.in_(school_ids))
+                                    .options(selectinload(TrustMembership.trust))):
+            memberships.setdefault(m.school_id, []).append(m)
+    found = {}
+    for invoice in invoices:
+        membership = membership_on(memberships.get(invoice.school_id, ()), invoice.issue_date)
+        if membership is not None:
+            found[invoice.id] = membership.trust
+    return found
+
+
+def aged_debt(today: date | None = None, year: int | None = None, trust_code: str | None = None) -> list[dict]:
+    """Outstanding invoices by customer (and the trust they were issued in), in age buckets past their
+    due dates; ``trust_code`` keeps one trust's. An unknown trust is refused, naming it."""
+    today = today or date.today()
+    if trust_code and by_code(trust_code) is None:
+        raise ActionRefused(f"trust: no trust with code {trust_code[:20]!r}")
+    ids = list(db.session.scalars(filtered(select(Invoice.id), InvoiceFilter(year=year, kind="invoice"), today)))
+    invoices = {i.id: i for i in db.session.scalars(select(Invoice).where(Invoice.id.in_(ids)))} if ids else {}
+    trusts = invoice_trusts(invoices.values())
+    rows: dict[tuple[int, str, str], dict] = {}
+    for invoice_id, state in balances_for(ids, today).items():
+        invoice, trust = invoices[invoice_id], trusts.get(invoice_id)
+        if state.outstanding <= 0 or (trust_code and (trust is None or trust.code != trust_code)):
+            continue
+        key = (invoice.school_urn, invoice.customer_name, trust.code if trust else "")
+        row = rows.setdefault(key, {"urn": invoice.school_urn, "name": invoice.customer_name,
+                                    "customer_type": invoice.customer_type, "trust_code": trust.code if trust else "",
+                                    "trust_name": trust.name if trust else "", "total": ZERO,
+                                    **{bucket: ZERO for bucket in AGE_BUCKETS}})
+        row[state.age] += state.outstanding
+        row["total"] += state.outstanding
+    return sorted(rows.values(), key=lambda r: (-r["total"], r["name"], r["trust_code"]))
+
+
+def aged_debt_report(today: date | None = None, year: int | None = None,
+                     trust_code: str | None = None) -> tuple[list[dict], dict[str, Decimal]]:
+    """The aged debt page: the customers' rows and the totals of each bucket and overall."""
+    rows = aged_debt(today, year, trust_code)
+    totals_by_bucket = {b: sum((r[b] for r in rows), ZERO) for b in (*AGE_BUCKETS, "total")}
+    return rows, totals_by_bucket
