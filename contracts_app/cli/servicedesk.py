@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 from contracts_app.cli.common import parse_date as _date
 from contracts_app.cli.common import actor, service_command
 from contracts_app.services import servicedesk as service
-from contracts_app.services import servicedesk_mir as mirs
-from contracts_app.services import servicedesk_standards as standards
+from contracts_app.services.servicedesk import mir as mirs
+from contracts_app.services.servicedesk import standards
 from contracts_app.services.council import report_issuer
 from servicedesk.export import export_csv
 from servicedesk.formatting import desk_time, kpi_verdict, london, mir_state, percent, status_text

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from contracts_app.extensions import db
 from contracts_app.models import DeskContact
 from contracts_app.services import servicedesk as service
-from contracts_app.services import servicedesk_standards as standards
+from contracts_app.services.servicedesk import standards
 from pricing.errors import ImportRefused
 from tests.app.test_frozen_levels import issue, world  # noqa: F401 - the fixture: v1.0 maintained, v3.0 academy
 

@@ -94,7 +94,7 @@ PDF = b"%PDF-1.4\n% a made-up Major Incident Report\n"
 
 
 def _ticket(reference: str):
-    from contracts_app.services import servicedesk_mir
+    from contracts_app.services.servicedesk import mir as servicedesk_mir
     return servicedesk_mir.find_ticket(reference)
 
 
@@ -128,13 +128,13 @@ def test_the_command_attaches_and_refuses(school, app, tmp_path):
     assert both.exit_code == 2 and "either --pdf FILE or --reason TEXT" in both.output
     missing = runner.invoke(args=["tickets", "mir", "NOPE", "--reason", "x"])
     assert missing.exit_code == 1 and "no ticket with reference 'NOPE'" in missing.output
-    from contracts_app.services import servicedesk_mir
+    from contracts_app.services.servicedesk import mir as servicedesk_mir
     status = servicedesk_mir.mir_statuses([_ticket("FLAGGED").id])
     assert [s.shared for s in status.values()] == [True]
 
 
 def test_the_school_sees_its_mirs_and_no_other(school, make_school, client, login):
-    from contracts_app.services import servicedesk_mir
+    from contracts_app.services.servicedesk import mir as servicedesk_mir
     other = make_school(urn=222222, name="Other School")
     service.import_tickets(b"reference,urn,type,priority,logged_at,resolved_at\n"
                            b"OTHER-P1,222222,incident,1,2026-03-02T09:00,2026-03-02T10:00\n", "o.csv", now=NOW)
@@ -151,7 +151,7 @@ def test_the_school_sees_its_mirs_and_no_other(school, make_school, client, logi
 
 def test_the_pdf_report_lists_them(school, client, login):
     from pypdf import PdfReader
-    from contracts_app.services import servicedesk_mir
+    from contracts_app.services.servicedesk import mir as servicedesk_mir
     servicedesk_mir.no_mir(_ticket("P1-DOWN"), "Resolved within the hour", "sla@test")
     login("sla")
     data = client.get("/reports/schools/111111/report.pdf" + ARGS).data
@@ -162,7 +162,7 @@ def test_the_pdf_report_lists_them(school, client, login):
 
 def test_the_csv_and_the_command_give_each_mirs_state(school, app, client, login, tmp_path):
     """§6.5: attached, reason given or missing, in the ticket CSV and in `tickets report`'s printout."""
-    from contracts_app.services import servicedesk_mir
+    from contracts_app.services.servicedesk import mir as servicedesk_mir
     servicedesk_mir.attach_mir(_ticket("P2-GAP"), PDF, "mir.pdf", "sla@test")
     servicedesk_mir.no_mir(_ticket("P1-DOWN"), "Resolved within the hour", "sla@test")
     login("sla")

@@ -19,7 +19,8 @@ from werkzeug.datastructures import FileStorage
 
 from contracts_app.extensions import db
 from contracts_app.models import Job, User
-from contracts_app.services import census, jobs, schools, servicedesk, servicedesk_standards
+from contracts_app.services import census, jobs, schools, servicedesk
+from contracts_app.services.servicedesk import standards as desk_standards
 from contracts_app.services.adhoc import requests_import, time_log
 from contracts_app.services.invoicing import payments_import
 from contracts_app.services.register import links
@@ -48,8 +49,8 @@ UPLOADS = {
     "import_adhoc_requests": Upload(requests_import.import_requests, "ad hoc requests"),
     "import_tickets": Upload(servicedesk.import_tickets, "ticket file"),
     # A month of the telephony system's calls is tens of thousands of rows (issue #31).
-    "import_calls": Upload(servicedesk_standards.import_calls, "call log"),
-    "import_emails": Upload(servicedesk_standards.import_emails, "email log"),
+    "import_calls": Upload(desk_standards.import_calls, "call log"),
+    "import_emails": Upload(desk_standards.import_emails, "email log"),
     "import_payments": Upload(payments_import.import_payments, "bank file", takes_actor=True),
 }
 

@@ -35,8 +35,8 @@ from contracts_app.services.imports import (
     require_columns,
 )
 from contracts_app.services.queries import Page
-from contracts_app.services.servicedesk_mir import mir_statuses
-from contracts_app.services.servicedesk_standards import contact_standards
+from contracts_app.services.servicedesk.mir import mir_statuses
+from contracts_app.services.servicedesk.standards import contact_standards
 from pricing.errors import ActionRefused
 from servicedesk.clock import Suspension
 from servicedesk.coverage import AgreementTerm, TargetTables, target_tables

@@ -23,8 +23,8 @@ from flask_login import current_user
 from contracts_app.access import roles_required, school_or_404
 from contracts_app.models import School
 from contracts_app.services import servicedesk as service
-from contracts_app.services import servicedesk_mir as mirs
-from contracts_app.services import servicedesk_standards as standards
+from contracts_app.services.servicedesk import mir as mirs
+from contracts_app.services.servicedesk import standards
 from contracts_app.services.council import report_issuer
 from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.web.reports.forms import ContactImportForm, MirForm, PeriodForm, TicketImportForm
