@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.jobs.routes import bp as jobs_bp
     from contracts_app.web.main.routes import bp as main_bp
     from contracts_app.web.outbox.routes import bp as outbox_bp
+    from contracts_app.web.pickers.routes import bp as pickers_bp
     from contracts_app.web.portal.routes import bp as portal_bp
     from contracts_app.web.reports.routes import bp as reports_bp
     from contracts_app.web.rounds.routes import bp as rounds_bp
@@ -140,7 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.trusts.routes import bp as trusts_bp
 
     for bp in (auth_bp, main_bp, schools_bp, census_bp, catalogue_bp, agreements_bp, invoicing_bp, adhoc_bp,
-               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp, health_bp, trusts_bp):
+               reports_bp, documents_bp, admin_bp, portal_bp, jobs_bp, outbox_bp, rounds_bp, health_bp, trusts_bp,
+               pickers_bp):
         app.register_blueprint(bp)
     init_api(app)
 

@@ -141,3 +141,33 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> by
     writer.writerow([column.name for column in columns])
     writer.writerows([_csv_value(column, value) for column, value in zip(columns, row)] for row in rows)
     return out.getvalue().encode("utf-8")
+
+
+# -- a list's export (issue #30): what a staff list shows, in its order, as a file to save ---------
+
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """The file's bytes, the name to save it as, and its media type."""
+
+    data: bytes
+    filename: str
+    media_type: str
+
+
+def download(columns: Sequence[Column], rows: Iterable[Sequence[object]], stem: str, fmt: str,
+             today: date | None = None) -> Download:
+    """The rows as ``stem-YYYY-MM-DD.csv`` or ``.xlsx`` (the date says when the list was taken)."""
+    if fmt not in MEDIA_TYPES:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(MEDIA_TYPES)}")
+    rows = list(rows)
+    if fmt == "csv":
+        data = csv_bytes(columns, rows)
+    else:
+        out = io.BytesIO()
+        write_xlsx(out, columns, rows, stem[:31])
+        data = out.getvalue()
+    return Download(data, f"{stem}-{(today or date.today()).isoformat()}.{fmt}", MEDIA_TYPES[fmt])

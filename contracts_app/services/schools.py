@@ -26,7 +26,7 @@ from contracts_app.services.imports import (
     read_table,
     require_columns,
 )
-from contracts_app.services.list_export import Download, download
+from pricing.spreadsheet import Download, download
 from contracts_app.services.queries import Page, Sort, paginate, school_filter, sorted_by
 from contracts_app.services.register import trusts
 from pricing.errors import ImportRefused, Problem

@@ -1,9 +1,9 @@
-"""Sending a list's export (services.list_export.Download) as a file to save."""
+"""Sending a list's export (pricing.spreadsheet.Download) as a file to save."""
 from __future__ import annotations
 
 from flask import Response
 
-from contracts_app.services.list_export import Download
+from pricing.spreadsheet import Download
 
 
 def send_download(download: Download) -> Response:

@@ -33,7 +33,13 @@ def test_project_sr_from_estimate_to_invoice(page, sign_in, make_user, make_scho
     sign_in(sla)
     nav(page, "Ad hoc work")
     page.get_by_role("link", name="New request").click()
-    page.get_by_label("School URN").fill("103700")
+    # The school picker (issue #30): part of the name brings the school up in the field's list; choosing
+    # it puts its URN in the field (a native <datalist>: the browser's list, so fill stands for the choice).
+    picker = page.get_by_label("School", exact=True)
+    picker.press_sequentially("allesl", delay=20)
+    expect(page.locator("#urn-suggestions option[value='103700']")).to_have_attribute(
+        "label", "Allesley Primary School, CV1 1AA (103700)")
+    picker.fill("103700")
     page.get_by_label("Reference").fill("SR104233")
     page.get_by_label("Kind of work").select_option("project")
     page.get_by_label("Work requested").fill("Set up 30 new Chromebooks and enrol them")

@@ -20,7 +20,7 @@ def test_build_issue_and_cancel_an_agreement(page, sign_in, make_user, make_scho
 
     page.get_by_role("link", name="Agreements", exact=True).click()
     page.get_by_role("link", name="New agreement").click()
-    page.get_by_label("School URN").fill("103700")
+    page.get_by_label("School (type part").fill("103700 Allesley Primary School")  # a URN with its name pasted
     page.get_by_label("SLA year").fill(str(year))
     page.get_by_role("button", name="Create draft agreement").click()
 

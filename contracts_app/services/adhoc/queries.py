@@ -12,7 +12,7 @@ from contracts_app.models import AdHocRequest, AuditEvent, Invoice, School, Time
 from contracts_app.services.adhoc.charges import Charge, charge, invoice_of
 from contracts_app.services.adhoc.documents import estimate_document
 from contracts_app.services.bounds import search_number
-from contracts_app.services.list_export import Download, download
+from pricing.spreadsheet import Download, download
 from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from invoices.adhoc_documents import EstimateDocument
 from pricing.spreadsheet import Column

@@ -14,7 +14,7 @@ from contracts_app.models import Agreement, AgreementLine, AuditEvent, School, S
 from contracts_app.services.agreements.status import find
 from contracts_app.services.bounds import search_number
 from contracts_app.services.price_check import PriceCheck, price_agreement
-from contracts_app.services.list_export import Download, download
+from pricing.spreadsheet import Download, download
 from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from invoices.allocation import AllocationError
 from invoices.building import term_charge

@@ -2,9 +2,11 @@
 Outstanding is computed per row by correlated sums, so it sorts in SQL whatever the filters join."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from contracts_app.extensions import db
 from contracts_app.models import Invoice, Payment
+from contracts_app.services.bounds import search_number
 from contracts_app.services.queries import Sort, sorted_by
 
 DEFAULT = Sort("issued", descending=True)
@@ -30,3 +32,13 @@ def ordered(query: Select, sort: Sort | None) -> Select:
     if sort.key == "outstanding":
         columns["outstanding"] = _outstanding()
     return sorted_by(query, sort, columns, (Invoice.issue_date.desc(), Invoice.number.desc()))
+
+
+
+def suggest(q: str, limit: int) -> list[Invoice]:
+    """Up to ``limit`` invoices whose number, school name or URN holds what was typed, newest first."""
+    q = q.strip()
+    conditions = [Invoice.number.contains(q.upper()), func.lower(Invoice.customer_name).contains(q.lower())]
+    if (number := search_number(q)) is not None:
+        conditions.append(Invoice.school_urn == number)
+    return list(db.session.scalars(ordered(select(Invoice).where(or_(*conditions)), None).limit(limit)))

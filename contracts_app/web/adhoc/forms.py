@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from adhoc.lifecycle import KIND_NAMES, KIND_SECTIONS
+from contracts_app.web.pickers.fields import SchoolField
 from contracts_app.web.validators import OneLine, PlainText
 
 KIND_CHOICES = [(k, f"{name} ({KIND_SECTIONS[k]})") for k, name in KIND_NAMES.items()]
@@ -17,7 +18,8 @@ REPORT_HINT = "Rework only (§9.5): why the council had to intervene. It goes to
 class RequestForm(FlaskForm):
     """A new request: the school, the service desk reference, the kind and the work."""
 
-    urn = IntegerField("School URN", validators=[InputRequired(message="Give the school's URN.")])
+    urn = SchoolField("School", validators=[InputRequired(message="Give the school's URN.")],
+                      description="Type part of its name, its URN or its postcode, then choose it.")
     reference = StringField("Reference", validators=[DataRequired(), Length(max=40), OneLine()],
                             description="The service desk call reference, e.g. SR104233: the time log import "
                                         "matches on it.")

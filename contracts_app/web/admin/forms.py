@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from contracts_app.models.user import ROLE_NAMES
+from contracts_app.web.pickers.fields import SchoolField, TrustField
 from contracts_app.web.validators import OneLine
 
 ROLE_CHOICES = list(ROLE_NAMES.items())
@@ -15,8 +16,8 @@ class UserForm(FlaskForm):
     # leaving the list alone must not make anyone an admin.
     role = SelectField("Role", choices=[("", "Choose a role")] + ROLE_CHOICES, default="",
                        validators=[DataRequired(message="Choose the user's role.")])
-    school_urn = IntegerField("School URN (school users)", validators=[Optional()])
-    trust_code = StringField("Trust code (a school user who sees every academy of the trust: GIAS Trusts (code))",
+    school_urn = SchoolField("School (school users: type part of its name, URN or postcode)", validators=[Optional()])
+    trust_code = TrustField("Trust (a school user who sees every academy of the trust: its name or GIAS code)",
                              validators=[Optional(), Length(max=20), OneLine()])
     # The password rule itself is services.users.check_password_strength (every door calls it).
     password = PasswordField("Password", validators=[Optional()],

@@ -4,13 +4,14 @@ from wtforms import (BooleanField, DateField, DecimalField, EmailField, HiddenFi
                      SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from contracts_app.web.pickers.fields import SchoolField
 from pricing.sla_year import FIRST_YEAR, LAST_YEAR
 
 VAT_CHOICES = [("S", "S - standard 20%"), ("Z", "Z - zero rated"), ("E", "E - exempt"), ("O", "O - outside scope")]
 
 
 class NewAgreementForm(FlaskForm):
-    urn = IntegerField("School URN", validators=[Optional()])
+    urn = SchoolField("School (type part of its name, its URN or its postcode)", validators=[Optional()])
     group = SelectField("or a group of schools", coerce=str, validators=[Optional()])
     year = IntegerField("SLA year (its start: 2026 means 2026-27)", validators=[InputRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
     from_catalogue = BooleanField("Start from the catalogue's default lists", default=True)

@@ -15,7 +15,7 @@ from servicedesk.period import long_date
 from contracts_app.services.invoicing import payments as payment_service
 from contracts_app.services.invoicing.payments import PaymentFilter
 from contracts_app.services.jobs.imports import import_or_queue
-from contracts_app.services.list_export import MEDIA_TYPES
+from pricing.spreadsheet import MEDIA_TYPES
 from contracts_app.web.args import sort_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import PaymentsImportForm, ReverseForm

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, DateField, EmailField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from contracts_app.web.pickers.fields import SchoolField
 from contracts_app.web.validators import OneLine
 
 
@@ -32,7 +33,7 @@ class ContactForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    urn = IntegerField("Academy URN", validators=[DataRequired(), NumberRange(min=1, max=2_147_483_647)])
+    urn = SchoolField("Academy (its name, URN or postcode)", validators=[DataRequired(), NumberRange(min=1, max=2_147_483_647)])
     trust_code = StringField("Trust code (empty: in no trust)", validators=[Optional(), Length(max=20), OneLine()])
     on = DateField("From", validators=[DataRequired(message="Enter the date the membership changes.")])
     reason = StringField("Reason", validators=[DataRequired(), Length(max=500), OneLine()])
