@@ -8,7 +8,8 @@ from datetime import timedelta
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -16,9 +17,11 @@ from contracts_app.extensions import db
 from contracts_app.models import ROLES, ApiToken, School, SchoolGroup, Trust, User
 from contracts_app.models.types import utcnow
 from pricing.errors import ActionRefused
+from pricing.spreadsheet import Column, Download, download
 from pricing.text import one_line_problem
 
 from contracts_app.services import audit
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from contracts_app.services.transactions import refusal_rolls_back
 
 MIN_PASSWORD = 10
@@ -82,6 +85,44 @@ def get(user_id: int) -> User | None:
 def all_users() -> list[User]:
     """Every user, by role then email."""
     return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+USER_SORTS = ("email", "name", "role", "school", "active", "last_sign_in")
+USER_EXPORT = (Column("email"), Column("name"), Column("role"), Column("school_urn", "whole"), Column("school"),
+               Column("trust_code"), Column("signatory"), Column("active"), Column("last_sign_in", "date"))
+
+
+def _users(role: str, active: str, q: str, sort: Sort | None) -> Select:
+    """Users by role, active or not, and part of an email, a name or a school's name or URN (issue #30)."""
+    query = select(User).outerjoin(School, School.id == User.school_id).options(
+        selectinload(User.school), selectinload(User.group), selectinload(User.trust))
+    if role:
+        query = query.where(User.role == role)
+    if active in ("yes", "no"):
+        query = query.where(User.active.is_(active == "yes"))
+    if q.strip():
+        text = q.strip().lower()
+        conditions = [func.lower(User.email).contains(text), func.lower(User.name).contains(text),
+                      School.name_lower.contains(text)]
+        if text.isdigit() and len(text) < 10:
+            conditions.append(School.urn == int(text))
+        query = query.where(or_(*conditions))
+    columns = {"email": func.lower(User.email), "name": func.lower(User.name), "role": User.role,
+               "school": School.name_lower, "active": User.active, "last_sign_in": User.last_login_at}
+    return sorted_by(query, sort or Sort(""), columns, (User.role, User.email))
+
+
+def user_page(role: str, active: str, q: str, sort: Sort | None, page: int, per_page: int) -> Page:
+    """One page of the filtered users, by role then email unless another column is chosen."""
+    return paginate(_users(role, active, q, sort), page, per_page)
+
+
+def export_users(role: str, active: str, q: str, sort: Sort | None, fmt: str) -> Download:
+    """The filtered users, in the list's order, as CSV or XLSX (no secrets: no hashes, no tokens)."""
+    rows = ([u.email, u.name, u.role, u.school.urn if u.school else None, u.school.name if u.school else "",
+             u.trust.code if u.trust else "", "yes" if u.signatory else "no", "yes" if u.active else "no",
+             u.last_login_at.date() if u.last_login_at else None] for u in db.session.scalars(_users(role, active, q, sort)))
+    return download(USER_EXPORT, rows, "users", fmt)
 
 
 def check_name(name: str) -> None:

@@ -243,3 +243,37 @@ def test_adhoc_requests_sort_by_school_and_reference_and_export(app, make_school
                                            .get_data(as_text=True))))
     assert [r["reference"] for r in rows] == ["SR1", "SR2"] and rows[0]["estimate_hours"] == "3.00"
     assert client.get("/adhoc/?sort=hours").status_code == 400
+
+
+# -- users ------------------------------------------------------------------------------------
+
+def test_users_filter_by_role_and_activity_sort_and_export_without_secrets(app, make_school, make_user, client,
+                                                                           login):
+    from contracts_app.extensions import db
+
+    school = make_school(urn=103700, name="Allesley Primary School")
+    make_user("finance", email="zed@test.example")
+    head = make_user("school", school=school, email="head@allesley.example")
+    gone = make_user("sla", email="left@test.example")
+    gone.active = False
+    db.session.commit()
+    login("admin")
+
+    def emails(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="users"')[1]
+        return re.findall(r'>([^<>@\s]+@[^<>\s]+)</a>', body)
+
+    assert emails("/admin/users?role=school") == ["head@allesley.example"]
+    assert emails("/admin/users?active=no") == ["left@test.example"]
+    assert emails("/admin/users?q=allesley") == ["head@allesley.example"]  # by the school's name
+    assert emails("/admin/users?q=103700") == ["head@allesley.example"]  # by its URN
+    everyone = emails("/admin/users?sort=email&dir=desc")
+    assert everyone == sorted(everyone, reverse=True) and len(everyone) == 4
+    export = client.get("/admin/users?role=school&export=csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert rows == [{"email": "head@allesley.example", "name": "", "role": "school", "school_urn": "103700",
+                     "school": "Allesley Primary School", "trust_code": "", "signatory": "no", "active": "yes",
+                     "last_sign_in": ""}]
+    assert "password" not in export.get_data(as_text=True) and head.password_hash not in export.get_data(as_text=True)
+    for bad in ("role=owner", "active=maybe", "sort=password_hash"):
+        assert client.get(f"/admin/users?{bad}").status_code == 400, bad

@@ -12,10 +12,13 @@ from pricing.sla_year import LONDON
 
 from contracts_app.access import roles_required
 from contracts_app.models import User
+from contracts_app.models.user import ROLE_NAMES
 from contracts_app.services import audit as audit_trail, users as user_service
 from contracts_app.services.audit import AuditFilter
 from contracts_app.services.outbox import accounts
 from contracts_app.web.admin.forms import RevokeForm, UserForm
+from contracts_app.web.args import export_arg, sort_arg
+from contracts_app.web.downloads import send_download
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,8 +34,19 @@ def _user(user_id: int) -> User:
 @bp.route("/users")
 @roles_required()
 def users() -> ResponseReturnValue:
-    """Every user."""
-    return render_template("admin/users.html", users=user_service.all_users())
+    """Users, filtered by role, active or not and text, sorted by any column, paged and exported."""
+    role, active, q = request.args.get("role", ""), request.args.get("active", ""), request.args.get("q", "")[:200]
+    if role and role not in ROLE_NAMES:
+        abort(400, description=f"role must be one of {', '.join(ROLE_NAMES)}, not {role[:40]!r}")
+    if active not in ("", "yes", "no"):
+        abort(400, description=f"active must be yes or no, not {active[:40]!r}")
+    sort = sort_arg(user_service.USER_SORTS, "")
+    if fmt := export_arg():
+        return send_download(user_service.export_users(role, active, q, sort, fmt))
+    result = user_service.user_page(role, active, q, sort, request.args.get("page", 1, type=int),
+                                    current_app.config["PAGE_SIZE"])
+    return render_template("admin/users.html", result=result, sort=sort, roles=ROLE_NAMES, role=role, active=active,
+                           q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
