@@ -1,8 +1,10 @@
 """A trust signatory opens the trust's page from the portal, sees each academy's offer and the
 trust's total, leaves one unticked and accepts the rest in one step; then accepts every offer. The
-page fits a phone like the portal (tables scroll inside themselves) and every control is labelled."""
+page fits a phone like the portal, every control is labelled, and axe-core finds no WCAG 2.2 A/AA
+violation on it (as it stands, refused, and after an acceptance)."""
 from __future__ import annotations
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -10,6 +12,13 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, Offer
 from tests.rounds.conftest import NEXT, base_world  # noqa: F401 - the round world
 from tests.trusts.test_round import academy_offers, trust_world  # noqa: F401 - the trust's world
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def test_trust_signatory_accepts_the_ticked_offers_then_all(page, sign_in, trust_world):  # noqa: F811
@@ -22,6 +31,7 @@ def test_trust_signatory_accepts_the_ticked_offers_then_all(page, sign_in, trust
     expect(page.locator(f"#trust-offer-{binley.id}")).to_contain_text("260 pupils")
     expect(page.locator(f"#trust-total-{NEXT}")).to_have_text(f"£{cardinal.total + binley.total:,.2f}")
     expect(page.locator("main")).not_to_contain_text("Allesley")
+    assert_accessible(page)
 
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
@@ -30,6 +40,7 @@ def test_trust_signatory_accepts_the_ticked_offers_then_all(page, sign_in, trust
     page.get_by_label("Accept the offer for Binley Academy").uncheck()
     page.get_by_role("button", name="Accept the ticked offers").click()
     expect(page.locator("[role=alert], .flash-error").first).to_contain_text("Type your full name.")
+    assert_accessible(page)
     page.get_by_label("Your full name").fill("Sam Chair")
     page.get_by_label("Job title").fill("Chief Financial Officer")
     page.get_by_label("I am authorised to commit this spend on behalf of the trust").check()
@@ -38,6 +49,7 @@ def test_trust_signatory_accepts_the_ticked_offers_then_all(page, sign_in, trust
     expect(page.locator("body")).to_contain_text("Accepted 1 offer: Cardinal Academy")
     expect(page.locator(f"#trust-offer-{cardinal.id}")).to_contain_text("Accepted")
     expect(page.locator(f"#trust-offer-{binley.id}")).not_to_contain_text("Accepted")
+    assert_accessible(page)
 
     page.get_by_label("Your full name").fill("Sam Chair")
     page.get_by_label("Job title").fill("Chief Financial Officer")
