@@ -6,6 +6,7 @@ after_flush hook so no service can forget it; bulk paths that bypass the ORM cal
 """
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -15,13 +16,14 @@ from typing import Any, Iterator
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Select, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from contracts_app.extensions import db
 from contracts_app.models import AuditEvent
 from contracts_app.models.types import utcnow
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
+from pricing.spreadsheet import Column, Download, download
 
 _cli_actor: ContextVar[str] = ContextVar("audit_cli_actor", default="system")
 SKIPPED_FIELDS = {"updated_at", "created_at", "name_lower", "postcode_compact", "password_hash"}
@@ -174,8 +176,12 @@ class AuditFilter:
     end: datetime | None = None
 
 
-def search(f: AuditFilter, page: int, per_page: int) -> tuple[Page, list[str]]:
-    """One page of the matching events, newest first, and every entity type the trail names."""
+SORT_KEYS = ("when", "by", "action", "record")
+EXPORT_COLUMNS = (Column("at"), Column("by"), Column("action"), Column("record"), Column("record_id"),
+                  Column("summary"), Column("changes"))
+
+
+def _events(f: AuditFilter, sort: Sort | None) -> Select:
     query = select(AuditEvent)
     if f.entity:
         query = query.where(AuditEvent.entity_type == f.entity)
@@ -189,6 +195,22 @@ def search(f: AuditFilter, page: int, per_page: int) -> tuple[Page, list[str]]:
         query = query.where(AuditEvent.at >= f.start)
     if f.end:
         query = query.where(AuditEvent.at < f.end)
-    result = paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
+    columns = {"when": AuditEvent.at, "by": AuditEvent.actor_label, "action": AuditEvent.action,
+               "record": AuditEvent.entity_type}
+    return sorted_by(query, sort or Sort("when", descending=True), columns, (AuditEvent.at.desc(), AuditEvent.id.desc()))
+
+
+def search(f: AuditFilter, page: int, per_page: int, sort: Sort | None = None) -> tuple[Page, list[str]]:
+    """One page of the matching events, newest first unless another column is chosen, and every entity type
+    the trail names."""
+    result = paginate(_events(f, sort), page, per_page)
     entities = list(db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)))
     return result, entities
+
+
+def export(f: AuditFilter, sort: Sort | None, fmt: str) -> Download:
+    """The matching events, in the page's order, as CSV or XLSX (times in UTC, ISO 8601; changes as JSON)."""
+    rows = ([e.at.isoformat(timespec="seconds"), e.actor_label, e.action, e.entity_type, e.entity_id, e.summary,
+             json.dumps(e.changes, default=str, ensure_ascii=False) if e.changes else ""]
+            for e in db.session.scalars(_events(f, sort)))
+    return download(EXPORT_COLUMNS, rows, "audit-trail", fmt)

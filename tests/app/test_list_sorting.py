@@ -277,3 +277,23 @@ def test_users_filter_by_role_and_activity_sort_and_export_without_secrets(app, 
     assert "password" not in export.get_data(as_text=True) and head.password_hash not in export.get_data(as_text=True)
     for bad in ("role=owner", "active=maybe", "sort=password_hash"):
         assert client.get(f"/admin/users?{bad}").status_code == 400, bad
+
+
+# -- audit trail ------------------------------------------------------------------------------
+
+def test_audit_trail_sorts_by_action_and_exports_what_is_filtered(app, make_school, client, login):
+    make_school(urn=103700, name="Allesley Primary School")
+    make_school(urn=103701, name="Bablake Primary")
+    login("admin")
+
+    def actions(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="audit"')[1]
+        return re.findall(r"<td>(create|login)</td>", body)
+
+    assert actions("/admin/audit?sort=action&dir=asc") == ["create", "create", "login"]
+    assert actions("/admin/audit?sort=action&dir=desc") == ["login", "create", "create"]
+    export = client.get("/admin/audit?entity=School&sort=when&dir=asc&export=csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [r["summary"] for r in rows] == ["Allesley Primary School", "Bablake Primary"]
+    assert {r["record"] for r in rows} == {"School"} and '"urn": 103700' in rows[0]["changes"]
+    assert client.get("/admin/audit?sort=changes").status_code == 400

@@ -29,7 +29,7 @@ def test_list_paginates(client, login, make_school, app):
         make_school(name=f"School {i:02d}")
     login("sla")
     page2 = client.get("/schools/?page=2").get_data(as_text=True)
-    assert "Page 2 of 3 (12 in all)" in page2
+    assert "Page 2 of 3: 6&ndash;10 of 12" in page2
     assert "School 05" in page2 and "School 04" not in page2 and "School 10" not in page2
     assert "Page 3 of 3" in client.get("/schools/?page=99").get_data(as_text=True)
 
@@ -48,7 +48,7 @@ def test_add_edit_remove_stakeholder_is_audited(client, login, make_school):
                       "phone": "024 7612 3456"})
     db.session.refresh(contact)
     assert contact.role == "Executive Headteacher"
-    client.post(f"/schools/103700/stakeholders/{contact.id}/delete")
+    client.post(f"/schools/103700/stakeholders/{contact.id}/delete", data={"confirmed": "1"})
     assert db.session.scalar(select(KeyStakeholder)) is None
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "KeyStakeholder")
                                 .order_by(AuditEvent.id)).all()

@@ -130,5 +130,8 @@ def audit() -> ResponseReturnValue:
     f = AuditFilter(entity=args.get("entity", ""), entity_id=args.get("entity_id", ""),
                     actor=args.get("actor", ""), action=args.get("action", ""),
                     start=start, end=end + timedelta(days=1) if end else None)
-    page, entities = audit_trail.search(f, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
-    return render_template("admin/audit.html", result=page, entities=entities, args=args)
+    sort = sort_arg(audit_trail.SORT_KEYS, "when", descending=True)
+    if fmt := export_arg():
+        return send_download(audit_trail.export(f, sort, fmt))
+    page, entities = audit_trail.search(f, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], sort)
+    return render_template("admin/audit.html", result=page, entities=entities, args=args, sort=sort)
