@@ -3,6 +3,7 @@ trust's academies in one step, one acceptance recorded per academy through the s
 rules; all or nothing. Pure rules: who may, which offers, and how a refusal names its academy."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from rounds.rules import NotAuthorised, RoundRefused
@@ -32,7 +33,7 @@ def chosen_offers(offer_ids: Iterable[int]) -> list[int]:
         raise RoundRefused("choose at least one academy's offer to accept")
     if len(ids) > MAX_OFFERS:
         raise RoundRefused(f"at most {MAX_OFFERS} offers can be accepted in one step")
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
     if repeated:
         raise RoundRefused(f"offer {', '.join(map(str, repeated))} is chosen more than once")
     return sorted(ids)

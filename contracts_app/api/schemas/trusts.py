@@ -1,5 +1,8 @@
-"""Trusts on the wire (issue #29): the list's filter, a trust with its academies and balances."""
+"""Trusts on the wire (issue #29): the list's filter, a trust with its academies and balances, and a
+trust signatory's acceptance of its academies' offers."""
 from __future__ import annotations
+
+from collections import Counter
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -58,7 +61,7 @@ class TrustDetailSchema(TrustSchema):
 
 
 def _each_once(ids: list[int]) -> None:
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
     if repeated:
         raise ValidationError(f"offer {', '.join(map(str, repeated))} is listed more than once")
 
