@@ -297,3 +297,47 @@ def test_audit_trail_sorts_by_action_and_exports_what_is_filtered(app, make_scho
     assert [r["summary"] for r in rows] == ["Allesley Primary School", "Bablake Primary"]
     assert {r["record"] for r in rows} == {"School"} and '"urn": 103700' in rows[0]["changes"]
     assert client.get("/admin/audit?sort=changes").status_code == 400
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+def _job(kind: str, state: str, by: str):
+    from contracts_app.extensions import db
+    from contracts_app.models import Job
+
+    job = Job(kind=kind, parameters={"year": 2025}, started_by=by, state=state, done=0)
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
+def test_jobs_filter_by_kind_and_state_and_show_only_the_kinds_a_role_may_use(app, client, login):
+    run = _job("invoice_run", "failed", "finance@test.example")
+    issue = _job("issue_agreements", "done", "sla@test.example")
+    login("finance")
+
+    def ids(url: str) -> list[int]:
+        body = client.get(url).get_data(as_text=True).split('id="jobs"')[1]
+        return [int(i) for i in re.findall(r'href="/jobs/(\d+)"', body)]
+
+    assert ids("/jobs/") == [run]  # finance does not use the agreements' jobs
+    assert ids("/jobs/?state=failed&kind=invoice_run") == [run]
+    assert ids("/jobs/?state=done") == []
+    assert client.get("/jobs/?kind=issue_agreements").status_code == 400  # not finance's kind
+    assert client.get("/jobs/?state=stuck").status_code == 400
+
+
+def test_jobs_sort_and_export_what_is_filtered(app, client, login):
+    run = _job("invoice_run", "failed", "finance@test.example")
+    issue = _job("issue_agreements", "done", "sla@test.example")
+    login("admin")
+
+    def ids(url: str) -> list[int]:
+        body = client.get(url).get_data(as_text=True).split('id="jobs"')[1]
+        return [int(i) for i in re.findall(r'href="/jobs/(\d+)"', body)]
+
+    assert ids("/jobs/?sort=id&dir=asc") == [run, issue]
+    assert ids("/jobs/?sort=what&dir=desc") == [issue, run]  # "issue_agreements" after "invoice_run"
+    rows = list(csv.DictReader(io.StringIO(client.get("/jobs/?state=done&export=csv").get_data(as_text=True))))
+    assert [(r["job"], r["kind"], r["year"], r["state"]) for r in rows] == [(str(issue), "issue_agreements", "2025",
+                                                                               "done")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,7 +14,10 @@ from contracts_app.models import Job
 from contracts_app.services import jobs
 from contracts_app.services.jobs import kinds  # noqa: F401 - every kind registered (this loads with the app)
 from contracts_app.services.agreements.queries import groups
+from contracts_app.services.jobs import listing as job_listing
+from contracts_app.web.args import export_arg, sort_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
+from contracts_app.web.downloads import send_download
 from contracts_app.web.jobs.forms import FORMS, PREFIXES, RerunForm, params_of
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -45,9 +48,19 @@ def result_url(job: Job) -> str | None:
 @bp.route("/")
 @roles_required(*STAFF)
 def index() -> ResponseReturnValue:
-    """The recent jobs of the kinds this user may use."""
+    """The jobs of the kinds this user may use, filtered by kind and state, sorted, paged and exported."""
     jobs.look()
-    return render_template("jobs/index.html", jobs=jobs.recent(current_user), kinds=jobs.KINDS)
+    kind, state = request.args.get("kind", "").strip(), request.args.get("state", "").strip()
+    sort = sort_arg(job_listing.SORT_KEYS, "started", descending=True)
+    try:
+        if fmt := export_arg():
+            return send_download(job_listing.export_jobs(current_user, kind, state, sort, fmt))
+        result = job_listing.job_page(current_user, kind, state, sort, request.args.get("page", 1, type=int),
+                                      current_app.config["PAGE_SIZE"])
+    except ActionRefused as exc:
+        abort(400, description=exc.message)
+    return render_template("jobs/index.html", result=result, kinds=jobs.KINDS, kind=kind, state=state, sort=sort,
+                           mine=jobs.kinds_for(current_user))
 
 
 def _confirmation(kind: str, params: dict) -> ResponseReturnValue | None:
