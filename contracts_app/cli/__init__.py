@@ -7,6 +7,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from contracts_app.cli.adhoc import adhoc_group
     from contracts_app.cli.agreements import agreements_group
+    from contracts_app.cli.catalogue import catalogue_group
     from contracts_app.cli.census import census_group
     from contracts_app.cli.demo import demo_command
     from contracts_app.cli.invoices import invoices_group
@@ -20,5 +21,5 @@ def register_commands(app: Flask) -> None:
 
     for command in (users_group, schools_group, census_group, prices_group, agreements_group, invoices_group,
                     adhoc_group, tickets_group, calls_group, emails_group, demo_command, jobs_group, outbox_group,
-                    round_group):
+                    round_group, catalogue_group):
         app.cli.add_command(command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pricing.check import compare_lists
 from pricing.describe import describe_terms
@@ -12,7 +12,7 @@ from pricing.errors import ActionRefused, PricingError
 from pricing.price_list import ADHOC_CODE
 
 from contracts_app.extensions import db
-from contracts_app.models import PriceList, PriceListEntry, Service
+from contracts_app.models import Agreement, AgreementLine, PriceList, PriceListEntry, Service
 from contracts_app.models.types import utcnow
 from contracts_app.services import price_lists
 
@@ -97,11 +97,33 @@ def _fill_service(target: Service, title: str, category: str | None, unit: str |
     target.description = (description or "").strip()
 
 
-def toggle_retired(existing: Service) -> Service:
-    """Retire a service (it stays on existing agreements) or bring it back to the catalogue."""
-    existing.retired_at = None if existing.retired else utcnow()
+def retire_service(existing: Service) -> Service:
+    """Take a service out of the catalogue: no new draft, offer or price check offers it; the
+    agreements that have it keep it. Reinstating undoes it (reinstate_service)."""
+    if existing.retired:
+        raise ActionRefused(f"Service {existing.code} is already retired.")
+    existing.retired_at = utcnow()
     db.session.commit()
     return existing
+
+
+def reinstate_service(existing: Service) -> Service:
+    """Bring a retired service back into the catalogue, as it was."""
+    if not existing.retired:
+        raise ActionRefused(f"Service {existing.code} is not retired: it is already in the catalogue.")
+    existing.retired_at = None
+    db.session.commit()
+    return existing
+
+
+def agreements_with(existing: Service) -> int:
+    """How many live agreements (draft, active or under notice) carry the service on a running line:
+    what the retirement's confirmation names, since they keep it."""
+    return db.session.scalar(
+        select(func.count(func.distinct(AgreementLine.agreement_id)))
+        .join(Agreement, Agreement.id == AgreementLine.agreement_id)
+        .where(AgreementLine.service_id == existing.id, AgreementLine.end_date.is_(None),
+               Agreement.status.in_(("draft", "active", "notice_given")))) or 0
 
 
 # -- a year's price lists ---------------------------------------------------------------

@@ -14,9 +14,11 @@ def confirmed() -> bool:
 
 
 def confirmation_page(*, title: str, lead: str, consequences: list[str], action: str, back: str,
-                      button: str, fields: list[tuple[str, str]] | None = None) -> ResponseReturnValue:
-    """The page that says what will happen, with Confirm (carrying the fields first posted) and Cancel."""
+                      button: str, fields: list[tuple[str, str]] | None = None,
+                      undo: str | None = None) -> ResponseReturnValue:
+    """The page that says what will happen, with Confirm (carrying the fields first posted) and Cancel;
+    ``undo`` says how to undo an action that can be (the page otherwise says it cannot)."""
     carried = fields if fields is not None else [
         (name, value) for name, values in request.form.lists() if name not in CARRIED_NOT for value in values]
     return render_template("confirm.html", title=title, lead=lead, consequences=consequences, action=action,
-                           back=back, button=button, fields=carried)
+                           back=back, button=button, fields=carried, undo=undo)

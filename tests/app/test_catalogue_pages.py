@@ -67,7 +67,7 @@ def test_retiring_a_service_hides_it_from_new_sales(client, login):
     login("sla")
     client.post("/catalogue/new", data=WIFI)
     client.post("/catalogue/new", data={**WIFI, "code": "BACKUP", "title": "Remote backup"})
-    html = client.post("/catalogue/WIFI/retire", follow_redirects=True).get_data(as_text=True)
+    html = client.post("/catalogue/WIFI/retire", data={"confirmed": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "Service WIFI retired: it stays on existing agreements." in html
     assert "<code>WIFI</code>" not in html and "<code>BACKUP</code>" in html
     assert db.session.scalar(select(Service).where(Service.code == "WIFI")).retired
@@ -77,8 +77,8 @@ def test_retiring_a_service_hides_it_from_new_sales(client, login):
     check = client.get("/prices/check").get_data(as_text=True)
     assert 'value="BACKUP"' in check and 'value="WIFI"' not in check
 
-    back = client.post("/catalogue/WIFI/retire", follow_redirects=True).get_data(as_text=True)
-    assert "Service WIFI is back in the catalogue." in back and "<code>WIFI</code>" in back
+    back = client.post("/catalogue/WIFI/reinstate", follow_redirects=True).get_data(as_text=True)
+    assert "Service WIFI is back in the catalogue." in back
     db.session.expire_all()
     assert not db.session.scalar(select(Service).where(Service.code == "WIFI")).retired
 

@@ -280,6 +280,14 @@ def withdraw(agreement_id: int) -> ResponseReturnValue:
     """Withdraw a draft that will not be issued."""
     agreement = _agreement(agreement_id)
     if ConfirmForm().validate_on_submit():
+        if not confirmed() and agreement.status == "draft":
+            return confirmation_page(
+                title=f"Withdraw the draft {agreement.name}?",
+                lead=f"The {agreement.name} draft will never be issued: it becomes cancelled.",
+                consequences=["It can no longer be edited or issued; a new draft would start from scratch.",
+                              "The school never saw it, so it is not told."],
+                action=url_for(".withdraw", agreement_id=agreement.id),
+                back=url_for(".show", agreement_id=agreement.id), button="withdraw the draft", fields=[])
         try:
             drafts.withdraw_draft(agreement)
             flash(f"Draft {agreement.name} withdrawn.", "success")

@@ -83,13 +83,41 @@ def edit_service(code: str) -> ResponseReturnValue:
 @bp.route("/catalogue/<code>/retire", methods=["POST"])
 @roles_required(*EDITORS)
 def retire_service(code: str) -> ResponseReturnValue:
-    """Retire a service, or bring a retired one back."""
+    """Retire a service, once the confirmation page has said what follows and how to undo it."""
+    service = _service(code)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".services"))
+    if not confirmed() and not service.retired:
+        held = catalogue.agreements_with(service)
+        return confirmation_page(
+            title=f"Retire {service.code} {service.title}?",
+            lead=f"{service.code} leaves the catalogue: new drafts, round offers and the price check stop offering it.",
+            consequences=[f"{held:,} live agreement(s) carry it and keep it, and their invoices still bill it.",
+                          "Its price list rows stay as they are."],
+            action=url_for(".retire_service", code=service.code), back=url_for(".services"),
+            button=f"retire {service.code}", fields=[],
+            undo=f"It can be undone: 'Bring back' on the catalogue (with retired services shown), "
+                 f"or `flask catalogue reinstate {service.code}`.")
+    try:
+        catalogue.retire_service(service)
+        flash(f"Service {code} retired: it stays on existing agreements.", "success")
+    except ActionRefused as exc:
+        flash(exc.message, "error")
+    return redirect(url_for(".services"))
+
+
+@bp.route("/catalogue/<code>/reinstate", methods=["POST"])
+@roles_required(*EDITORS)
+def reinstate_service(code: str) -> ResponseReturnValue:
+    """Bring a retired service back into the catalogue (undoing a retirement needs no confirmation)."""
     service = _service(code)
     if ConfirmForm().validate_on_submit():
-        catalogue.toggle_retired(service)
-        flash(f"Service {code} {'retired: it stays on existing agreements' if service.retired else 'is back in the catalogue'}.",
-              "success")
-    return redirect(url_for(".services"))
+        try:
+            catalogue.reinstate_service(service)
+            flash(f"Service {code} is back in the catalogue.", "success")
+        except ActionRefused as exc:
+            flash(exc.message, "error")
+    return redirect(url_for(".services", retired=1))
 
 
 # -- price lists ---------------------------------------------------------------------

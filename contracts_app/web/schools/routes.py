@@ -14,6 +14,7 @@ from contracts_app.services.jobs.imports import import_or_queue
 from contracts_app.services.invoicing import statements
 from contracts_app.services.register import links as links_service
 from contracts_app.web.args import export_arg, sort_arg
+from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.downloads import send_download
 from contracts_app.web.schools.forms import CustomerTypeForm, DeleteForm, ImportForm, LinksImportForm, StakeholderForm
 
@@ -147,10 +148,29 @@ def delete_stakeholder(urn: int, contact_id: int) -> ResponseReturnValue:
     """Remove one of the school's key stakeholders."""
     school = _school(urn)
     contact = _contact(school, contact_id)
-    if DeleteForm().validate_on_submit():
-        schools_service.remove_stakeholder(contact)
-        flash(f"{contact.name} removed.", "success")
+    if not DeleteForm().validate_on_submit():
+        return redirect(url_for(".show", urn=urn))
+    if not confirmed():
+        return _removal_confirmation(school, contact)
+    schools_service.remove_stakeholder(contact)
+    flash(f"{contact.name} removed.", "success")
     return redirect(url_for(".show", urn=urn))
+
+
+def _removal_confirmation(school: School, contact: KeyStakeholder) -> ResponseReturnValue:
+    """What removing a key stakeholder stops: the emails they receive for the school."""
+    receives = [what for what, flag in (("invoices", contact.invoices), ("agreements", contact.agreements),
+                                        ("notices", contact.notices)) if flag]
+    return confirmation_page(
+        title=f"Remove {contact.name} from {school.name}?",
+        lead=f"{contact.name}{f' ({contact.role})' if contact.role else ''} is no longer one of "
+             f"{school.name}'s key stakeholders.",
+        consequences=[f"They stop receiving the school's {', '.join(receives)} by email." if receives
+                      else "They receive nothing by email today, so no email changes.",
+                      "New SLA documents no longer list them; documents already issued keep them."],
+        action=url_for(".delete_stakeholder", urn=school.urn, contact_id=contact.id),
+        back=url_for(".show", urn=school.urn), button=f"remove {contact.name}", fields=[],
+        undo="To undo it, add them again as a key stakeholder.")
 
 
 def _as_of() -> date:
