@@ -70,3 +70,4 @@ def test_the_picker_field_names_its_suggestions_and_works_as_a_plain_field(regis
     html = client.get("/adhoc/new?urn=103700").get_data(as_text=True)
     assert 'data-suggest="/suggest/schools"' in html and 'value="103700"' in html
     assert 'src="/static/picker.js"' in html
+    assert "picker.js" not in client.get("/adhoc/").get_data(as_text=True)  # only where a picker is
