@@ -9,9 +9,8 @@ from flask import url_for
 from markupsafe import Markup
 from wtforms import StringField
 
-from contracts_app.services.bounds import MAX_INT
 
-_LEADING_NUMBER = re.compile(r"\s*(\d{1,10})\b")
+_LEADING_NUMBER = re.compile(r"\s*(\d+)\b")
 
 
 class PickerField(StringField):
@@ -38,9 +37,10 @@ class SchoolField(PickerField):
         if not raw:
             return
         match = _LEADING_NUMBER.match(raw)
-        if match is None or int(match.group(1)) > MAX_INT:
+        if match is None:
             raise ValueError(f"choose a school from the list, or type its URN (not {raw[:40]!r})")
-        self.data = int(match.group(1))
+        # A number past the URN column is kept: the service answers "No school with URN ..." as for any other.
+        self.data = int(match.group(1)[:40])
 
     def _value(self) -> str:
         if self.raw_data:
