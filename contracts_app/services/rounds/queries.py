@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from rounds.rules import UNANSWERED, WITHOUT_AGREEMENT
 
 from contracts_app.extensions import db
-from contracts_app.models import BuyingRound, Offer, PriceList, School
+from contracts_app.models import BuyingRound, Offer, OfferReminder, PriceList, School
 from contracts_app.models.round import OFFER_STATES
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
+from pricing.spreadsheet import Column, Download, download
 from contracts_app.services.rounds.opening import find_round
 
 
@@ -72,13 +73,36 @@ def offer_query(buying_round: BuyingRound, state: str = "", q: str = "", unprice
     return query
 
 
-def round_page(year: int, state: str, q: str, unpriced: bool, page: int, per_page: int) -> RoundPage:
+SORT_KEYS = ("school", "state", "value", "reminders")
+EXPORT_COLUMNS = (Column("offer", "whole"), Column("urn", "whole"), Column("school"), Column("state"),
+                  Column("outcome"), Column("annual_value", "money"), Column("problem"), Column("reminders", "whole"))
+
+
+def _sorted_offers(query: Select, sort: Sort | None) -> Select:
+    reminders = (select(func.count(OfferReminder.id)).where(OfferReminder.offer_id == Offer.id)
+                 .correlate(Offer).scalar_subquery())
+    columns = {"school": School.name_lower, "state": Offer.state, "value": Offer.total, "reminders": reminders}
+    return sorted_by(query, sort or Sort("school"), columns, (School.name, Offer.id))
+
+
+def export_offers(year: int, state: str, q: str, unpriced: bool, sort: Sort | None, fmt: str) -> Download:
+    """The round's offers the filters find, in the page's order, as CSV or XLSX."""
+    buying_round = find_round(year)
+    offers = [] if buying_round is None else db.session.scalars(
+        _sorted_offers(offer_query(buying_round, state, q, unpriced).options(selectinload(Offer.reminders)), sort))
+    rows = ([o.id, o.school.urn, o.school.name, o.state, o.outcome or "", o.total, o.problem, len(o.reminders)]
+            for o in offers)
+    return download(EXPORT_COLUMNS, rows, f"round-{year}", fmt)
+
+
+def round_page(year: int, state: str, q: str, unpriced: bool, page: int, per_page: int,
+               sort: Sort | None = None) -> RoundPage:
     """What the SLA team watches on the round page."""
     buying_round = find_round(year)
     years = round_years()
     if buying_round is None:
         return RoundPage(None, year, [], Page([], 0, 1, per_page), [], years)
-    listed = paginate(offer_query(buying_round, state, q, unpriced), page, per_page)
+    listed = paginate(_sorted_offers(offer_query(buying_round, state, q, unpriced), sort), page, per_page)
     problems = list(db.session.scalars(offer_query(buying_round, unpriced=True).limit(200)))
     return RoundPage(buying_round, year, figures(buying_round), listed, problems, years)
 

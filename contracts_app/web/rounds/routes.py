@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,7 +16,8 @@ from contracts_app.models.round import OFFER_STATE_NAMES, OFFER_STATES
 from contracts_app.services import jobs
 from contracts_app.services.rounds import closing, queries
 from contracts_app.services.rounds.opening import RoundSettings, open_round as open_service, reprice as reprice_offers
-from contracts_app.web.args import year_arg
+from contracts_app.web.args import export_arg, sort_arg, year_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.rounds import offers  # noqa: F401  (the offer pages, on the same blueprint)
 from contracts_app.web.rounds.blueprint import STAFF_READ, bp, offer_or_404
@@ -31,9 +32,12 @@ def index() -> ResponseReturnValue:
     year = year_arg(SlaYear.containing(date.today()).start_year + 1)
     state = request.args.get("state", "")
     state = state if state in OFFER_STATES else ""
-    page = queries.round_page(year, state, request.args.get("q", ""), request.args.get("unpriced") == "1",
-                              request.args.get("page", 1, type=int), 50)
-    return render_template("rounds/index.html", page=page, year=year, label=SlaYear(year).label, state=state,
+    sort = sort_arg(queries.SORT_KEYS, "school")
+    filters = (year, state, request.args.get("q", ""), request.args.get("unpriced") == "1")
+    if fmt := export_arg():
+        return send_download(queries.export_offers(*filters, sort, fmt))
+    page = queries.round_page(*filters, request.args.get("page", 1, type=int), 50, sort)
+    return render_template("rounds/index.html", page=page, year=year, label=SlaYear(year).label, state=state, sort=sort,
                            q=request.args.get("q", ""), state_names=OFFER_STATE_NAMES, outcome_names=OUTCOME_NAMES,
                            open_form=OpenRoundForm(year=year), remind_form=RemindForm(), action_form=ActionForm(),
                            closed=page.round is not None and queries.closed(page.round),
@@ -74,13 +78,24 @@ def open_round() -> ResponseReturnValue:
     return redirect(url_for(".index", year=form.year.data))
 
 
-def _remind_all_page(year: int) -> ResponseReturnValue:
-    waiting = queries.unanswered_count(year)
+def _remind_all_page(year: int, chosen: list[int] | None = None) -> ResponseReturnValue:
+    waiting = len(chosen) if chosen else queries.unanswered_count(year)
     return confirmation_page(
-        title=f"Remind every school that has not answered the {SlaYear(year).label} offer?",
+        title=(f"Remind the {waiting} chosen school(s)?" if chosen else
+               f"Remind every school that has not answered the {SlaYear(year).label} offer?"),
         lead=f"{waiting} school(s) have not answered; each gets a reminder email through the outbox.",
         consequences=["Schools without a contact or user with an email address are listed, not reminded."],
         action=url_for(".remind", year=year), back=url_for(".index", year=year), button="send the reminders")
+
+
+def _chosen_offers() -> list[int] | None:
+    """The offers ticked on the round page (None: the button for every school was used)."""
+    if request.form.get("chosen") != "1":
+        return None
+    raw = request.form.getlist("offer_ids")
+    if any(not (v.isascii() and v.isdigit() and len(v) < 10) for v in raw):
+        abort(400, description="offer_ids must be offer numbers")
+    return sorted({int(v) for v in raw})
 
 
 @bp.route("/<int:year>/remind", methods=["POST"])
@@ -91,10 +106,14 @@ def remind(year: int) -> ResponseReturnValue:
     offer_id = request.form.get("offer_id", type=int)
     if not form.validate_on_submit():
         return redirect(url_for(".index", year=year))
+    chosen = _chosen_offers()
+    if chosen == []:
+        flash("Choose at least one school to remind.", "error")
+        return redirect(url_for(".index", year=year))
     if offer_id is None and not confirmed():
-        return _remind_all_page(year)
+        return _remind_all_page(year, chosen)
     try:
-        sent, skipped = closing.remind(year, [offer_id] if offer_id else None, current_user.email)
+        sent, skipped = closing.remind(year, [offer_id] if offer_id else chosen, current_user.email)
         flash(f"Reminded {len(sent)} school(s) that have not answered.", "success")
         if skipped:
             flash(f"Not reminded ({len(skipped)}): " + "; ".join(f"{n}: {w}" for n, w in skipped[:20]) +
