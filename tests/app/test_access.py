@@ -64,6 +64,7 @@ EXPECTED: dict[str, set[str]] = {
     "agreements.details": {"admin", "sla"},
     "agreements.lines": {"admin", "sla"},
     "agreements.issue": {"admin", "sla"},
+    "agreements.issue_chosen_drafts": {"admin", "sla"},
     "agreements.reissue": {"admin", "sla"},
     "agreements.withdraw": {"admin", "sla"},
     "agreements.change": {"admin", "sla"},

@@ -341,3 +341,42 @@ def test_jobs_sort_and_export_what_is_filtered(app, client, login):
     rows = list(csv.DictReader(io.StringIO(client.get("/jobs/?state=done&export=csv").get_data(as_text=True))))
     assert [(r["job"], r["kind"], r["year"], r["state"]) for r in rows] == [(str(issue), "issue_agreements", "2025",
                                                                                "done")]
+
+
+# -- issuing chosen drafts --------------------------------------------------------------------
+
+def test_chosen_drafts_are_issued_after_a_confirmation_and_one_that_cannot_be_is_named(app, make_school, client,
+                                                                                       login):
+    from contracts_app.extensions import db
+    from contracts_app.models import Agreement
+    from contracts_app.services import agreements as agreement_service
+    from tests.agreements_fixtures import add_census, build_priced_world
+    from tests.app.test_invoice_lists import LINES
+
+    build_priced_world(2025)
+    ready, no_census = make_school(urn=103700, name="Allesley Primary"), make_school(urn=103701, name="Bablake")
+    add_census(ready, "2025-01", 412)
+    drafts = {}
+    for school in (ready, no_census):
+        draft = agreement_service.create_draft(2025, school=school, from_catalogue=False)
+        agreement_service.set_lines(draft, LINES)
+        db.session.commit()
+        drafts[school.name] = draft.id
+    login("sla")
+    page = client.get("/agreements/?year=2025").get_data(as_text=True)
+    assert page.count('name="agreement_ids"') == 2
+    chosen = {"agreement_ids": [str(i) for i in drafts.values()], "back": "/agreements/?year=2025"}
+    asked = client.post("/agreements/issue-chosen", data=chosen)
+    assert asked.status_code == 200 and "Issue the 2 chosen draft(s)?" in asked.get_data(as_text=True)
+    assert {a.status for a in db.session.query(Agreement)} == {"draft"}
+    done = client.post("/agreements/issue-chosen", data={**chosen, "confirmed": "1"}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Issued 1 agreement(s)." in html and "Not issued (1): Bablake" in html
+    db.session.expire_all()
+    assert db.session.get(Agreement, drafts["Allesley Primary"]).status == "active"
+    assert db.session.get(Agreement, drafts["Bablake"]).status == "draft"
+    again = client.post("/agreements/issue-chosen", data={**chosen, "confirmed": "1"}, follow_redirects=True)
+    assert "Issued 0 agreement(s)." in again.get_data(as_text=True) and "already active" in again.get_data(True)
+    assert client.post("/agreements/issue-chosen", data={"agreement_ids": ["x"]}).status_code == 400
+    nobody = client.post("/agreements/issue-chosen", data={"confirmed": "1"}, follow_redirects=True)
+    assert "Choose at least one draft agreement to issue." in nobody.get_data(as_text=True)

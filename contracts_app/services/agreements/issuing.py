@@ -158,6 +158,35 @@ def _issue_groups(year: int, by: str, report: IssueReport, progress: Callable[[i
             progress(1)
 
 
+MAX_CHOSEN = 500  # a list page shows 50; more ids than this are not a person's choice
+
+
+def issue_chosen(ids: list[int], by: str) -> IssueReport:
+    """The drafts chosen on the agreements list (issue #30), one by one in savepoints: one that cannot be
+    issued (not a draft any more, no census figure...) is reported with why and left as it was."""
+    if not ids:
+        raise ActionRefused("choose at least one draft agreement")
+    if len(ids) > MAX_CHOSEN:
+        raise ActionRefused(f"choose at most {MAX_CHOSEN} agreements at a time, not {len(ids)}")
+    found = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(set(ids)))
+                                                 .options(selectinload(Agreement.lines)))}
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        raise ActionRefused(f"there is no agreement {', '.join(map(str, missing[:10]))}")
+    report = IssueReport()
+    for agreement_id in sorted(found):
+        savepoint = db.session.begin_nested()
+        try:
+            issue(found[agreement_id], by)
+            savepoint.commit()
+            report.issued_ids.append(agreement_id)
+        except ActionRefused as exc:
+            savepoint.rollback()
+            report.refused_ids.append((agreement_id, exc.message))
+    db.session.commit()
+    return report
+
+
 def _templates_by_type() -> dict[str, int | str]:
     """The current template version's id for each customer type, or why there is none."""
     chosen: dict[str, int | str] = {}

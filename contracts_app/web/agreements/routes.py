@@ -20,6 +20,7 @@ from contracts_app.access import agreement_or_404, roles_required
 from contracts_app.models import Agreement, Service
 from contracts_app.models.catalogue import LIST_NAMES, LISTS
 from contracts_app.services.agreements import changes, drafts, queries
+from contracts_app.web.agreements import bulk
 from contracts_app.services.agreements.cancellation import give_notice, notice_refusal, preview_notice
 from contracts_app.services.agreements.issuing import issue_draft
 from contracts_app.services.agreements.reissuing import ReissuePlan, plan_reissue, reissue_agreement, reissue_target
@@ -66,6 +67,7 @@ def index() -> ResponseReturnValue:
     result, count, total = queries.list_agreements(*filters, args.get("page", 1, type=int),
                                                    current_app.config["PAGE_SIZE"], sort)
     return render_template("agreements/index.html", result=result, count=count, total=total, sort=sort,
+                           confirm_form=ConfirmForm(),
                            sla_year=SlaYear(year), args=args, statuses=STATUS_NAMES)
 
 
@@ -379,3 +381,7 @@ def add_charge(agreement_id: int) -> ResponseReturnValue:
         for name, errors in form.errors.items():
             flash(f"{getattr(form, name).label.text}: {'; '.join(errors)}", "error")
     return redirect(url_for(".show", agreement_id=agreement_id))
+
+
+# The drafts chosen on the list, issued together (web/agreements/bulk.py).
+bp.add_url_rule("/issue-chosen", view_func=roles_required("sla")(bulk.issue_chosen_drafts), methods=["POST"])
