@@ -22,9 +22,10 @@ from contracts_app.services.imports import (
     read_table,
     require_columns,
 )
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.queries import Page, Sort, paginate, school_filter, sorted_by
 from contracts_app.services.register import census as census_links
 from pricing.errors import ActionRefused, ImportRefused, Problem
+from pricing.spreadsheet import Column, Download, download
 
 COLUMNS = ("urn", "census", "pupils")
 
@@ -216,10 +217,32 @@ def schools_missing(census: CensusRef) -> list[School]:
     return list(db.session.scalars(missing_query(census)))
 
 
-def missing_page(year: int, page: int, per_page: int) -> tuple[CensusRef, Page]:
-    """The census the year's prices use and a page of the open schools missing from it."""
+MISSING_SORTS = ("urn", "school", "type", "gias_pupils")
+MISSING_EXPORT = (Column("urn", "whole"), Column("school"), Column("customer_type"), Column("gias_pupils", "whole"),
+                  Column("census"))
+
+
+def _missing_sorted(census: CensusRef, q: str, customer_type: str, sort: Sort | None) -> Select:
+    columns = {"urn": School.urn, "school": School.name_lower, "type": School.customer_type,
+               "gias_pupils": School.gias_pupils}
+    query = school_filter(missing_query(census), q, customer_type)
+    return sorted_by(query, sort or Sort("school"), columns, (School.name_lower, School.urn))
+
+
+def missing_page(year: int, page: int, per_page: int, q: str = "", customer_type: str = "",
+                 sort: Sort | None = None) -> tuple[CensusRef, Page]:
+    """The census the year's prices use and a page of the open schools missing from it (issue #30: filtered
+    by name, URN or postcode and customer type, sorted by any column shown)."""
     census = census_used(year)
-    return census, paginate(missing_query(census), page, per_page)
+    return census, paginate(_missing_sorted(census, q, customer_type, sort), page, per_page)
+
+
+def export_missing(year: int, q: str, customer_type: str, sort: Sort | None, fmt: str) -> Download:
+    """The schools missing from the year's census, as filtered and ordered, as CSV or XLSX."""
+    census = census_used(year)
+    rows = ([s.urn, s.name, s.customer_type, s.gias_pupils, census.label]
+            for s in db.session.scalars(_missing_sorted(census, q, customer_type, sort)))
+    return download(MISSING_EXPORT, rows, f"census-missing-{SlaYear(year).label}", fmt)
 
 
 def census_summary() -> list[tuple[str, int]]:

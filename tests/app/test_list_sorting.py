@@ -380,3 +380,21 @@ def test_chosen_drafts_are_issued_after_a_confirmation_and_one_that_cannot_be_is
     assert client.post("/agreements/issue-chosen", data={"agreement_ids": ["x"]}).status_code == 400
     nobody = client.post("/agreements/issue-chosen", data={"confirmed": "1"}, follow_redirects=True)
     assert "Choose at least one draft agreement to issue." in nobody.get_data(as_text=True)
+
+
+# -- census: schools missing a figure ---------------------------------------------------------
+
+def test_missing_census_list_filters_sorts_and_exports(register, client, login):
+    login("sla")
+
+    def urns(url: str) -> list[int]:
+        body = client.get(url).get_data(as_text=True).split('id="missing"')[1]
+        return [int(u) for u in re.findall(r"<tr><td>(\d+)</td>", body)]
+
+    assert urns("/census/missing?year=2025&sort=urn&dir=desc") == [100004, 100003, 100002, 100001]
+    assert urns("/census/missing?year=2025&type=academy") == [100001]
+    assert urns("/census/missing?year=2025&q=ash") == [100002, 100004]
+    rows = list(csv.DictReader(io.StringIO(client.get("/census/missing?year=2025&q=ash&sort=urn&dir=desc&export=csv")
+                                           .get_data(as_text=True))))
+    assert [r["urn"] for r in rows] == ["100004", "100002"] and rows[0]["census"]
+    assert client.get("/census/missing?year=2025&sort=note").status_code == 400

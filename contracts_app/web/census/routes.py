@@ -14,7 +14,8 @@ from contracts_app.access import roles_required
 from contracts_app.services import census as census_service
 from contracts_app.services.bounds import search_number
 from contracts_app.services.jobs.imports import import_or_queue
-from contracts_app.web.args import year_arg
+from contracts_app.web.args import export_arg, sort_arg, year_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.census.forms import CensusImportForm, OverrideForm
 
 bp = Blueprint("census", __name__, url_prefix="/census")
@@ -63,19 +64,27 @@ def _year(value: int | None) -> int:
 
 def _missing_page(year: int, page: int = 1, bound: OverrideForm | None = None, bound_urn: int | None = None,
                   status: int = 200) -> ResponseReturnValue:
-    census, result = census_service.missing_page(year, page, current_app.config.get("PAGE_SIZE", 50))
+    q, customer_type = request.args.get("q", "")[:200], request.args.get("type", "")
+    sort = sort_arg(census_service.MISSING_SORTS, "school")
+    census, result = census_service.missing_page(year, page, current_app.config.get("PAGE_SIZE", 50), q,
+                                                 customer_type, sort)
     forms = {s.id: (bound if bound is not None and s.urn == bound_urn else
                     OverrideForm(formdata=None, urn=s.urn, census=census.label, prefix=f"s{s.urn}"))
              for s in result.items}
     return render_template("census/missing.html", sla_year=SlaYear(year), census=census, result=result,
-                           schools=result.items, forms=forms), status
+                           schools=result.items, forms=forms, sort=sort, q=q, customer_type=customer_type), status
 
 
 @bp.route("/missing")
 @roles_required("sla", "finance")
 def missing() -> ResponseReturnValue:
     """The open schools with no figure in the census the year's prices use."""
-    return _missing_page(year_arg(_this_year()), max(1, request.args.get("page", 1, type=int)))
+    year = year_arg(_this_year())
+    if fmt := export_arg():
+        return send_download(census_service.export_missing(year, request.args.get("q", "")[:200],
+                                                           request.args.get("type", ""),
+                                                           sort_arg(census_service.MISSING_SORTS, "school"), fmt))
+    return _missing_page(year, max(1, request.args.get("page", 1, type=int)))
 
 
 @bp.route("/override", methods=["POST"])
