@@ -10,7 +10,9 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, CancellationNotice
 from contracts_app.services import events
 from contracts_app.services.agreements.status import InputRefused, settle, transition
-from contracts_app.services.rounds.opening import find_round
+# The module, not its function: rounds.opening imports agreements.status, so whichever side is
+# imported first finds the other half-made (the home page imports the round first).
+from contracts_app.services.rounds import opening as round_opening
 from contracts_app.services.transactions import refusal_rolls_back
 from pricing.errors import ActionRefused
 
@@ -20,7 +22,7 @@ def notice_refusal(agreement: Agreement, today: date | None = None) -> str:
     today = today or date.today()
     if today >= agreement.term_start:
         return ""
-    buying_round = find_round(agreement.sla_year)
+    buying_round = round_opening.find_round(agreement.sla_year)
     try:
         round_rules.check_notice_started(agreement.term_start, today,
                                          buying_round is not None and buying_round.dates.taking_answers(today))

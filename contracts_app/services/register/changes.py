@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from register.changes import CONVERSION, Establishment, ImpliedChange, implied_change
 
@@ -189,6 +189,12 @@ def list_changes(page: int, per_page: int) -> Page:
 def applicable_ids() -> list[int]:
     """The pending changes of schools GIAS has closed (not those only proposed to close)."""
     return list(db.session.scalars(_pending_query().where(School.status.ilike("closed%"))))
+
+
+def waiting_count() -> int:
+    """How many changes wait for the SLA team's confirmation (those applicable_ids lists), in one count."""
+    query = _pending_query().where(School.status.ilike("closed%")).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(query)) or 0
 
 
 def find_change(change_id: int) -> ChangeView | None:
