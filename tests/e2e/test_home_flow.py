@@ -38,3 +38,18 @@ def test_the_sla_home_shows_the_year_as_tasks_accessibly_at_both_widths(page, si
     page.get_by_role("link", name="Run the").focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/rounds/\?year={NEXT}$"))
+
+
+def test_the_admin_checks_are_accessible_and_fit_a_phone(page, sign_in, world, make_user):  # noqa: F811
+    make_user("school", email="averyveryverylongaddressforaschooluserwithnoschoolatall@someacademytrust.example")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(world.users["admin"])
+    expect(page.locator("#users-unlinked")).to_contain_text("averyveryverylong")
+    expect(page.locator("#outbox-no-mail")).to_be_visible()  # the test app has no mail server
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        for section in ("#admin-health", "#year-tasks"):
+            results = Axe().run(page, context=section, options=WCAG)
+            assert results.violations_count == 0, results.generate_report()
+            wider = page.evaluate(f"document.querySelector('{section}').scrollWidth - window.innerWidth")
+            assert wider <= 0, f"{section} is {wider}px wider than a {width}px window"
