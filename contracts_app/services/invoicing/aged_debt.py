@@ -18,6 +18,7 @@ from register.trusts import membership_on
 from contracts_app.extensions import db
 from contracts_app.models import Invoice, Trust, TrustMembership
 from contracts_app.services.invoicing.balances import ZERO, InvoiceFilter, balances_for, filtered
+from contracts_app.services.queries import Sort
 from contracts_app.services.register.trusts import by_code
 
 
@@ -62,9 +63,23 @@ def aged_debt(today: date | None = None, year: int | None = None, trust_code: st
     return sorted(rows.values(), key=lambda r: (-r["total"], r["name"], r["trust_code"]))
 
 
-def aged_debt_report(today: date | None = None, year: int | None = None,
-                     trust_code: str | None = None) -> tuple[list[dict], dict[str, Decimal]]:
+SORT_KEYS = ("customer", "type", "trust", *AGE_BUCKETS, "total")
+_SORT_FIELDS = {"customer": "name", "type": "customer_type", "trust": "trust_name"}
+
+
+def sorted_rows(rows: list[dict], sort: Sort | None) -> list[dict]:
+    """The rows by the column chosen (issue #30), rows alike keeping the usual order (most owed first): the
+    table is a sum per customer, so it is ordered here, after the sums."""
+    if sort is None or sort.key not in SORT_KEYS:
+        return rows
+    field = _SORT_FIELDS.get(sort.key, sort.key)
+    return sorted(rows, key=lambda r: (r[field].lower() if isinstance(r[field], str) else r[field]),
+                  reverse=sort.descending)
+
+
+def aged_debt_report(today: date | None = None, year: int | None = None, trust_code: str | None = None,
+                     sort: Sort | None = None) -> tuple[list[dict], dict[str, Decimal]]:
     """The aged debt page: the customers' rows and the totals of each bucket and overall."""
-    rows = aged_debt(today, year, trust_code)
+    rows = sorted_rows(aged_debt(today, year, trust_code), sort)
     totals_by_bucket = {b: sum((r[b] for r in rows), ZERO) for b in (*AGE_BUCKETS, "total")}
     return rows, totals_by_bucket

@@ -14,6 +14,7 @@ from pricing.sla_year import SlaYear
 from pricing.spreadsheet import Column, csv_bytes, write_xlsx
 
 from contracts_app.extensions import db
+from contracts_app.services.queries import Sort
 from contracts_app.models import Invoice, InvoiceRun, Payment
 from contracts_app.models.types import Money
 from contracts_app.services.invoicing.aged_debt import aged_debt_report
@@ -107,9 +108,9 @@ def aged_debt_totals(today: date | None = None) -> dict[str, Decimal]:
 
 
 def aged_debt_file(fmt: str, today: date | None = None, year: int | None = None,
-                   trust_code: str | None = None) -> bytes:
-    """The aged-debt table as CSV or a typed XLSX, one row per customer (and trust)."""
-    rows, _ = aged_debt_report(today or date.today(), year, trust_code)
+                   trust_code: str | None = None, sort: Sort | None = None) -> bytes:
+    """The aged-debt table as CSV or a typed XLSX, one row per customer (and trust), in the page's order."""
+    rows, _ = aged_debt_report(today or date.today(), year, trust_code, sort)
     values = [(r["urn"], r["name"], r["customer_type"], r["trust_code"], r["trust_name"], *(r[b] for b in AGE_BUCKETS),
                r["total"]) for r in rows]
     if fmt == "csv":

@@ -288,12 +288,13 @@ def _run_confirmation(form: RunForm) -> ResponseReturnValue:
 def aged_debt() -> ResponseReturnValue:
     """What customers owe, in age buckets past the due dates; ?trust=CODE: one trust's (issue #29)."""
     year, trust = year_arg(), _trust_arg()
+    sort = sort_arg(aged_debt_service.SORT_KEYS, "")
     try:
-        rows, totals = aged_debt_service.aged_debt_report(date.today(), year, trust)
+        rows, totals = aged_debt_service.aged_debt_report(date.today(), year, trust, sort)
     except ActionRefused as exc:
         abort(400, description=exc.message)
     return render_template("invoicing/aged_debt.html", rows=rows, buckets=AGE_BUCKETS, totals=totals, year=year,
-                           trust=trust or "")
+                           trust=trust or "", sort=sort)
 
 
 def _trust_arg() -> str | None:
@@ -334,7 +335,8 @@ def aged_debt_export() -> ResponseReturnValue:
     """The aged-debt table as CSV or a typed XLSX."""
     fmt = _format()
     try:
-        content = overview.aged_debt_file(fmt, date.today(), year_arg(), _trust_arg())
+        content = overview.aged_debt_file(fmt, date.today(), year_arg(), _trust_arg(),
+                                          sort_arg(aged_debt_service.SORT_KEYS, ""))
     except ActionRefused as exc:
         abort(400, description=exc.message)
     return _file(content, fmt, f"aged-debt-{date.today().isoformat()}")
