@@ -398,3 +398,23 @@ def test_missing_census_list_filters_sorts_and_exports(register, client, login):
                                            .get_data(as_text=True))))
     assert [r["urn"] for r in rows] == ["100004", "100002"] and rows[0]["census"]
     assert client.get("/census/missing?year=2025&sort=note").status_code == 400
+
+
+# -- aged debt --------------------------------------------------------------------------------
+
+def test_aged_debt_sorts_by_customer_and_total_and_exports_in_that_order(invoiced, client, login):
+    login("finance")
+
+    def customers(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="aged-debt"')[1].split("<tfoot>")[0]
+        return re.findall(r'status=outstanding[^"]*">([^<]+)</a>', body)
+
+    usual = customers("/invoices/aged-debt")  # most owed first: Allesley has paid all but £1
+    assert usual == ["Bablake Primary", "Coundon Primary", "Allesley Primary"]  # a tie: by name
+    assert customers("/invoices/aged-debt?sort=customer&dir=asc") == ["Allesley Primary", "Bablake Primary",
+                                                                      "Coundon Primary"]
+    assert customers("/invoices/aged-debt?sort=total&dir=asc")[0] == "Allesley Primary"
+    export = client.get("/invoices/aged-debt/export?format=csv&sort=customer&dir=desc")
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
+    assert [r[1] for r in rows[1:]] == ["Coundon Primary", "Bablake Primary", "Allesley Primary"]
+    assert client.get("/invoices/aged-debt?sort=urn").status_code == 400
