@@ -78,13 +78,16 @@ def _agreements(year: int):
 
 
 def _documents(year: int) -> tuple[datetime | None, bool]:
-    """When the year's latest whole-year ZIP finished, and whether the latest such job failed."""
-    jobs = db.session.scalars(select(Job).where(Job.kind == "agreement_documents")
-                              .order_by(Job.created_at.desc(), Job.id.desc()).limit(50))
-    # The year is a JSON parameter: read in Python over the latest few, the same on both databases.
-    mine = [j for j in jobs if (j.parameters or {}).get("year") == year and not (j.parameters or {}).get("group_id")]
-    done = next((j.finished_at for j in mine if j.state == "done"), None)
-    return done, bool(mine) and mine[0].state == "failed"
+    """When the year's latest finished whole-year ZIP finished, and whether it failed (a ZIP of
+    one group or trust is not the year's)."""
+    latest = db.session.execute(
+        select(Job.state, Job.finished_at)
+        .where(Job.kind == "agreement_documents", Job.state.in_(("done", "failed")),
+               Job.parameters["year"].as_integer() == year, Job.parameters["group_id"].as_integer().is_(None))
+        .order_by(Job.created_at.desc(), Job.id.desc()).limit(1)).first()
+    if latest is None:
+        return None, False
+    return (latest.finished_at, False) if latest.state == "done" else (None, True)
 
 
 def year_at_a_glance(year: int | None = None, today: date | None = None) -> YearAtAGlance:

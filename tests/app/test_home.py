@@ -134,7 +134,12 @@ def test_documents_generated_for_the_year(client, login, base_world):  # noqa: F
     db.session.commit()
     html = client.get(f"/?year={THIS}").get_data(as_text=True)
     assert status_of(html, "documents") == "Done" and f"Generated on {later.day} {later:%B %Y}" in html
-    db.session.add(Job(kind="agreement_documents", parameters={"year": THIS}, state="failed"))
+    db.session.add(Job(kind="agreement_documents", parameters={"year": THIS, "group_id": 1}, state="failed",
+                       created_at=later))  # one group's ZIP is not the year's
+    db.session.add(Job(kind="agreement_documents", parameters={"year": THIS}, state="running", created_at=later))
+    db.session.commit()
+    assert status_of(client.get(f"/?year={THIS}").get_data(as_text=True), "documents") == "Done"
+    db.session.add(Job(kind="agreement_documents", parameters={"year": THIS}, state="failed", created_at=later))
     db.session.commit()
     assert status_of(client.get(f"/?year={THIS}").get_data(as_text=True), "documents") == "Needs attention"
 
