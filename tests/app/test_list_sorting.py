@@ -418,3 +418,36 @@ def test_aged_debt_sorts_by_customer_and_total_and_exports_in_that_order(invoice
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
     assert [r[1] for r in rows[1:]] == ["Coundon Primary", "Bablake Primary", "Allesley Primary"]
     assert client.get("/invoices/aged-debt?sort=urn").status_code == 400
+
+
+# -- trusts -----------------------------------------------------------------------------------
+
+def test_trusts_sort_by_academies_filter_by_billing_and_export(app, make_school, client, login):
+    from datetime import date
+
+    from contracts_app.extensions import db
+    from contracts_app.models import Trust, TrustMembership
+
+    big = Trust(code="3104", name="Spires Learning Trust", name_lower="spires learning trust")
+    small = Trust(code="1579", name="Arden Trust", name_lower="arden trust", billing="consolidated")
+    db.session.add_all([big, small])
+    for urn, trust in ((140001, big), (140002, big), (140003, small)):
+        school = make_school(urn=urn, establishment_type="Academy converter")
+        db.session.add(TrustMembership(trust=trust, school=school, joined_on=date(2020, 9, 1)))
+    left = make_school(urn=140004, establishment_type="Academy converter")
+    db.session.add(TrustMembership(trust=small, school=left, joined_on=date(2020, 9, 1), left_on=date(2021, 9, 1)))
+    db.session.commit()
+    login("sla")
+
+    def codes(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="trusts"')[1]
+        return re.findall(r"<td>(\d{4})</td>", body)
+
+    assert codes("/trusts/") == ["1579", "3104"]  # by name
+    assert codes("/trusts/?sort=academies&dir=desc") == ["3104", "1579"]  # 2 today against 1 (one has left)
+    assert codes("/trusts/?billing=consolidated") == ["1579"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/trusts/?sort=academies&dir=desc&export=csv")
+                                           .get_data(as_text=True))))
+    assert [(r["code"], r["academies"], r["billing"]) for r in rows] == [("3104", "2", "per_academy"),
+                                                                         ("1579", "1", "consolidated")]
+    assert client.get("/trusts/?billing=monthly").status_code == 400

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from pricing.errors import ActionRefused, ImportRefused, Problem
@@ -20,7 +20,8 @@ from contracts_app.models import Agreement, Invoice, School, Trust, TrustContact
 from contracts_app.services import audit
 from contracts_app.services.imports import FIRST_DATA_ROW, cells
 from contracts_app.services.invoicing.balances import ZERO, Balance, balances_for
-from contracts_app.services.queries import Page, paginate
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
+from pricing.spreadsheet import Column, Download, download
 
 CODE, NAME = "Trusts (code)", "Trusts (name)"
 # The date GIAS gives for a change of trust: the row's last change (the extract has no join date).
@@ -175,15 +176,47 @@ def by_code(code: str | None) -> Trust | None:
                                       selectinload(Trust.memberships).selectinload(TrustMembership.school)))
 
 
-def search(q: str = "", page: int = 1, per_page: int = 50, trust_ids: set[int] | None = None) -> Page:
-    """Trusts by name or code, a page at a time; ``trust_ids`` limits them (a trust user's own)."""
+SORT_KEYS = ("code", "name", "academies", "billing")
+EXPORT_COLUMNS = (Column("code"), Column("name"), Column("companies_house_number"), Column("academies", "whole"),
+                  Column("billing"))
+
+
+def _academies_today(day: date) -> ColumnElement:
+    """How many academies each trust has on ``day`` (register.trusts.is_member_on, in SQL)."""
+    return (select(func.count(TrustMembership.id)).where(
+        TrustMembership.trust_id == Trust.id,
+        or_(TrustMembership.joined_on.is_(None), TrustMembership.joined_on <= day),
+        or_(TrustMembership.left_on.is_(None), TrustMembership.left_on > day)).correlate(Trust).scalar_subquery())
+
+
+def _trusts(q: str, billing: str, trust_ids: set[int] | None, sort: Sort | None) -> Select:
     query = select(Trust).options(selectinload(Trust.memberships).selectinload(TrustMembership.school))
     q = q.strip()
     if q:
         query = query.where((Trust.code == q) | Trust.name_lower.contains(q.lower()))
+    if billing in ("per_academy", "consolidated"):
+        query = query.where(Trust.billing == billing)
     if trust_ids is not None:
         query = query.where(Trust.id.in_(trust_ids or {-1}))
-    return paginate(query.order_by(Trust.name_lower, Trust.code), page, per_page)
+    columns = {"code": Trust.code, "name": Trust.name_lower, "billing": Trust.billing}
+    if sort is not None and sort.key == "academies":
+        columns["academies"] = _academies_today(date.today())
+    return sorted_by(query, sort or Sort("name"), columns, (Trust.name_lower, Trust.code))
+
+
+def search(q: str = "", page: int = 1, per_page: int = 50, trust_ids: set[int] | None = None,
+           billing: str = "", sort: Sort | None = None) -> Page:
+    """Trusts by name or code (and billing), a page at a time, by name unless another column is chosen;
+    ``trust_ids`` limits them (a trust user's own)."""
+    return paginate(_trusts(q, billing, trust_ids, sort), page, per_page)
+
+
+def export_trusts(q: str, billing: str, sort: Sort | None, fmt: str) -> Download:
+    """The trusts the filters find, in the list's order, as CSV or XLSX."""
+    today = date.today()
+    rows = ([t.code, t.name, t.companies_house_number, len(t.academy_ids_on(today)), t.billing]
+            for t in db.session.scalars(_trusts(q, billing, None, sort)))
+    return download(EXPORT_COLUMNS, rows, "trusts", fmt)
 
 
 def academies(trust: Trust, day: date) -> list[School]:

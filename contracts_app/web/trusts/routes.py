@@ -12,6 +12,8 @@ from contracts_app.access import roles_required
 from contracts_app.models import Trust
 from contracts_app.services import schools as schools_service
 from contracts_app.services.register import trusts as trusts_service
+from contracts_app.web.args import export_arg, sort_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.trusts.forms import ContactForm, DeleteForm, DetailsForm, OverrideForm
 from pricing.errors import ActionRefused
 
@@ -29,10 +31,15 @@ def _trust(code: str) -> Trust:
 @roles_required("sla", "finance")
 def index() -> ResponseReturnValue:
     """Search the trusts by name or GIAS code."""
-    q = request.args.get("q", "")[:200]
+    q, billing = request.args.get("q", "")[:200], request.args.get("billing", "")
+    if billing not in ("", "per_academy", "consolidated"):
+        abort(400, description=f"billing must be per_academy or consolidated, not {billing[:40]!r}")
+    sort = sort_arg(trusts_service.SORT_KEYS, "name")
+    if fmt := export_arg():
+        return send_download(trusts_service.export_trusts(q, billing, sort, fmt))
     page = request.args.get("page", 1, type=int)
-    result = trusts_service.search(q, page, current_app.config["PAGE_SIZE"])
-    return render_template("trusts/index.html", result=result, q=q, today=date.today())
+    result = trusts_service.search(q, page, current_app.config["PAGE_SIZE"], billing=billing, sort=sort)
+    return render_template("trusts/index.html", result=result, q=q, billing=billing, sort=sort, today=date.today())
 
 
 def _page(trust: Trust, **forms) -> ResponseReturnValue:
