@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from pricing.check import compare_lists
 from pricing.describe import describe_terms
 from pricing.errors import ActionRefused, PricingError
 from pricing.price_list import ADHOC_CODE
+from pricing.spreadsheet import Column, Download, download
 
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementLine, PriceList, PriceListEntry, Service
 from contracts_app.models.types import utcnow
 from contracts_app.services import price_lists
+from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 
 
 @dataclass
@@ -58,6 +60,37 @@ def services(show_retired: bool = False) -> list[Service]:
     if not show_retired:
         query = query.where(Service.retired_at.is_(None))
     return list(db.session.scalars(query))
+
+
+SORT_KEYS = ("code", "title", "category", "unit", "default_list", "state")
+EXPORT_COLUMNS = (Column("code"), Column("title"), Column("category"), Column("unit"), Column("default_list"),
+                  Column("state"), Column("description"))
+
+
+def _listed(q: str, show_retired: bool, sort: Sort | None) -> Select:
+    query = select(Service)
+    if not show_retired:
+        query = query.where(Service.retired_at.is_(None))
+    text = q.strip().lower()
+    if text:
+        query = query.where(or_(func.lower(Service.code).contains(text), func.lower(Service.title).contains(text),
+                                func.lower(Service.category).contains(text)))
+    columns = {"code": Service.code, "title": func.lower(Service.title), "category": func.lower(Service.category),
+               "unit": Service.unit, "default_list": Service.default_list, "state": Service.retired_at.is_not(None)}
+    return sorted_by(query, sort or Sort(""), columns, (Service.category, Service.code))
+
+
+def service_page(q: str, show_retired: bool, sort: Sort | None, page: int, per_page: int) -> Page:
+    """The catalogue page (issue #30): by category and code unless another column is chosen, filtered by part
+    of a code, title or category."""
+    return paginate(_listed(q, show_retired, sort), page, per_page)
+
+
+def export_services(q: str, show_retired: bool, sort: Sort | None, fmt: str) -> Download:
+    """The services the page lists, in its order, as CSV or XLSX."""
+    rows = ([s.code, s.title, s.category, s.unit, s.default_list, "retired" if s.retired else "in use", s.description]
+            for s in db.session.scalars(_listed(q, show_retired, sort)))
+    return download(EXPORT_COLUMNS, rows, "catalogue", fmt)
 
 
 def service(code: str) -> Service | None:

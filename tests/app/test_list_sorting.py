@@ -451,3 +451,28 @@ def test_trusts_sort_by_academies_filter_by_billing_and_export(app, make_school,
     assert [(r["code"], r["academies"], r["billing"]) for r in rows] == [("3104", "2", "per_academy"),
                                                                          ("1579", "1", "consolidated")]
     assert client.get("/trusts/?billing=monthly").status_code == 400
+
+
+# -- the catalogue ----------------------------------------------------------------------------
+
+def test_catalogue_sorts_filters_and_exports_and_shows_retired_services_when_asked(app, client, login):
+    from tests.agreements_fixtures import build_priced_world
+
+    build_priced_world(2025)
+    login("sla")
+
+    def codes(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="catalogue"')[1]
+        return re.findall(r"<td><code>([A-Z0-9-]+)</code></td>", body)
+
+    everything = codes("/catalogue/?sort=code&dir=asc")
+    assert everything == sorted(everything) and len(everything) > 3
+    assert codes("/catalogue/?sort=code&dir=desc") == sorted(everything, reverse=True)
+    assert codes("/catalogue/?q=sims") == ["SIMS"]
+    client.post("/catalogue/SIMS/retire", data={"confirmed": "1"})
+    assert "SIMS" not in codes("/catalogue/")
+    assert "SIMS" in codes("/catalogue/?retired=1")
+    rows = list(csv.DictReader(io.StringIO(client.get("/catalogue/?retired=1&q=sims&export=csv")
+                                           .get_data(as_text=True))))
+    assert [(r["code"], r["state"]) for r in rows] == [("SIMS", "retired")]
+    assert client.get("/catalogue/?sort=price").status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -17,7 +17,9 @@ from contracts_app.services import catalogue, price_lists
 from contracts_app.services.imports import import_upload
 from contracts_app.services.price_check import check_request
 from contracts_app.web.catalogue import copy as price_copy_views
+from contracts_app.web.args import export_arg, sort_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
+from contracts_app.web.downloads import send_download
 from contracts_app.web.catalogue.forms import ConfirmForm, PriceEntryForm, PriceImportForm, ServiceForm
 
 bp = Blueprint("catalogue", __name__)
@@ -45,8 +47,13 @@ def _service_values(form: ServiceForm) -> dict[str, str | None]:
 @roles_required(*READERS)
 def services() -> ResponseReturnValue:
     """The catalogue; retired services too with ?retired=1."""
-    show_retired = request.args.get("retired") == "1"
-    return render_template("catalogue/services.html", services=catalogue.services(show_retired),
+    show_retired, q = request.args.get("retired") == "1", request.args.get("q", "")[:100]
+    sort = sort_arg(catalogue.SORT_KEYS, "")
+    if fmt := export_arg():
+        return send_download(catalogue.export_services(q, show_retired, sort, fmt))
+    result = catalogue.service_page(q, show_retired, sort, request.args.get("page", 1, type=int),
+                                    current_app.config["PAGE_SIZE"])
+    return render_template("catalogue/services.html", result=result, services=result.items, q=q, sort=sort,
                            show_retired=show_retired, confirm=ConfirmForm())
 
 
