@@ -22,8 +22,10 @@ __all__ = [
     "ScheduleError",
     "billing_periods",
     "check_term",
+    "early_issue_date",
     "period_for",
     "schedule_description",
+    "usual_issue_date",
 ]
 
 TERMS = ("summer", "autumn")
@@ -139,3 +141,23 @@ def schedule_description(customer_type: str) -> list[str]:
     raise ScheduleError(
         f"unknown customer type {customer_type!r}; expected one of {', '.join(CUSTOMER_TYPES)}"
     )
+
+
+def usual_issue_date(sla_year: int, term: str) -> date:
+    """The date a term's run is usually dated (SLA §2.7): the first day its invoices cover, so the
+    summer run on 1 April (the SLA year's start, when maintained and academy summer periods begin)
+    and the autumn run on 1 September (the academy autumn period's first day)."""
+    if term not in TERMS:
+        raise ScheduleError(f"unknown invoice term {term!r}; expected one of {', '.join(TERMS)}")
+    start = SlaYear(sla_year).start
+    return start if term == "summer" else date(start.year, 9, 1)
+
+
+def early_issue_date(sla_year: int, issue_date: date) -> str | None:
+    """Why an issue date needs a second look, or None: dated before the SLA year starts, the invoices
+    bill services the school is not yet receiving (allowed: runs raised in advance)."""
+    year = SlaYear(sla_year)
+    if issue_date >= year.start:
+        return None
+    return (f"The issue date {_long(issue_date)} is before the {year.label} SLA year starts on "
+            f"{_long(year.start)}: the invoices would be dated before the services they bill begin.")

@@ -137,3 +137,18 @@ def test_academy_periods_tile_the_term(a, b):
 def test_maintained_any_term_is_one_summer_period(a, b):
     assume(a <= b)
     assert billing_periods("maintained", a, b) == [BillingPeriod("summer", a, b)]
+
+
+def test_usual_issue_date_is_the_terms_first_covered_day():
+    from invoices.schedule import usual_issue_date
+    assert usual_issue_date(2025, "summer") == date(2025, 4, 1)
+    assert usual_issue_date(2025, "autumn") == date(2025, 9, 1)
+    with pytest.raises(ScheduleError):
+        usual_issue_date(2025, "spring")
+
+
+def test_an_issue_date_before_the_sla_year_is_named():
+    from invoices.schedule import early_issue_date
+    assert early_issue_date(2025, date(2025, 4, 1)) is None
+    why = early_issue_date(2025, date(2025, 3, 31))
+    assert why.startswith("The issue date 31 March 2025 is before the 2025-26 SLA year starts on 1 April 2025")

@@ -64,15 +64,16 @@ def test_issuing_every_draft_is_confirmed_first(app, client, login, make_school)
 def test_invoice_run_preview_is_a_job_and_the_run_is_confirmed(app, client, login, make_school):
     priced_world(make_school, schools=1, next_year=False)
     login("finance")
-    assert 'id="start-invoice-run"' in client.get("/invoices/runs").get_data(as_text=True)
-    fields = {"job-year": "2025", "job-term": "summer", "job-issue_date": "2025-04-10"}
-    preview = client.post("/jobs/start/invoice_run", data={**fields, "job-dry_run": "1"})
+    page = client.get("/invoices/runs").get_data(as_text=True)
+    assert 'id="job-preview"' in page and 'id="job-run"' in page  # buttons of the page's one form
+    fields = {"year": "2025", "term": "summer", "issue_date": "2025-04-10"}
+    preview = client.post("/jobs/start/invoice_run", data={**fields, "dry_run": "1"})
     assert preview.status_code == 302
     [job] = _jobs()
     assert job.parameters == {"year": 2025, "term": "summer", "issue_date": "2025-04-10", "dry_run": True}
-    run = client.post("/jobs/start/invoice_run", data={**fields, "job-dry_run": "0"})
+    run = client.post("/jobs/start/invoice_run", data={**fields, "dry_run": "0"})
     assert 'id="confirmation"' in run.get_data(as_text=True) and len(_jobs()) == 1
-    client.post("/jobs/start/invoice_run", data={**fields, "job-dry_run": "0", "confirmed": "1"})
+    client.post("/jobs/start/invoice_run", data={**fields, "dry_run": "0", "confirmed": "1"})
     assert _jobs()[-1].parameters["dry_run"] is False
 
 

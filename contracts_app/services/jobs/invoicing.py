@@ -11,9 +11,11 @@ from contracts_app.services.jobs import core as p
 from contracts_app.services.jobs.core import JobContext, register
 from invoices.schedule import TERMS
 from pricing.errors import ActionRefused
+from pricing.money import format_gbp
 from pricing.sla_year import SlaYear
 
 FIRST_REASONS = 20
+FIRST_SCHOOLS = 50
 
 
 def _check(params: dict) -> dict:
@@ -29,6 +31,12 @@ def _money(value) -> str:
     return f"{value:.2f}"
 
 
+def _schools(report) -> list[list]:
+    """The first schools invoiced, (URN, name) by name, from the run's sample of invoices."""
+    seen = {(p.party.urn, p.party.name) for p in report.invoices}
+    return [list(school) for school in sorted(seen, key=lambda s: (s[1], s[0]))[:FIRST_SCHOOLS]]
+
+
 def run_invoices(job: JobContext, *, year: int, term: str, issue_date: str, dry_run: bool) -> dict:
     job.progress(0, runs.billable_count(year))
     report = runs.run(year, term, date.fromisoformat(issue_date), job.actor, dry_run=dry_run,
@@ -41,7 +49,9 @@ def run_invoices(job: JobContext, *, year: int, term: str, issue_date: str, dry_
     label = SlaYear(year).label
     job.write_csv(f"invoice-run-{label}-{term}{'-preview' if dry_run else ''}.csv",
                   ["what", "detail", "invoices", "net", "gross"], rows)
-    summary = {"invoices": report.count, "net": _money(report.total_net), "gross": _money(report.total_gross),
+    # The page shows money as on every other page (£1,234.56); the CSV above keeps plain numbers.
+    summary = {"invoices": report.count, "net": format_gbp(report.total_net), "gross": format_gbp(report.total_gross),
+               "schools invoiced": len(report.school_ids), "schools": _schools(report),
                "already billed": report.already_billed, "not invoiced": len(report.skipped),
                "reasons": [list(r) for r in report.skipped[:FIRST_REASONS]], "preview": dry_run,
                "no invoice contact": len(report.no_invoice_contact)}

@@ -19,7 +19,10 @@ def pounds_and_pence(form: FlaskForm, field: DecimalField) -> None:
 class RunForm(FlaskForm):
     year = IntegerField("SLA year (its start: 2026 means 2026-27)", validators=[InputRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
     term = SelectField("Term", choices=[("summer", "Summer"), ("autumn", "Autumn")])
-    issue_date = DateField("Issue date", validators=[InputRequired()])
+    # Blank: the term's usual date (invoices.schedule.usual_issue_date).
+    issue_date = DateField("Issue date", validators=[Optional()],
+                           description="Usually the first day the term's invoices cover: 1 April for summer, "
+                                       "1 September for autumn. Left blank, that date is used.")
     submit = SubmitField("Issue the invoices")
 
 

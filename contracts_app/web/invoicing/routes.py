@@ -13,7 +13,6 @@ from flask_login import current_user
 from invoices.due import AGE_BUCKETS
 from invoices import bounds
 from pricing.errors import ActionRefused
-from pricing.sla_year import SlaYear
 from servicedesk.period import long_date
 
 from contracts_app.access import can_see_school, roles_required
@@ -26,7 +25,8 @@ from contracts_app.services.invoicing import aged_debt as aged_debt_service
 from contracts_app.web.args import id_arg, sort_arg, year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing import payments as payment_views
-from contracts_app.web.invoicing.forms import CreditForm, PaymentForm, RunForm
+from contracts_app.web.invoicing import runs as run_views
+from contracts_app.web.invoicing.forms import CreditForm, PaymentForm
 from contracts_app.services.invoicing import overview
 from contracts_app.web.invoicing.forms import EInvoiceZipForm, ReverseForm
 from invoices.debt_chart import aged_debt_svg
@@ -234,55 +234,6 @@ def _credit_confirmation(invoice: Invoice, gross: Decimal, form: CreditForm, cre
         button=f"credit £{gross:,.2f}", fields=fields + [("credited_before", credited)])
 
 
-@bp.route("/runs", methods=["GET", "POST"])
-@roles_required("finance")
-def runs() -> ResponseReturnValue:
-    """Preview (GET) or raise (POST) an invoice run, with the recent runs; the preview is the
-    confirmation (how many invoices, the total) and only its confirmed POST raises the run."""
-    form = RunForm(year=year_arg(SlaYear.containing(date.today()).start_year),
-                   term=request.args.get("term", "summer"), issue_date=date.today())
-    preview = None
-    if request.method == "GET" and request.args.get("preview"):
-        form = RunForm(request.args, meta={"csrf": False})
-        if form.validate():
-            try:
-                preview = invoice_run.run(form.year.data, form.term.data, form.issue_date.data, current_user.email,
-                                          dry_run=True)
-            except ActionRefused as exc:
-                form.term.errors.append(exc.message)
-    elif form.validate_on_submit():
-        try:
-            if not confirmed():
-                return _run_confirmation(form)
-            report = invoice_run.run(form.year.data, form.term.data, form.issue_date.data, current_user.email)
-            flash(f"{report.count} invoice(s) issued, £{report.total_gross:,.2f} gross"
-                  + (f" ({report.numbers[0]} to {report.numbers[-1]})" if report.numbers else
-                     ": everything due was already invoiced") + ".", "success")
-            if report.numbers:  # the run's own invoices, whatever their terms
-                return redirect(url_for(".index", run=report.run_id))
-            return redirect(url_for(".index", year=form.year.data, term=form.term.data))
-        except ActionRefused as exc:
-            form.term.errors.append(exc.message)
-    return render_template("invoicing/runs.html", form=form, preview=preview, history=invoice_run.recent_runs())
-
-
-def _run_confirmation(form: RunForm) -> ResponseReturnValue:
-    """What the run would raise: the dry-run preview, or for a large year just the cheap count."""
-    year, term, issue_date = form.year.data, form.term.data, form.issue_date.data
-    report, agreements = invoice_run.run_consequences(year, term, issue_date, current_user.email)
-    if report is not None:
-        return render_template("invoicing/runs.html", form=form, preview=report, history=invoice_run.recent_runs())
-    label = SlaYear(year).label
-    return confirmation_page(
-        title=f"Raise the {label} {term} invoice run?",
-        lead=f"{agreements:,} issued agreement(s) of {label}: too many to preview here (preview the run to see "
-             "every invoice and the total).",
-        consequences=[f"Every billable period due by the {term} term with no invoice yet is invoiced, plus "
-                      "one-off charges and completed ad hoc work.", f"The invoices are dated {long_date(issue_date)}."],
-        action=url_for(".runs"), back=url_for(".runs", year=year, term=term),
-        button=f"raise the run for {agreements:,} agreement(s)")
-
-
 @bp.route("/aged-debt")
 @roles_required("finance")
 def aged_debt() -> ResponseReturnValue:
@@ -327,6 +278,8 @@ for _rule, _view, _methods in (("/payments", payment_views.payments, ["GET"]),
                                ("/payments/export", payment_views.export_payments, ["GET"]),
                                ("/payments/<int:payment_id>/reverse", payment_views.reverse_payment, ["POST"])):
     bp.add_url_rule(_rule, view_func=roles_required("finance")(_view), methods=_methods)
+# The invoice runs page (web/invoicing/runs.py).
+bp.add_url_rule("/runs", view_func=roles_required("finance")(run_views.runs), methods=["GET", "POST"])
 
 
 @bp.route("/aged-debt/export")

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from invoices.schedule import usual_issue_date
 from pricing.sla_year import FIRST_YEAR, LAST_YEAR
 
 YEAR_LABEL = "SLA year (its start: 2026 means 2026-27)"
@@ -27,11 +28,9 @@ class DocumentsJobForm(YearJobForm):
 
 
 class InvoiceRunJobForm(YearJobForm):
-    # Labels unlike the runs page's own form beside it, so each field is named once on the page.
-    year = IntegerField("Year to invoice (2026 means 2026-27)",
-                        validators=[InputRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
-    term = SelectField("Summer or autumn", choices=[("summer", "Summer"), ("autumn", "Autumn")])
-    issue_date = DateField("Date on the invoices", validators=[InputRequired()])
+    # Posted by the invoice runs page's one form (the same field names as its own RunForm).
+    term = SelectField("Term", choices=[("summer", "Summer"), ("autumn", "Autumn")])
+    issue_date = DateField("Issue date", validators=[Optional()])  # blank: the term's usual date
     dry_run = StringField(default="1")  # set by the button pressed: preview (1) or run (0)
 
 
@@ -39,8 +38,8 @@ class RerunForm(FlaskForm):
     submit = SubmitField("Start it again")
 
 
-# The runs page has its own year/term/date fields: these are named job-year, ... beside them.
-PREFIXES = {"invoice_run": "job"}
+# A kind whose fields sit beside another form's on its page is named prefix-field (none today).
+PREFIXES: dict[str, str] = {}
 FORMS = {"rollover": YearJobForm, "issue_agreements": YearJobForm, "import_agreements": ImportJobForm,
          "agreement_documents": DocumentsJobForm, "invoice_run": InvoiceRunJobForm}
 
@@ -51,6 +50,7 @@ def params_of(kind: str, form: FlaskForm) -> dict:
     if kind == "agreement_documents" and form.group_id.data:
         params["group_id"] = form.group_id.data
     if kind == "invoice_run":
-        params.update(term=form.term.data, issue_date=form.issue_date.data.isoformat(),
+        issue_date = form.issue_date.data or usual_issue_date(form.year.data, form.term.data)
+        params.update(term=form.term.data, issue_date=issue_date.isoformat(),
                       dry_run=form.dry_run.data or "0")
     return params

@@ -8,7 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from pricing.errors import ActionRefused
+from invoices.schedule import early_issue_date
 from pricing.sla_year import SlaYear
+from servicedesk.period import long_date
 from contracts_app.access import roles_required
 from contracts_app.models import Job
 from contracts_app.services import jobs
@@ -66,17 +68,21 @@ def index() -> ResponseReturnValue:
 def _confirmation(kind: str, params: dict) -> ResponseReturnValue | None:
     """Issuing every draft and a real invoice run cannot be undone: say so first."""
     label = SlaYear(params["year"]).label
+    early = None
     if kind == "issue_agreements":
         lead = f"Every {label} draft is priced and issued; those that cannot be are listed with the reason."
         button = f"issue every {label} draft"
     elif kind == "invoice_run" and params["dry_run"] == "0":
-        lead = (f"The {label} {params['term']} invoice run raises every invoice due, dated {params['issue_date']}. "
+        issue_date = date.fromisoformat(params["issue_date"])
+        lead = (f"The {label} {params['term']} invoice run raises every invoice due, dated {long_date(issue_date)}. "
                 "Preview it first to see the count and the total.")
         button = f"raise the {label} {params['term']} run"
+        early = early_issue_date(params["year"], issue_date)
     else:
         return None
     return confirmation_page(title=f"{jobs.KINDS[kind].title} {label}?", lead=lead,
-                             consequences=["It runs in the background; the next page shows its progress."],
+                             consequences=["It runs in the background; the next page shows its progress."]
+                             + ([early] if kind == "invoice_run" and early else []),
                              action=url_for(".start", kind=kind), back=_back(kind, params["year"]), button=button)
 
 
