@@ -71,3 +71,16 @@ def test_only_an_administrator_sends_chosen_messages_again(messages, client, log
     response = client.post("/admin/outbox/retry", data={"ids": [str(messages["failed_a"])], "confirmed": "1"})
     assert response.status_code == status
     assert _states()[messages["failed_a"]] == ("queued" if role == "admin" else "failed")
+
+
+def test_the_outbox_exports_what_is_filtered_in_its_order_without_bodies(messages, client, login):
+    import csv
+    import io
+
+    login("admin")
+    export = client.get("/admin/outbox/?state=failed&sort=to&dir=desc&export=csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [(r["to"], r["state"], r["attempts"]) for r in rows] == [("b@x.example", "failed", "6"),
+                                                                    ("a@x.example", "failed", "6")]
+    assert "Hello" not in export.get_data(as_text=True)
+    assert client.get("/admin/outbox/?export=pdf").status_code == 400

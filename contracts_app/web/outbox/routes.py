@@ -10,7 +10,8 @@ from contracts_app.services import blobs
 from contracts_app.services.outbox import queries
 from contracts_app.services.outbox.queries import OutboxFilter
 from contracts_app.services.outbox.sending import NOT_CONFIGURED, read_attachment
-from contracts_app.web.args import sort_arg
+from contracts_app.web.args import export_arg, sort_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.outbox.forms import RetryForm
 from pricing.errors import ActionRefused
@@ -32,6 +33,8 @@ def index() -> ResponseReturnValue:
         abort(400, description=f"state must be queued, sent or failed, not {state!r}")
     filters = OutboxFilter(state=state, purpose=args.get("purpose", ""), q=args.get("q", ""))
     sort = sort_arg(queries.SORT_KEYS, "id", descending=True)
+    if fmt := export_arg():
+        return send_download(queries.export_messages(filters, sort, fmt))
     result = queries.messages(filters, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], sort)
     return render_template("outbox/index.html", result=result, counts=queries.counts(), purposes=queries.purposes(),
                            args=args, configured=outbox.mail_configured(), not_configured=NOT_CONFIGURED,
