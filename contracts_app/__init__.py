@@ -135,7 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from contracts_app.web.outbox.routes import bp as outbox_bp
     from contracts_app.web.pickers.routes import bp as pickers_bp
     from contracts_app.web.portal.routes import bp as portal_bp
-    from contracts_app.web.reports.routes import bp as reports_bp
+    from contracts_app.web.servicedesk.routes import bp as reports_bp
     from contracts_app.web.rounds.routes import bp as rounds_bp
     from contracts_app.web.schools.routes import bp as schools_bp
     from contracts_app.web.trusts.routes import bp as trusts_bp

@@ -27,7 +27,7 @@ from contracts_app.services.servicedesk import mir as mirs
 from contracts_app.services.servicedesk import standards
 from contracts_app.services.council import report_issuer
 from contracts_app.services.jobs.imports import import_or_queue
-from contracts_app.web.reports.forms import ContactImportForm, MirForm, PeriodForm, TicketImportForm
+from contracts_app.web.servicedesk.forms import ContactImportForm, MirForm, PeriodForm, TicketImportForm
 from pricing.errors import ActionRefused
 from servicedesk.chart import kpi_chart_svg
 from servicedesk.export import export_csv
