@@ -28,6 +28,12 @@ from pricing.sla_year import SlaYear
 FIRST_REASONS = 20  # shown on the job's page; the result file has them all
 
 
+def _once(name: str, reason: str) -> tuple[str, str]:
+    """A row of the job's "not done" list names the agreement once: the services' messages start with
+    the name (the command line prints them alone), so that start is dropped beside the name column."""
+    return name, reason.removeprefix(f"{name}: ")
+
+
 def _year_only(params: dict) -> dict:
     p.only(params, {"year"})
     return {"year": p.year(params)}
@@ -35,7 +41,7 @@ def _year_only(params: dict) -> dict:
 
 def run_rollover(job: JobContext, *, year: int) -> dict:
     report = rollover(year, progress=job.progress)
-    rows = [(name, why) for name, why in report.skipped]
+    rows = [_once(name, why) for name, why in report.skipped]
     job.write_csv(f"rollover-{SlaYear(year).label}-not-rolled-over.csv", ["agreement", "reason"], rows)
     result = {"created": len(report.created), "not rolled over": len(rows), "reasons": rows[:FIRST_REASONS]}
     if report.followed:  # closed schools' agreements and their successors (issue #28)
@@ -51,7 +57,7 @@ def _draft_count(year: int) -> int:
 def run_issue(job: JobContext, *, year: int) -> dict:
     job.progress(0, _draft_count(year))
     report = issue_year(year, job.actor, progress=job.advance)
-    rows = [(agreement.name, reason) for agreement, reason in report.refused]
+    rows = [_once(agreement.name, reason) for agreement, reason in report.refused]
     job.write_csv(f"issue-{SlaYear(year).label}-not-issued.csv", ["agreement", "reason"], rows)
     return {"issued": len(report.issued_ids), "not issued": len(rows), "reasons": rows[:FIRST_REASONS]}
 
