@@ -28,6 +28,8 @@ class DocumentLine:
     net: Decimal
     vat_code: str
     vat_rate: Decimal
+    section: str = ""  # a consolidated trust invoice's academy (issue #29)
+    section_po: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,20 @@ class InvoiceDocument:
     paid: Decimal = Decimal("0.00")
     outstanding: Decimal = Decimal("0.00")
     attachments: tuple[str, ...] = field(default_factory=tuple)
+    # Issue #29: addressed to a trust (its code), naming the academy it is for (per academy billing).
+    trust_code: str = ""
+    billed_for: str = ""
+
+    def sections(self) -> list[tuple[str, str, tuple[DocumentLine, ...], Decimal]]:
+        """A consolidated invoice's lines by academy: (academy, order number, lines, net); [] otherwise."""
+        grouped: list[tuple[str, str, list[DocumentLine]]] = []
+        for line in self.lines:
+            if not line.section:
+                return []
+            if not grouped or grouped[-1][0] != line.section:
+                grouped.append((line.section, line.section_po, []))
+            grouped[-1][2].append(line)
+        return [(name, po, tuple(lines), sum((l.net for l in lines), Decimal("0.00"))) for name, po, lines in grouped]
 
     @property
     def title(self) -> str:

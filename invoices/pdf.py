@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 from decimal import Decimal
 
 from reportlab.lib import colors
@@ -61,8 +62,8 @@ def _parties(document: InvoiceDocument, width: float) -> list[Flowable]:
               if document.period_start else "")
     details = [
         [_p("Bill to", _SMALL), _p("Details", _SMALL)],
-        [[_p(document.customer_name), _p(f"URN {document.customer_urn}", _SMALL),
-          _p(document.customer_address, _SMALL)],
+        [[_p(document.customer_name), _p(_buyer_id(document), _SMALL), _p(document.customer_address, _SMALL),
+          *([_p(f"For the academy: {document.billed_for}")] if document.billed_for else [])],
          [_p(f"SLA year {document.sla_year_label}" + (f", {document.term} term" if document.term else "")),
           _p(f"Period: {period}" if period else "Period: -"),
           _p(f"Your order number: {document.po_number or 'none given'}")]],
@@ -72,20 +73,36 @@ def _parties(document: InvoiceDocument, width: float) -> list[Flowable]:
     return [table, Spacer(1, 4 * mm), _p(document.description), Spacer(1, 3 * mm)]
 
 
+def _buyer_id(document: InvoiceDocument) -> str:
+    return f"Trust {document.trust_code}" if document.trust_code else f"URN {document.customer_urn}"
+
+
+def _line_row(line) -> list:
+    text = [_p(line.description)]
+    if line.explanation:
+        text.append(_p(line.explanation, _SMALL))
+    if line.quantity != 1:
+        text.append(_p(f"{line.quantity.normalize():f} x {_gbp(line.unit_price)}", _SMALL))
+    return [_p(line.service_code), text, _p(line.vat_code), _p(_gbp(line.net), _RIGHT)]
+
+
 def _lines(document: InvoiceDocument, width: float) -> list[Flowable]:
-    """One row per line: service, description (with its explanation and quantity), VAT code, net."""
+    """One row per line: service, description (with its explanation and quantity), VAT code, net;
+    a consolidated trust invoice's lines under a heading per academy, with its order number and subtotal."""
     rows = [[_p("Service", _SMALL), _p("Description", _SMALL), _p("VAT", _SMALL), _p("Net", _SMALL)]]
-    for line in document.lines:
-        text = [_p(line.description)]
-        if line.explanation:
-            text.append(_p(line.explanation, _SMALL))
-        if line.quantity != 1:
-            text.append(_p(f"{line.quantity.normalize():f} x {_gbp(line.unit_price)}", _SMALL))
-        rows.append([_p(line.service_code), text, _p(line.vat_code), _p(_gbp(line.net), _RIGHT)])
+    style = [("BACKGROUND", (0, 0), (-1, 0), _HEAD), ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+             ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    sections = document.sections()
+    for name, po, section_lines, net in sections or [("", "", document.lines, None)]:
+        if name:
+            style += [("SPAN", (0, len(rows)), (-1, len(rows))), ("BACKGROUND", (0, len(rows)), (-1, len(rows)), _HEAD)]
+            rows.append([Paragraph(f"<b>{escape(name)}</b> · your order number: {escape(po or 'none given')}", _BODY),
+                         "", "", ""])
+        rows.extend(_line_row(line) for line in section_lines)
+        if net is not None:
+            rows.append(["", _p(f"Subtotal for {name}", _SMALL), "", _p(_gbp(net), _RIGHT)])
     lines = Table(rows, colWidths=[width * 0.16, width * 0.6, width * 0.07, width * 0.17], repeatRows=1)
-    lines.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), _HEAD), ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
-        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    lines.setStyle(TableStyle(style))
     return [lines, Spacer(1, 4 * mm)]
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from invoices.building import DraftInvoice
+from invoices.trust_billing import Buyer, Section
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Party:
     customer_type: str
     po_number: str
     status: str
+    group: bool = False  # a group of schools' agreement (§2.1): billed to the group, never to a trust
 
 
 @dataclass
@@ -35,6 +37,9 @@ class PlannedInvoice:
     description: str
     adhoc_request_id: int | None = None
     span: tuple[date, date] | None = None  # an ad hoc invoice's first and last days of work
+    # Issue #29: the trust it is addressed to, and on a consolidated invoice each line's section.
+    buyer: Buyer | None = None
+    sections: list[Section] | None = None
 
 
 @dataclass

@@ -50,6 +50,8 @@ class Invoice(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind_known"),
         CheckConstraint("term IS NULL OR term IN ('summer', 'autumn')", name="term_known"),
+        CheckConstraint("trust_billing IS NULL OR trust_billing IN ('per_academy', 'consolidated')",
+                        name="trust_billing_known"),
         Index("ix_invoices_year_term", "sla_year", "term"),
         # The invoice list's order within a year, so a page is read off the index.
         Index("ix_invoices_year_issue_number", "sla_year", "issue_date", "number"),
@@ -82,8 +84,17 @@ class Invoice(db.Model):
     gross: Mapped[Decimal] = mapped_column(Money())
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by: Mapped[str] = mapped_column(String(254), default="")
+    # Issue #29: the trust billed for its academy (per_academy) or for all of them (consolidated),
+    # with its name and address as they were on the day (empty: the school is the buyer).
+    trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
+    trust_billing: Mapped[str | None] = mapped_column(String(12))
+    bill_to_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    bill_to_street: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    bill_to_town: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    bill_to_postcode: Mapped[str] = mapped_column(String(12), default="", server_default="")
 
     school = relationship("School")
+    trust = relationship("Trust")
     agreement = relationship("Agreement")
     adhoc_request = relationship("AdHocRequest")
     lines = relationship("InvoiceLine", back_populates="invoice", order_by="InvoiceLine.position",
@@ -103,6 +114,10 @@ class Invoice(db.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == "credit_note"
+
+    @property
+    def consolidated(self) -> bool:
+        return self.trust_billing == "consolidated"
 
 
 class InvoiceLine(db.Model):
@@ -127,6 +142,11 @@ class InvoiceLine(db.Model):
     billing_key: Mapped[str | None] = mapped_column(String(60))
     agreement_line_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_lines.id"), index=True)
     credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
+    # A consolidated trust invoice's section (issue #29): the academy, its agreement and its order number.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
+    section: Mapped[str] = mapped_column(String(260), default="", server_default="")
+    po_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
     invoice = relationship("Invoice", back_populates="lines")
 

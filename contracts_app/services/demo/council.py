@@ -142,6 +142,9 @@ def load_demo(sla_year_start: int) -> DemoReport:
     lines.append(_group(schools))
     lines.append(_catalogue())
     lines.extend(_price_lists(sla_year_start))
+    from contracts_app.services.demo import trusts  # before the runs: they bill the trusts (#29)
+
+    lines.extend(trusts.load(random.Random(29), schools, sla_year_start))
     lines.extend(_agreements_and_invoices(rng, schools, sla_year_start))
     lines.extend(_areas(rng, schools, sla_year_start))
     lines.extend(_users(schools))
@@ -282,10 +285,10 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
 
 def _areas(rng: random.Random, schools: dict[int, School], year: int) -> list[str]:
     """Each area's own demo step (services/demo/<area>.py: load(rng, schools, year) -> lines)."""
-    from contracts_app.services.demo import adhoc, documents, servicedesk, trusts
+    from contracts_app.services.demo import adhoc, documents, servicedesk
 
     lines: list[str] = []
-    for area in (documents, adhoc, servicedesk, trusts):
+    for area in (documents, adhoc, servicedesk):
         lines.extend(area.load(rng, schools, year))
     db.session.commit()
     return lines

@@ -358,7 +358,7 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
                    school_urn=invoice.school_urn, customer_type=invoice.customer_type, po_number=invoice.po_number,
                    description=f"Credit note against {invoice.number}: {reason.strip()}", issue_date=issue_date,
                    due_date=issue_date, net=net, vat=vat, gross=net + vat, issued_at=utcnow(), issued_by=by,
-                   lines=note_lines)
+                   lines=note_lines, **addressed_as(invoice))  # to whom the invoice was (issue #29)
     db.session.add(note)
     db.session.flush()
     audit.record("issue", "Invoice", note.id, f"{number} credits £{-note.gross:,.2f} of {invoice.number}: "
@@ -367,6 +367,12 @@ def issue_credit_note(invoice: Invoice, reason: str, by: str, issue_date: date,
     if commit:
         db.session.commit()
     return note
+
+
+def addressed_as(invoice: Invoice) -> dict:
+    """The invoice's buyer as issued (a trust or none), for a credit note against it."""
+    return {name: getattr(invoice, name) for name in ("trust_id", "trust_billing", "bill_to_name", "bill_to_street",
+                                                      "bill_to_town", "bill_to_postcode")}
 
 
 # Aged debt (by customer and by trust) is contracts_app/services/invoicing/aged_debt.py.

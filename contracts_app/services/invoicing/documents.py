@@ -30,17 +30,28 @@ def document(invoice: Invoice) -> InvoiceDocument:
     state = balance(invoice)
     return InvoiceDocument(
         number=invoice.number, kind=invoice.kind, issue_date=invoice.issue_date, due_date=invoice.due_date,
-        customer_name=invoice.customer_name, customer_urn=invoice.school_urn,
-        customer_address=invoice.school.address if invoice.school else "", customer_type=invoice.customer_type,
+        **_buyer(invoice), customer_urn=invoice.school_urn, customer_type=invoice.customer_type,
         po_number=invoice.po_number, sla_year_label=SlaYear(invoice.sla_year).label, term=invoice.term,
         period_start=invoice.period_start, period_end=invoice.period_end, description=invoice.description,
         lines=tuple(DocumentLine(l.position, l.service_code, l.description, l.explanation, l.quantity, l.unit_price,
-                                 l.net, l.vat_code, l.vat_rate) for l in invoice.lines),
+                                 l.net, l.vat_code, l.vat_rate, l.section, l.po_number) for l in invoice.lines),
         vat=tuple(DocumentVat(b.code, b.rate, b.net, b.vat) for b in vat_summary(
             ((l.vat_code, l.net) for l in invoice.lines), rates)),
         net=invoice.net, vat_total=invoice.vat, gross=invoice.gross,
         credited_number=invoice.credited_invoice.number if invoice.credited_invoice else None,
         paid=state.paid, outstanding=state.outstanding)
+
+
+def _buyer(invoice: Invoice) -> dict:
+    """Who the document is to: the trust as it was when issued (issue #29), naming the academy on a
+    per-academy invoice; else the school."""
+    if not invoice.bill_to_name:
+        return {"customer_name": invoice.customer_name,
+                "customer_address": invoice.school.address if invoice.school else ""}
+    address = ", ".join(p for p in (invoice.bill_to_street, invoice.bill_to_town, invoice.bill_to_postcode) if p)
+    return {"customer_name": invoice.bill_to_name, "customer_address": address,
+            "trust_code": invoice.trust.code if invoice.trust else "",
+            "billed_for": "" if invoice.consolidated else f"{invoice.customer_name} (URN {invoice.school_urn})"}
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:

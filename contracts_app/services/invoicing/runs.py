@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 
 from flask import current_app
 from sqlalchemy import insert, select, update
@@ -58,7 +59,7 @@ from contracts_app.services import audit, events, price_lists
 from contracts_app.services.adhoc.rates import PriceBook, no_rate_message
 from pricing.bulk import cyclic_gc_paused
 from pricing.errors import ActionRefused
-from contracts_app.services.invoicing import run_rows
+from contracts_app.services.invoicing import run_rows, trust_billing
 from contracts_app.services.invoicing.dates import check_issue_date
 from contracts_app.services.invoicing.locking import busy_refused
 from contracts_app.services.invoicing.numbering import lock_series, take_numbers
@@ -129,7 +130,7 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
         if r.group_id is not None:
             lead = leads.get(r.lead_school_id)
             parties[r.id] = Party(r.id, lead.id if lead else 0, lead.urn if lead else 0, r.group_name,
-                                  r.customer_type, r.po_number, r.status)
+                                  r.customer_type, r.po_number, r.status, group=True)
         else:
             parties[r.id] = Party(r.id, r.sid, r.urn, r.name, r.customer_type, r.po_number, r.status)
     lines: dict[int, list[ContractLine]] = defaultdict(list)
@@ -152,9 +153,13 @@ def _load(ids: list[int]) -> tuple[dict[int, Party], dict[int, Contract], dict[i
 
 
 def _billed(agreement_ids: list[int]) -> set[str]:
-    rows = db.session.connection().execute(
+    conn = db.session.connection()
+    rows = conn.execute(
         select(InvoiceLine.billing_key).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(Invoice.agreement_id.in_(agreement_ids), InvoiceLine.billing_key.is_not(None))).all()
+    # A consolidated trust invoice bills many agreements: its lines name theirs (issue #29).
+    rows += conn.execute(select(InvoiceLine.billing_key).where(
+        InvoiceLine.agreement_id.in_(agreement_ids), InvoiceLine.billing_key.is_not(None))).all()
     return {key for (key,) in rows}
 
 
@@ -182,8 +187,12 @@ def _plan_batch(ids: list[int], term: str, report: RunReport, year_label: str) -
     return planned
 
 
+def _batch_size() -> int:
+    return int(current_app.config.get("INVOICE_RUN_BATCH") or BATCH)
+
+
 def _batches(ids: list[int]) -> Iterator[list[int]]:
-    size = int(current_app.config.get("INVOICE_RUN_BATCH") or BATCH)
+    size = _batch_size()
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
 
@@ -296,7 +305,7 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
             "customer_name": p.party.name, "school_urn": p.party.urn, "customer_type": p.party.customer_type,
             "po_number": p.party.po_number, "description": p.description, "issue_date": issue_date,
             "due_date": due, "net": p.draft.net, "vat": p.draft.vat, "gross": p.draft.gross,
-            "issued_at": now, "issued_by": by})
+            "issued_at": now, "issued_by": by, **trust_billing.invoice_columns(p)})
     # Core inserts on the tables: the ORM's bulk layer costs more than the SQL at this size.
     table = Invoice.__table__
     # RETURNING in parameter order would make SQLite insert row by row; the numbers are unique,
@@ -306,7 +315,7 @@ def _save(planned: list[PlannedInvoice], year: int, term: str, issue_date: date,
     line_rows = []
     for invoice_id, p in zip(ids, planned):
         for position, line in enumerate(p.draft.lines, start=1):
-            line_rows.append({
+            line_rows.append({**trust_billing.line_columns(p, position - 1),
                 "invoice_id": invoice_id, "position": position, "service_code": line.service_code,
                 "description": line.description, "explanation": line.explanation, "quantity": line.quantity,
                 "unit_price": line.unit_price, "net": line.net, "vat_code": line.vat_code,
@@ -345,12 +354,15 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
     run_id = None
     if not dry_run:
         run_id = report.run_id = run_rows.open_run(year, term, issue_date, by)
-    for batch in _batches(ids):
+    # A consolidated trust's agreements come last, a whole trust to a batch: one invoice per run (#29).
+    consolidated = trust_billing.consolidated_agreements(ids, issue_date)
+    for batch in chain(_batches([i for i in ids if i not in consolidated]),
+                       trust_billing.trust_batches(ids, consolidated, _batch_size())):
         if dry_run:
-            report.add(_plan_batch(batch, term, report, label))
+            report.add(trust_billing.bill(_plan_batch(batch, term, report, label), issue_date, label, term))
         else:
             lock_series("invoice", year)  # first, so the billed keys read next are final
-            planned = _plan_batch(batch, term, report, label)
+            planned = trust_billing.bill(_plan_batch(batch, term, report, label), issue_date, label, term)
             if planned:
                 report.numbers.extend(_save(planned, year, term, issue_date, run_id, by))
                 report.add(planned)
@@ -360,10 +372,10 @@ def _run(year: int, term: str, issue_date: date, by: str, dry_run: bool,
     book = PriceBook()
     for batch in _batches(_adhoc_ids()):
         if dry_run:
-            report.add(_plan_adhoc(batch, report, book))
+            report.add(trust_billing.bill(_plan_adhoc(batch, report, book), issue_date, label, term))
         else:
             lock_series("invoice", year)
-            planned = _claim_adhoc(_plan_adhoc(batch, report, book))
+            planned = trust_billing.bill(_claim_adhoc(_plan_adhoc(batch, report, book)), issue_date, label, term)
             if planned:
                 report.numbers.extend(_save(planned, year, term, issue_date, run_id, by))
                 report.add(planned)

@@ -28,14 +28,11 @@ def ubl_invoice(invoice: Invoice, pdf: bytes | None = None,
                 periods: dict[int, tuple[date | None, date | None]] | None = None) -> UblInvoice:
     """The invoice as the e-invoice writer takes it: the PDF's facts plus references and parties.
     ``periods``: its agreement lines' service dates, when a caller writing many loaded them at once."""
-    school = invoice.school
     rates = {line.vat_code: line.vat_rate for line in invoice.lines}
     credited = invoice.credited_invoice
     return UblInvoice(
         number=invoice.number, kind=invoice.kind, issue_date=invoice.issue_date, due_date=invoice.due_date,
-        buyer_name=invoice.customer_name, buyer_urn=invoice.school_urn,
-        buyer_street=school.street if school else "", buyer_town=school.town if school else "",
-        buyer_postcode=school.postcode if school else "", po_number=invoice.po_number or "",
+        buyer_urn=invoice.school_urn, **_buyer(invoice), po_number=invoice.po_number or "",
         contract_reference=(agreement_reference(invoice.agreement.sla_year, invoice.agreement_id)
                             if invoice.agreement_id is not None else ""),
         adhoc_reference=invoice.adhoc_request.reference if invoice.adhoc_request_id is not None else "",
@@ -47,6 +44,25 @@ def ubl_invoice(invoice: Invoice, pdf: bytes | None = None,
         payment_terms_days=(invoice.due_date - invoice.issue_date).days,
         credited_number=credited.number if credited else None,
         credited_issue_date=credited.issue_date if credited else None, pdf=pdf)
+
+
+def _buyer(invoice: Invoice) -> dict:
+    """The buyer (BG-7): the trust as it was when the invoice was issued (issue #29), else the school."""
+    if invoice.bill_to_name:
+        return {"buyer_name": invoice.bill_to_name, "buyer_street": invoice.bill_to_street,
+                "buyer_town": invoice.bill_to_town, "buyer_postcode": invoice.bill_to_postcode}
+    school = invoice.school
+    return {"buyer_name": invoice.customer_name, "buyer_street": school.street if school else "",
+            "buyer_town": school.town if school else "", "buyer_postcode": school.postcode if school else ""}
+
+
+def _explanation(line) -> str:
+    """A consolidated invoice's line says which academy and order it is for (BT-154)."""
+    text = line.explanation or ""
+    if not line.section:
+        return text
+    order = f", order {line.po_number}" if line.po_number else ""
+    return f"{line.section}{order}. {text}" if text else f"{line.section}{order}"
 
 
 def service_periods(invoices: list[Invoice]) -> dict[int, tuple[date | None, date | None]]:
@@ -63,7 +79,7 @@ def service_periods(invoices: list[Invoice]) -> dict[int, tuple[date | None, dat
 def _lines(invoice: Invoice, services: dict[int, tuple[date | None, date | None]]) -> tuple[UblLine, ...]:
     """The lines, each with the part of the period its service covers where that is less (BG-26)."""
     header = (invoice.period_start, invoice.period_end)
-    return tuple(UblLine(l.position, l.service_code, l.description, l.explanation or "", l.quantity, l.unit_price,
+    return tuple(UblLine(l.position, l.service_code, l.description, _explanation(l), l.quantity, l.unit_price,
                          l.net, l.vat_code, l.vat_rate, unit_code(l.billing_key),
                          line_period(header, *services[l.agreement_line_id])
                          if l.agreement_line_id in services else None)

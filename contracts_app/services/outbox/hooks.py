@@ -7,6 +7,7 @@ from contracts_app.extensions import db
 from contracts_app.models import School
 from contracts_app.services import events
 from contracts_app.services.adhoc.import_mail import requests_imported
+from contracts_app.services.invoicing import trust_billing
 from contracts_app.services.outbox import messages
 
 
@@ -15,6 +16,10 @@ def run_done(report) -> None:
 
     The emails themselves were queued with each batch of invoices ("invoices.issued")."""
     missing = messages.schools_without(report.school_ids, "invoices")
+    if missing:  # a trust's academy is billed through the trust: its finance contacts receive (#29)
+        buyers = trust_billing.buyers(missing, report.issue_date)
+        finance = messages.trust_finance_contacts({b.trust_id for b in buyers.values()})
+        missing -= {school for school, buyer in buyers.items() if finance.get(buyer.trust_id)}
     report.no_invoice_contact = sorted(
         (urn, name) for urn, name in db.session.execute(select(School.urn, School.name).where(
             School.id.in_(list(missing))))) if missing else []

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from agreements.lifecycle import notice_outcome
 from contracts_app.extensions import db
-from contracts_app.models import AdHocRequest, Agreement, CancellationNotice, Invoice, school_group_members
+from contracts_app.models import (AdHocRequest, Agreement, CancellationNotice, Invoice, TrustContact,
+                                  school_group_members)
 from contracts_app.models.outbox import OutboxMessage
 from contracts_app.services.adhoc.documents import estimate_pdf
 from contracts_app.services.contacts import contacts_by_school, contacts_for
@@ -55,9 +56,14 @@ def invoice_email(invoice: Invoice, recipients: list[str], einvoice: bool = Fals
 
 
 def invoice_issued(invoice: Invoice) -> list[OutboxMessage]:
-    """Queue one invoice or credit note to its school's invoice contacts (none: nothing queued)."""
-    recipients = _missing("invoice_issued", ("invoice", invoice.id), contacts_for(invoice.school_id, "invoices"))
-    wanting = {a.lower() for a in contacts_for(invoice.school_id, "einvoices")}
+    """Queue one invoice or credit note to its school's invoice contacts, or its trust's finance
+    contacts when addressed to a trust (none: nothing queued)."""
+    if invoice.trust_id is not None:
+        to, wanting = trust_finance_contacts({invoice.trust_id}).get(invoice.trust_id, []), set()
+    else:
+        to = contacts_for(invoice.school_id, "invoices")
+        wanting = {a.lower() for a in contacts_for(invoice.school_id, "einvoices")}
+    recipients = _missing("invoice_issued", ("invoice", invoice.id), to)
     return queue_many(_invoice_emails(invoice, recipients, wanting)) if recipients else []
 
 
@@ -69,16 +75,22 @@ def _invoice_emails(invoice: Invoice, recipients: list[str], wanting: set[str]) 
 
 
 def invoices_issued(invoice_ids: list[int]) -> list[OutboxMessage]:
-    """Queue each of these invoices to its school's invoice contacts, in the caller's transaction
-    (an invoice run's batch: one query for the contacts, one for the keys already queued).
+    """Queue each of these invoices to its school's invoice contacts - or, addressed to a trust
+    (issue #29), to the trust's finance contacts - in the caller's transaction (an invoice run's
+    batch: a query each for the contacts, one for the keys already queued).
 
-    Only invoices whose school has an invoice contact are loaded; none is rendered here.
+    Only invoices with someone to send to are loaded; none is rendered here.
     """
     if not invoice_ids:
         return []
-    rows = db.session.execute(select(Invoice.id, Invoice.school_id).where(Invoice.id.in_(invoice_ids))).all()
-    contacts = contacts_by_school({r.school_id for r in rows}, "invoices")
-    todo = [r.id for r in rows if r.school_id in contacts]
+    rows = db.session.execute(select(Invoice.id, Invoice.school_id, Invoice.trust_id)
+                              .where(Invoice.id.in_(invoice_ids))).all()
+    schools = {r.school_id for r in rows if r.trust_id is None}
+    contacts = contacts_by_school(schools, "invoices")
+    finance = trust_finance_contacts({r.trust_id for r in rows if r.trust_id is not None})
+    to = {r.id: finance.get(r.trust_id, []) if r.trust_id is not None else contacts.get(r.school_id, [])
+          for r in rows}
+    todo = [invoice_id for invoice_id, addresses in to.items() if addresses]
     wanting = {school: {a.lower() for a in addresses} for school, addresses in contacts_by_school(
         {r.school_id for r in rows if r.school_id in contacts}, "einvoices").items()}
     if not todo:
@@ -86,11 +98,25 @@ def invoices_issued(invoice_ids: list[int]) -> list[OutboxMessage]:
     queued = _queued_for("invoice_issued", "invoice", todo)
     emails = []
     for invoice in db.session.scalars(select(Invoice).where(Invoice.id.in_(todo)).order_by(Invoice.id)):
-        missing = [a for a in contacts[invoice.school_id]
+        missing = [a for a in to[invoice.id]
                    if message_key("invoice_issued", ("invoice", invoice.id), a) not in queued]
         if missing:
-            emails += _invoice_emails(invoice, missing, wanting.get(invoice.school_id, set()))
+            einvoices = set() if invoice.trust_id is not None else wanting.get(invoice.school_id, set())
+            emails += _invoice_emails(invoice, missing, einvoices)
     return queue_many(emails)
+
+
+def trust_finance_contacts(trust_ids: set[int]) -> dict[int, list[str]]:
+    """{trust id: its finance contacts' addresses} (one query): who a trust's invoices go to."""
+    if not trust_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for trust_id, email in db.session.execute(
+            select(TrustContact.trust_id, TrustContact.email).where(
+                TrustContact.trust_id.in_(list(trust_ids)), TrustContact.finance.is_(True), TrustContact.email != "")
+            .order_by(TrustContact.trust_id, TrustContact.name, TrustContact.id)):
+        found.setdefault(trust_id, []).append(email)
+    return found
 
 
 def _queued_for(purpose: str, concerns_type: str, ids: list[int]) -> set[str]:
