@@ -30,3 +30,9 @@ class ChoosePasswordForm(FlaskForm):
                         description="At least 10 characters, hard to guess: a few unrelated words work well.")
     confirm = PasswordField("Repeat the new password", validators=[EqualTo("new", "The passwords do not match.")])
     submit = SubmitField("Save password")
+
+
+class TokenForm(FlaskForm):
+    """Creating or revoking an API token: nothing to fill in, the CSRF token only."""
+
+    submit = SubmitField("Create a token")

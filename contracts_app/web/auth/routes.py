@@ -14,6 +14,8 @@ from contracts_app.extensions import limiter
 from contracts_app.models import User
 from contracts_app.services import users as user_service
 from contracts_app.services.outbox import accounts
+from contracts_app.access import roles_required
+from contracts_app.web.auth import tokens as token_views
 from contracts_app.web.auth.forms import ChangePasswordForm, ChoosePasswordForm, ForgotPasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -159,3 +161,17 @@ def reset_password(token: str) -> ResponseReturnValue:
 def set_password(token: str) -> ResponseReturnValue:
     """Choose a first password from an invitation link."""
     return _choose_password(token, "invitation")
+
+
+# API tokens (web/auth/tokens.py): one's own for every role; any user's for the admin.
+_EVERY_ROLE = roles_required("sla", "finance", "school")
+for _rule, _endpoint, _view, _methods, _guard in (
+        ("/account/tokens", "tokens", token_views.tokens, ["GET"], _EVERY_ROLE),
+        ("/account/tokens/new", "create_token", token_views.create_token, ["POST"], _EVERY_ROLE),
+        ("/account/tokens/<int:token_id>/revoke", "revoke_token", token_views.revoke_token, ["POST"], _EVERY_ROLE),
+        ("/admin/users/<int:user_id>/tokens", "user_tokens", token_views.tokens, ["GET"], roles_required()),
+        ("/admin/users/<int:user_id>/tokens/new", "create_user_token", token_views.create_token, ["POST"],
+         roles_required()),
+        ("/admin/users/<int:user_id>/tokens/<int:token_id>/revoke", "revoke_user_token", token_views.revoke_token,
+         ["POST"], roles_required())):
+    bp.add_url_rule(_rule, _endpoint, view_func=_guard(_view), methods=_methods)
