@@ -141,6 +141,16 @@ def test_a_consolidated_trust_gets_one_invoice_a_run_with_a_section_per_academy(
     assert balances.balance(db.session.get(Invoice, invoice.id)).outstanding == 0
 
 
+def test_the_invoice_page_says_who_it_is_addressed_to_and_each_lines_academy(client, login, make_school):
+    _academies(make_school, "consolidated")
+    invoice_run.run(2025, "summer", SUMMER, "finance@test")
+    (invoice,) = db.session.scalars(select(Invoice)).all()
+    login("finance")
+    page = client.get(f"/invoices/{invoice.number}").get_data(as_text=True)
+    assert "Northfield Trust (trust 4001) · one consolidated invoice for its academies" in page
+    assert "<strong>Alder Academy (URN 140012)</strong> · order PO-ALDER" in page
+
+
 def test_switching_the_setting_applies_to_the_next_run_only(app, make_school):
     trust, schools = _academies(make_school, "consolidated", bursars=False)
     report = invoice_run.run(2025, "summer", SUMMER, "finance@test")
