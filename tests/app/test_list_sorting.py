@@ -476,3 +476,34 @@ def test_catalogue_sorts_filters_and_exports_and_shows_retired_services_when_ask
                                            .get_data(as_text=True))))
     assert [(r["code"], r["state"]) for r in rows] == [("SIMS", "retired")]
     assert client.get("/catalogue/?sort=price").status_code == 400
+
+
+# -- invoice runs -----------------------------------------------------------------------------
+
+def test_past_runs_filter_by_year_and_term_sort_and_export(app, client, login):
+    from datetime import date, datetime, timezone
+    from decimal import Decimal
+
+    from contracts_app.extensions import db
+    from contracts_app.models import InvoiceRun
+
+    for year, term, gross, day in ((2025, "summer", "100.00", 1), (2025, "autumn", "300.00", 2),
+                                   (2026, "summer", "200.00", 3)):
+        db.session.add(InvoiceRun(sla_year=year, term=term, issue_date=date(year, 4, 10), started_by="f@test",
+                                  started_at=datetime(2026, 1, day, tzinfo=timezone.utc), invoices_raised=1,
+                                  total_gross=Decimal(gross), total_net=Decimal(gross)))
+    db.session.commit()
+    login("finance")
+
+    def grosses(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="runs"')[1].split("</table>")[0]
+        return re.findall(r'<td class="num">(£[\d,.]+)</td>', body)
+
+    assert grosses("/invoices/runs") == ["£200.00", "£300.00", "£100.00"]  # newest first
+    assert grosses("/invoices/runs?sort=gross&dir=desc") == ["£300.00", "£200.00", "£100.00"]
+    assert grosses("/invoices/runs?run_year=2025&run_term=summer") == ["£100.00"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/invoices/runs?run_year=2025&sort=gross&export=csv")
+                                           .get_data(as_text=True))))
+    assert [(r["sla_year"], r["term"], r["gross"]) for r in rows] == [("2025-26", "summer", "100.00"),
+                                                                      ("2025-26", "autumn", "300.00")]
+    assert client.get("/invoices/runs?run_term=winter").status_code == 400

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,7 +16,10 @@ from pricing.sla_year import SlaYear
 from servicedesk.period import long_date
 
 from contracts_app.services.invoicing import runs as invoice_run
-from contracts_app.web.args import year_arg
+from contracts_app.services.invoicing import run_list
+from contracts_app.services.queries import Sort
+from contracts_app.web.args import export_arg, sort_arg, year_arg
+from contracts_app.web.downloads import send_download
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing.forms import RunForm
 
@@ -24,6 +27,8 @@ from contracts_app.web.invoicing.forms import RunForm
 def runs() -> ResponseReturnValue:
     """Preview (GET ?preview=1, or the form's Preview button) or raise (POST) an invoice run, with the recent
     runs; the preview is the confirmation (how many invoices, the total) and only its confirmed POST raises."""
+    if fmt := export_arg():
+        return send_download(run_list.export_runs(*_history_filter(), fmt))
     year = year_arg(SlaYear.containing(date.today()).start_year)
     term = request.args.get("term") if request.args.get("term") in TERMS else "summer"
     form = RunForm(year=year, term=term, issue_date=usual_issue_date(year, term))
@@ -44,10 +49,21 @@ def runs() -> ResponseReturnValue:
     return _page(form, preview)
 
 
+def _history_filter() -> tuple[int | None, str, Sort]:
+    """The past runs' filters: ?run_year= and ?run_term= (apart from the form's year and term), and the order."""
+    term = request.args.get("run_term", "")
+    if term and term not in TERMS:
+        abort(400, description=f"run_term must be summer or autumn, not {term[:40]!r}")
+    return year_arg(None, "run_year"), term, sort_arg(run_list.SORT_KEYS, "started", descending=True)
+
+
 def _page(form: RunForm, preview) -> ResponseReturnValue:
     early = early_issue_date(preview.sla_year, preview.issue_date) if preview else None
-    return render_template("invoicing/runs.html", form=form, preview=preview, early=early,
-                           history=invoice_run.recent_runs())
+    run_year, run_term, sort = _history_filter()
+    history = run_list.run_page(run_year, run_term, sort, request.args.get("page", 1, type=int),
+                                current_app.config["PAGE_SIZE"])
+    return render_template("invoicing/runs.html", form=form, preview=preview, early=early, history=history,
+                           sort=sort, run_year=run_year, run_term=run_term)
 
 
 def _default_issue_date(form: RunForm) -> None:
