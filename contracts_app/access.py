@@ -82,3 +82,13 @@ def agreement_or_404(agreement: Agreement | None) -> Agreement:
     if agreement is None or not may_see_agreement(agreement, viewer_school_ids()):
         abort(404)
     return agreement
+
+
+def may_see_invoice(invoice) -> bool:
+    """Staff see every invoice; a school user its schools', except a trust's consolidated invoice (filed under
+    one academy, holding every academy's lines), which only users of that trust see."""
+    if current_user.role != "school":
+        return True
+    if invoice.school_id not in current_user.school_ids():
+        return False
+    return invoice.trust_billing != "consolidated" or invoice.trust_id == current_user.trust_id

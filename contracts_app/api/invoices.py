@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from pricing.sla_year import SlaYear
 
+from contracts_app.access import may_see_invoice
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import ApiError, not_found
@@ -40,8 +41,7 @@ def _invoice(number: str) -> Invoice:
     if not NUMBER.match(number):
         raise not_found(f"no invoice {number!r}")
     invoice = invoicing.by_number(number)
-    ids = own_school_ids()
-    if invoice is None or (ids is not None and invoice.school_id not in ids):
+    if invoice is None or not may_see_invoice(invoice):
         raise not_found(f"no invoice {number}")
     return invoice
 
@@ -89,6 +89,7 @@ def list_invoices(args: dict) -> dict:
     """
     f = InvoiceFilter(year=args.get("year"), term=args.get("term", ""), status=args.get("status", ""),
                       kind=args.get("kind", ""), q=args.get("q", ""), school_ids=own_school_ids(),
+                      viewer_trust_id=current_user.trust_id,
                       urn=args.get("urn"), run_id=args.get("run"))
     result, balances = invoicing.list_invoices(f, args["page"], args["per_page"], with_lines=True)
     return {"items": [invoice_dict(i, balances[i.id]) for i in result.items], "page": result.page,

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from contracts_app.access import agreements_seen_by
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, Invoice, School
-from contracts_app.services.invoicing.balances import Balance, InvoiceFilter, balances_for, list_invoices
+from contracts_app.services.invoicing.balances import (Balance, InvoiceFilter, balances_for, list_invoices,
+                                                       visible_to_trust_user)
 from contracts_app.services.queries import Page
 
 LIVE = ("active", "notice_given")
@@ -30,10 +31,11 @@ def own_agreements(school_ids: set[int]) -> list[Agreement]:
         .order_by(Agreement.sla_year.desc(), Agreement.id)))
 
 
-def owed_by(school_ids: set[int], today: date) -> tuple[Decimal, Decimal]:
-    """What the schools owe on all their invoices (not only those listed), and how much is overdue."""
+def owed_by(school_ids: set[int], today: date, trust_id: int | None = None) -> tuple[Decimal, Decimal]:
+    """What the schools owe on all their invoices (not only those listed), and how much is overdue; a trust's
+    consolidated invoice counts only for users of that trust (``trust_id``)."""
     ids = list(db.session.scalars(select(Invoice.id).where(Invoice.school_id.in_(school_ids or {-1}),
-                                                           Invoice.kind == "invoice")))
+                                                           Invoice.kind == "invoice", visible_to_trust_user(trust_id))))
     balances = balances_for(ids, today).values()
     return (sum((b.outstanding for b in balances), Decimal("0.00")),
             sum((b.outstanding for b in balances if b.overdue), Decimal("0.00")))
@@ -58,11 +60,12 @@ class PortalHome:
     overdue: Decimal
 
 
-def home(school_ids: set[int], today: date | None = None) -> PortalHome:
-    """Everything the portal's home page shows for these schools."""
+def home(school_ids: set[int], today: date | None = None, trust_id: int | None = None) -> PortalHome:
+    """Everything the portal's home page shows for these schools (``trust_id``: the user's trust, if any)."""
     today = today or date.today()
     agreements = own_agreements(school_ids)
-    invoices, balances = list_invoices(InvoiceFilter(school_ids=school_ids), 1, INVOICES_SHOWN, today)
-    owed, overdue = owed_by(school_ids, today)
+    invoices, balances = list_invoices(InvoiceFilter(school_ids=school_ids, viewer_trust_id=trust_id), 1,
+                                       INVOICES_SHOWN, today)
+    owed, overdue = owed_by(school_ids, today, trust_id)
     return PortalHome(schools(school_ids), [a for a in agreements if a.status in LIVE],
                       [a for a in agreements if a.status not in LIVE], invoices, balances, owed, overdue)

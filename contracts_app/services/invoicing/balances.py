@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, Subquery, event, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from invoices import bounds
@@ -111,8 +111,16 @@ class InvoiceFilter:
     q: str = ""
     kind: str = ""
     school_ids: set[int] | None = None  # a school user's own schools
+    viewer_trust_id: int | None = None  # that user's trust, if a trust user (consolidated invoices: its own only)
     urn: int | None = None  # one school's (the API's filter)
     run_id: int | None = None  # the invoices one invoice run raised, whatever their terms
+
+
+def visible_to_trust_user(trust_id: int | None) -> ColumnElement:
+    """A trust's consolidated invoice is filed under one academy but holds every academy's lines: a school user
+    sees it only as a user of that trust (access.may_see_invoice says the same for one invoice)."""
+    return or_(Invoice.trust_billing.is_(None), Invoice.trust_billing != "consolidated",
+               Invoice.trust_id == (trust_id if trust_id is not None else -1))
 
 
 def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
@@ -129,7 +137,7 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
     if f.customer_type:
         query = query.where(Invoice.customer_type == f.customer_type)
     if f.school_ids is not None:
-        query = query.where(Invoice.school_id.in_(f.school_ids or {-1}))
+        query = query.where(Invoice.school_id.in_(f.school_ids or {-1}), visible_to_trust_user(f.viewer_trust_id))
     if f.urn is not None:
         query = query.where(Invoice.school_id.in_(select(School.id).where(School.urn == f.urn)))
     q = f.q.strip()

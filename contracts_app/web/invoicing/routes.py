@@ -15,7 +15,7 @@ from invoices import bounds
 from pricing.errors import ActionRefused
 from servicedesk.period import long_date
 
-from contracts_app.access import can_see_school, roles_required
+from contracts_app.access import may_see_invoice, roles_required
 from contracts_app.models import Invoice
 from contracts_app.services.invoicing import balances as invoicing, runs as invoice_run
 from contracts_app.services.invoicing.documents import export_stream, export_to, invoice_pdf
@@ -51,12 +51,12 @@ def _filter() -> InvoiceFilter:
     school_ids = current_user.school_ids() if current_user.role == "school" else None
     return InvoiceFilter(year=year_arg(), term=args.get("term", ""), status=args.get("status", ""),
                          customer_type=args.get("type", ""), q=args.get("q", ""), kind=args.get("kind", ""),
-                         school_ids=school_ids, run_id=id_arg("run"))
+                         school_ids=school_ids, viewer_trust_id=current_user.trust_id, run_id=id_arg("run"))
 
 
 def _invoice(number: str) -> Invoice:
     invoice = invoicing.by_number(number)
-    if invoice is None or not can_see_school(invoice.school_id):
+    if invoice is None or not may_see_invoice(invoice):
         abort(404)
     return invoice
 

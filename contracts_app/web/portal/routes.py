@@ -17,7 +17,7 @@ from contracts_app.web.rounds.forms import ActionForm
 @roles_required("school")
 def home() -> ResponseReturnValue:
     """The school's agreements, latest invoices and what it owes."""
-    page = portal.home(current_user.school_ids())
+    page = portal.home(current_user.school_ids(), trust_id=current_user.trust_id)
     return render_template("portal/home.html", schools=page.schools, group=current_user.group,
                            current=page.current, past=page.past, invoices=page.invoices, balances=page.balances,
                            owed=page.owed, overdue=page.overdue,

@@ -1,0 +1,51 @@
+"""Issue #29: a trust's consolidated invoice is filed under one academy but holds every academy's lines: that academy's
+own users never see it (page, PDF, list, portal, API), the trust's users and staff do."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from contracts_app.extensions import db
+from contracts_app.models import Invoice
+from contracts_app.services.invoicing import runs as invoice_run
+from contracts_app.services.users import issue_token
+from tests.trusts.test_billing import SUMMER, _academies, app_config  # noqa: F401 - the e-invoice settings
+
+
+def _world(make_school, make_user):
+    trust, schools = _academies(make_school, "consolidated")
+    invoice_run.run(2025, "summer", SUMMER, "finance@test")
+    invoice = db.session.scalar(select(Invoice).where(Invoice.trust_billing == "consolidated"))
+    filed_under = next(s for s in schools if s.id == invoice.school_id)
+    academy_user = make_user("school", school=filed_under)
+    trust_user = make_user("school", email="bursar@trust.example")
+    trust_user.trust = trust
+    db.session.commit()
+    return invoice, academy_user, trust_user
+
+
+def test_the_academy_it_is_filed_under_does_not_see_the_trusts_invoice(make_school, make_user, client, login):
+    invoice, academy_user, _ = _world(make_school, make_user)
+    login(academy_user)
+    assert client.get(f"/invoices/{invoice.number}").status_code == 404
+    assert client.get(f"/invoices/{invoice.number}/pdf").status_code == 404
+    assert invoice.number not in client.get("/invoices/").get_data(as_text=True)
+    assert invoice.number not in client.get("/portal/").get_data(as_text=True)
+    token = {"Authorization": f"Bearer {issue_token(academy_user.email)}"}
+    assert client.get(f"/api/v1/invoices/{invoice.number}", headers=token).status_code == 404
+    assert invoice.number not in client.get("/api/v1/invoices", headers=token).get_data(as_text=True)
+
+
+def test_the_trusts_users_and_staff_see_it(make_school, make_user, client, login):
+    invoice, _, trust_user = _world(make_school, make_user)
+    login(trust_user)
+    assert client.get(f"/invoices/{invoice.number}").status_code == 200
+    assert invoice.number in client.get("/invoices/").get_data(as_text=True)
+    token = {"Authorization": f"Bearer {issue_token(trust_user.email)}"}
+    assert client.get(f"/api/v1/invoices/{invoice.number}", headers=token).status_code == 200
+    assert client.get(f"/invoices/{invoice.number}/pdf").status_code == 200
+
+
+def test_finance_sees_it(make_school, make_user, client, login):
+    invoice, _, _ = _world(make_school, make_user)
+    login("finance")
+    assert client.get(f"/invoices/{invoice.number}").status_code == 200
