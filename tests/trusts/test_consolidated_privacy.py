@@ -49,3 +49,13 @@ def test_finance_sees_it(make_school, make_user, client, login):
     invoice, _, _ = _world(make_school, make_user)
     login("finance")
     assert client.get(f"/invoices/{invoice.number}").status_code == 200
+
+
+def test_the_academys_own_statement_leaves_the_trusts_invoice_to_the_trusts_statement(make_school, make_user):
+    from contracts_app.models import School
+    from contracts_app.services.invoicing.statements import statement, trust_statement
+
+    invoice, academy_user, trust_user = _world(make_school, make_user)
+    academy = db.session.get(School, invoice.school_id)
+    assert invoice.number not in {e.item.invoice_number for e in statement(academy).entries}
+    assert trust_statement(trust_user.trust).balance == invoice.gross
