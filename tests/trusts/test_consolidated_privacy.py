@@ -59,3 +59,20 @@ def test_the_academys_own_statement_leaves_the_trusts_invoice_to_the_trusts_stat
     academy = db.session.get(School, invoice.school_id)
     assert invoice.number not in {e.item.invoice_number for e in statement(academy).entries}
     assert trust_statement(trust_user.trust).balance == invoice.gross
+
+
+def test_an_overdue_trust_invoice_is_chased_with_the_trust_and_its_statement(app, make_school, make_user):
+    from datetime import timedelta
+
+    from contracts_app.models import OutboxAttachment, OutboxMessage
+    from contracts_app.services.outbox import reminders
+
+    app.config["OVERDUE_REMINDER_DAYS"] = "7"
+    invoice, _, trust_user = _world(make_school, make_user)
+    report = reminders.queue_overdue_reminders(invoice.due_date + timedelta(days=7))
+    assert report.queued == [(invoice.number, 7)]
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == reminders.PURPOSE)).all()
+    assert {m.recipient for m in sent} == {"cfo@trust.example"}  # the trust's finance contact, no academy's bursar
+    names = set(db.session.scalars(select(OutboxAttachment.filename).where(
+        OutboxAttachment.message_id.in_([m.id for m in sent]))))
+    assert names == {f"statement-trust-{trust_user.trust.code}-{invoice.due_date + timedelta(days=7):%Y-%m-%d}.pdf"}

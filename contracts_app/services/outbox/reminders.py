@@ -9,12 +9,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from contracts_app.extensions import db
-from contracts_app.models import Invoice
+from contracts_app.models import Invoice, Trust
 from contracts_app.models.outbox import OutboxMessage
 from contracts_app.services.contacts import contacts_by_school
 from contracts_app.services.invoicing.balances import balances_for
-from contracts_app.services.invoicing.statements import statement_pdf
+from contracts_app.services.invoicing.statements import statement_pdf, trust_statement_pdf
 from contracts_app.services.outbox.links import external_url
+from contracts_app.services.outbox.messages import trust_finance_contacts
 from contracts_app.services.outbox.queueing import QueuedEmail, queue_many
 from pricing.errors import ActionRefused
 
@@ -62,31 +63,45 @@ def queue_overdue_reminders(today: date | None = None) -> ReminderReport:
         Invoice.kind == "invoice", Invoice.due_date <= today - timedelta(days=days[0])).order_by(Invoice.id)))
     balances = balances_for([i.id for i in candidates], today)
     owing = [i for i in candidates if balances[i.id].outstanding > 0]
-    contacts = contacts_by_school({i.school_id for i in owing}, "invoices")
+    contacts = contacts_by_school({i.school_id for i in owing if i.trust_id is None}, "invoices")
+    finance = trust_finance_contacts({i.trust_id for i in owing if i.trust_id is not None})
     sent = _keys_sent([i.id for i in owing])
-    statements: dict[int, bytes] = {}
+    statements: dict[tuple[str, int], tuple[str, bytes]] = {}
     emails = []
     for invoice in owing:
         step = max(d for d in days if invoice.due_date + timedelta(days=d) <= today)
         if any(reminder_key(invoice.id, s) in sent for s in days if s >= step):
             continue  # this step (or a later one) has gone: each reminder once
-        recipients = contacts.get(invoice.school_id, [])
+        # An invoice addressed to a trust (issue #29) is chased with the trust, its statement attached.
+        recipients = finance.get(invoice.trust_id, []) if invoice.trust_id is not None else \
+            contacts.get(invoice.school_id, [])
         if not recipients:
             report.no_contact.append(invoice.number)
             continue
-        if invoice.school_id not in statements:
-            statements[invoice.school_id] = statement_pdf(invoice.school_id, today)
         context = {"invoice": invoice, "days": (today - invoice.due_date).days, "step": step,
                    "outstanding": balances[invoice.id].outstanding,
                    "link": external_url("invoicing.show", number=invoice.number)}
-        # The statement of account lists this invoice with everything else the school owes.
-        attachments = [(f"statement-{invoice.school_urn}-{today:%Y-%m-%d}.pdf", statements[invoice.school_id], PDF)]
+        # The statement of account lists this invoice with everything else the school (or trust) owes.
+        attachments = [(*_statement(invoice, today, statements), PDF)]
         emails.append(QueuedEmail(PURPOSE, ("invoice", invoice.id), recipients, "overdue_reminder", context,
                                   attachments, key=reminder_key(invoice.id, step)))
         report.queued.append((invoice.number, step))
     queue_many(emails)
     db.session.commit()
     return report
+
+
+def _statement(invoice: Invoice, today: date, made: dict[tuple[str, int], tuple[str, bytes]]) -> tuple[str, bytes]:
+    """The statement a reminder carries (file name, PDF): the trust's for an invoice addressed to a trust,
+    else the school's; each made once a run."""
+    key = ("trust", invoice.trust_id) if invoice.trust_id is not None else ("school", invoice.school_id)
+    if key not in made:
+        if invoice.trust_id is not None:
+            trust = db.session.get(Trust, invoice.trust_id)
+            made[key] = (f"statement-trust-{trust.code}-{today:%Y-%m-%d}.pdf", trust_statement_pdf(trust, today))
+        else:
+            made[key] = (f"statement-{invoice.school_urn}-{today:%Y-%m-%d}.pdf", statement_pdf(invoice.school_id, today))
+    return made[key]
 
 
 def _keys_sent(invoice_ids: list[int]) -> set[str]:
