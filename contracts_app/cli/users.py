@@ -67,10 +67,13 @@ def password(email: str, password_stdin: bool) -> None:
 
 @users_group.command("token")
 @click.argument("email")
+@click.option("--name", default="", help="What the token is for (shown in the token list).")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The last day the token works, YYYY-MM-DD (at most three years ahead); none: until revoked.")
 @service_command
-def token(email: str) -> None:
+def token(email: str, name: str, expires) -> None:
     """Print a new API bearer token for EMAIL (shown once; stored hashed)."""
-    click.echo(user_service.issue_token(email))
+    click.echo(user_service.issue_token(email, name, expires.date() if expires else None))
 
 
 @users_group.command("revoke-tokens")

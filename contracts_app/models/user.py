@@ -100,8 +100,15 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the token is for, and when the API stops taking it (None: until revoked). Issue #30.
+    name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", back_populates="tokens")
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the token's expiry has passed."""
+        return self.expires_at is not None and now >= self.expires_at
 
     @staticmethod
     def hash(token: str) -> str:

@@ -3,6 +3,8 @@ hash is stored) and one revoked. The `users token` and `users revoke-tokens` com
 creating goes through the same users.issue_token."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from pricing.errors import ActionRefused
@@ -26,9 +28,10 @@ def token_of(user: User, token_id: int) -> ApiToken | None:
     return token if token is not None and token.user_id == user.id else None
 
 
-def create_token(user: User) -> str:
-    """A new token for the user; its text, to be shown once (a deactivated user is refused)."""
-    return user_service.issue_token(user.email)
+def create_token(user: User, name: str = "", expires_on: date | None = None) -> str:
+    """A new token for the user, named, expiring after ``expires_on`` (None: until revoked); its text, to be
+    shown once (a deactivated user is refused)."""
+    return user_service.issue_token(user.email, name, expires_on)
 
 
 def revoke_token(token: ApiToken, by: str) -> ApiToken:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -186,16 +186,40 @@ def _trust(code: str | None) -> Trust | None:
     return trust
 
 
-def issue_token(email: str) -> str:
-    """A new API token for the user; returns the token text (shown once, stored hashed)."""
+TOKEN_LONGEST = timedelta(days=3 * 366)  # a token that never expires is one left without an expiry
+
+
+def token_expiry(expires_on: date | None, today: date) -> datetime | None:
+    """When a token made today to run through ``expires_on`` stops working: the end of that day (UTC). The
+    day must be after today and within three years."""
+    if expires_on is None:
+        return None
+    if expires_on <= today:
+        raise ActionRefused(f"expires: {expires_on:%d/%m/%Y} is not after today; a token must work for a day at least")
+    if expires_on - today > TOKEN_LONGEST:
+        raise ActionRefused(f"expires: {expires_on:%d/%m/%Y} is more than three years away; leave it empty for a "
+                            "token that lasts until revoked")
+    return datetime.combine(expires_on + timedelta(days=1), time.min, tzinfo=timezone.utc)
+
+
+def issue_token(email: str, name: str = "", expires_on: date | None = None) -> str:
+    """A new API token for the user, named for what it is for and (optionally) expiring at the end of
+    ``expires_on``; returns the token text (shown once, stored hashed)."""
     user = find_user(email)
     if user is None:
         raise ActionRefused(f"no user with email {email}")
     if not user.active:
         raise ActionRefused(f"user {email} is deactivated")
+    name = (name or "").strip()
+    if len(name) > 120 or one_line_problem(name):
+        raise ActionRefused("name: a token's name is one line of at most 120 characters")
+    expires_at = token_expiry(expires_on, utcnow().date())  # refused before anything is made
     token_row, token = ApiToken.issue(user)
+    token_row.name, token_row.expires_at = name, expires_at
     db.session.add(token_row)
-    audit.record("create", "ApiToken", user.id, f"API token {token_row.prefix}... issued to {user.email}")
+    until = f", until {expires_on:%d/%m/%Y}" if expires_on else ""
+    audit.record("create", "ApiToken", user.id,
+                 f"API token {token_row.prefix}... ({name or 'no name'}{until}) issued to {user.email}")
     db.session.commit()
     return token
 
@@ -359,9 +383,9 @@ def revoke_tokens(user: User) -> int:
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
     now = utcnow()
+    if row is None or row.revoked_at is not None or not row.user.active or row.expired(now):
+        return None
     # Recorded at most every few minutes, so reading the API does not write on every call.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
         row.last_used_at = now

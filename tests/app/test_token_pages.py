@@ -99,3 +99,52 @@ def test_the_commands_stay(app, make_user):
     assert made.exit_code == 0 and made.output.startswith("sla_")
     revoked = runner.invoke(args=["users", "revoke-tokens", "cli@example.org"])
     assert revoked.exit_code == 0 and "Revoked 1 token(s)" in revoked.output
+
+
+# -- a token's name and expiry (migration 0029) ---------------------------------------------------
+
+def test_a_token_is_named_and_stops_working_after_its_last_day(app, client, login):
+    from datetime import date, timedelta
+
+    from contracts_app.models.types import utcnow
+
+    api = app.test_client()
+    login("finance")
+    last_day = date.today() + timedelta(days=30)
+    response = client.post("/account/tokens/new", data={"name": "finance system import", "expires": last_day.isoformat()})
+    token = _new_token(unescape(response.get_data(as_text=True)))
+    listed = unescape(client.get("/account/tokens").get_data(as_text=True))
+    assert "finance system import" in listed and "when revoked" not in listed
+    assert api.get("/api/v1/invoices", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    row = db.session.scalar(select(ApiToken))
+    assert row.name == "finance system import" and row.expires_at.date() == last_day + timedelta(days=1)
+    row.expires_at = utcnow() - timedelta(seconds=1)  # its last day has passed
+    db.session.commit()
+    assert "expired" in client.get("/account/tokens").get_data(as_text=True)
+    assert api.get("/api/v1/invoices", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_last_day_not_in_the_future_or_too_far_makes_no_token(client, login):
+    from datetime import date, timedelta
+
+    login("finance")
+    for day, named in ((date.today(), "is not after today"), (date.today() + timedelta(days=4 * 366), "three years")):
+        response = client.post("/account/tokens/new", data={"expires": day.isoformat()})
+        assert response.status_code == 400 and named in unescape(response.get_data(as_text=True))
+    response = client.post("/account/tokens/new", data={"name": "x" * 121})
+    assert response.status_code == 400
+    assert _tokens() == 0
+
+
+def test_the_command_names_a_token_and_gives_it_a_last_day(app, make_user):
+    from datetime import date, timedelta
+
+    user = make_user("finance")
+    runner = app.test_cli_runner()
+    day = (date.today() + timedelta(days=10)).isoformat()
+    result = runner.invoke(args=["users", "token", user.email, "--name", "nightly export", "--expires", day])
+    assert result.exit_code == 0 and result.output.startswith("sla_")
+    row = db.session.scalar(select(ApiToken))
+    assert row.name == "nightly export" and row.expires_at is not None
+    bad = runner.invoke(args=["users", "token", user.email, "--expires", date.today().isoformat()])
+    assert bad.exit_code != 0 and "is not after today" in bad.output and _tokens() == 1

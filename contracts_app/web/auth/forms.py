@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, InputRequired
+from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -33,6 +33,16 @@ class ChoosePasswordForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    """Creating or revoking an API token: nothing to fill in, the CSRF token only."""
+    """Revoking an API token: nothing to fill in, the CSRF token only."""
 
+    submit = SubmitField("Create a token")
+
+
+class CreateTokenForm(FlaskForm):
+    """A new API token: what it is for, and (optionally) the last day it works."""
+
+    name = StringField("What it is for", validators=[Optional(), Length(max=120)],
+                       description="e.g. \"finance system invoice import\": shown in the list, so the right one is revoked.")
+    expires = DateField("Works until (optional)", validators=[Optional()],
+                        description="The last day the token works (up to three years). Empty: until revoked.")
     submit = SubmitField("Create a token")

@@ -13,7 +13,8 @@ from pricing.errors import ActionRefused
 from contracts_app.models import User
 from contracts_app.services import api_tokens
 from contracts_app.services import users as user_service
-from contracts_app.web.auth.forms import TokenForm
+from contracts_app.models.types import utcnow
+from contracts_app.web.auth.forms import CreateTokenForm, TokenForm
 from contracts_app.web.confirm import confirmation_page, confirmed
 
 
@@ -30,10 +31,11 @@ def _urls(user: User, own: bool) -> dict[str, str]:
     return {"list": url_for(".user_tokens", user_id=user.id), "create": url_for(".create_user_token", user_id=user.id)}
 
 
-def _page(user: User, own: bool, new_token: str | None = None) -> ResponseReturnValue:
+def _page(user: User, own: bool, new_token: str | None = None,
+          create_form: CreateTokenForm | None = None) -> ResponseReturnValue:
     response = make_response(render_template(
         "auth/tokens.html", owner=user, own=own, tokens=api_tokens.tokens_of(user), new_token=new_token,
-        urls=_urls(user, own), form=TokenForm()))
+        urls=_urls(user, own), form=TokenForm(), create_form=create_form or CreateTokenForm(), now=utcnow()))
     if new_token:  # the one page that shows the token: kept out of every cache
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -46,12 +48,16 @@ def tokens(user_id: int | None = None) -> ResponseReturnValue:
 
 def create_token(user_id: int | None = None) -> ResponseReturnValue:
     """A new token, shown once on this page: it is not stored, so it cannot be shown again."""
-    user = _target(user_id)
-    if not TokenForm().validate_on_submit():
-        return redirect(_urls(user, user_id is None)["list"])
+    user, form = _target(user_id), CreateTokenForm()
+    if not form.validate_on_submit():
+        return _page(user, own=user_id is None, create_form=form), 400
     try:
-        token = api_tokens.create_token(user)
+        token = api_tokens.create_token(user, form.name.data or "", form.expires.data)
     except ActionRefused as exc:
+        field, _, message = exc.message.partition(": ")
+        if field in ("name", "expires"):
+            getattr(form, field).errors.append(message)
+            return _page(user, own=user_id is None, create_form=form), 400
         flash(f"No token created: {exc.message}", "error")
         return redirect(_urls(user, user_id is None)["list"])
     return _page(user, own=user_id is None, new_token=token)
