@@ -39,16 +39,22 @@ def render_statement_pdf(statement: Statement, issuer: Issuer) -> bytes:
 
 
 def _heading(statement: Statement, issuer: Issuer, width: float) -> list[Flowable]:
+    return _head(issuer, width, statement.as_of, statement.school_name, f"URN {statement.urn}", statement.address,
+                 f"Balance owed: {gbp(statement.balance)}. Overdue: {gbp(statement.overdue)} "
+                 f"on {statement.overdue_count} invoice(s).")
+
+
+def _head(issuer: Issuer, width: float, as_of, name: str, identifier: str, address: str,
+          summary: str) -> list[Flowable]:
+    """The council beside the customer (a school or a trust), and what is owed, in bold."""
     head = Table([[
         [_p(issuer.council, ParagraphStyle("st-c", parent=_BODY, fontSize=12, leading=14, fontName="Helvetica-Bold")),
          _p(issuer.service), _p(issuer.address, _SMALL), _p(f"Tel {issuer.phone} · {issuer.email}", _SMALL)],
-        [Paragraph("Statement of account", _TITLE), _p(f"As of {long_date(statement.as_of)}"),
-         _p(statement.school_name, _BOLD), _p(f"URN {statement.urn}", _SMALL), _p(statement.address, _SMALL)],
+        [Paragraph("Statement of account", _TITLE), _p(f"As of {long_date(as_of)}"),
+         _p(name, _BOLD), _p(identifier, _SMALL), _p(address, _SMALL)],
     ]], colWidths=[width * 0.5, width * 0.5])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    summary = _p(f"Balance owed: {gbp(statement.balance)}. Overdue: {gbp(statement.overdue)} "
-                 f"on {statement.overdue_count} invoice(s).", _BOLD)
-    return [head, Spacer(1, 5 * mm), summary, Spacer(1, 4 * mm)]
+    return [head, Spacer(1, 5 * mm), _p(summary, _BOLD), Spacer(1, 4 * mm)]
 
 
 def _entries(statement: Statement, width: float) -> list[Flowable]:
@@ -98,16 +104,9 @@ def render_trust_statement_pdf(statement: TrustStatement, issuer: Issuer) -> byt
 
 
 def _trust_heading(statement: TrustStatement, issuer: Issuer, width: float) -> list[Flowable]:
-    head = Table([[
-        [_p(issuer.council, ParagraphStyle("st-tc", parent=_BODY, fontSize=12, leading=14, fontName="Helvetica-Bold")),
-         _p(issuer.service), _p(issuer.address, _SMALL), _p(f"Tel {issuer.phone} · {issuer.email}", _SMALL)],
-        [Paragraph("Statement of account", _TITLE), _p(f"As of {long_date(statement.as_of)}"),
-         _p(statement.trust_name, _BOLD), _p(f"Trust {statement.code}", _SMALL), _p(statement.address, _SMALL)],
-    ]], colWidths=[width * 0.5, width * 0.5])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    summary = _p(f"Balance owed by the trust: {gbp(statement.balance)}. Overdue: {gbp(statement.overdue)} "
-                 f"on {statement.overdue_count} invoice(s).", _BOLD)
-    return [head, Spacer(1, 5 * mm), summary, Spacer(1, 4 * mm)]
+    return _head(issuer, width, statement.as_of, statement.trust_name, f"Trust {statement.code}", statement.address,
+                 f"Balance owed by the trust: {gbp(statement.balance)}. Overdue: {gbp(statement.overdue)} "
+                 f"on {statement.overdue_count} invoice(s).")
 
 
 def _trust_summary(statement: TrustStatement, width: float) -> list[Flowable]:
