@@ -202,9 +202,14 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_globals() -> dict:
         """What every template may use: the council's names and which pages exist."""
+        from contracts_app.web.nav import nav_current
+
         return {
             "council_name": app.config["COUNCIL_NAME"],
             "service_name": app.config["SERVICE_NAME"],
             # Navigation shows an area only once its pages exist.
             "has_endpoint": lambda name: name in app.view_functions,
+            # The one nav item (endpoint, text) marked as the page one is on.
+            "nav_current": lambda endpoint, items: nav_current(
+                endpoint, [item for item, _ in items if item in app.view_functions]),
         }

@@ -1,5 +1,6 @@
 """On a phone (390 px wide) the portal and the invoice list fit the page: wide tables scroll
-inside themselves, never the page (issue 15 item 19)."""
+inside their own box, never the page (issue 15 item 19); the box is a named region a keyboard can
+focus (issue #30, static/tables.js)."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +14,9 @@ from tests.agreements_fixtures import add_census, build_priced_world
 
 L = agreement_service.LineInput
 PHONE = {"width": 390, "height": 844}
-TABLE_SCROLLS = "t => getComputedStyle(t).overflowX === 'auto' && t.getBoundingClientRect().right <= 390"
+TABLE_SCROLLS = """t => { const box = t.parentElement; return box.classList.contains('table-scroll')
+  && getComputedStyle(box).overflowX === 'auto' && box.getBoundingClientRect().right <= 390
+  && box.getAttribute('role') === 'region' && box.tabIndex === 0 && box.getAttribute('aria-label') !== null; }"""
 
 
 @pytest.fixture
@@ -45,6 +48,7 @@ def test_the_portal_fits_a_phone(page, sign_in, make_user, invoiced_school):
     assert scroll <= 390 and client <= 390, f"the portal is {scroll} px wide at 390 px"
     # The table is still all there: it scrolls sideways inside its own box.
     assert page.locator("#portal-invoices").evaluate(TABLE_SCROLLS)
+    assert "(scrolls sideways)" in page.locator("#portal-invoices").evaluate("t => t.parentElement.ariaLabel")
 
 
 def test_the_invoice_list_fits_a_phone(page, sign_in, make_user, invoiced_school):
@@ -56,4 +60,21 @@ def test_the_invoice_list_fits_a_phone(page, sign_in, make_user, invoiced_school
     assert scroll <= 390 and client <= 390, f"the invoice list is {scroll} px wide at 390 px"
     # The columns keep their width and scroll sideways inside the table's own box.
     assert page.locator("#invoices").evaluate(TABLE_SCROLLS)
-    assert page.locator("#invoices").evaluate("t => t.scrollWidth > t.clientWidth && t.clientWidth <= 390")
+    assert page.locator("#invoices").evaluate("t => t.parentElement.scrollWidth > t.parentElement.clientWidth")
+
+
+def test_an_invoices_amounts_show_on_a_phone(page, sign_in, make_user, invoiced_school):
+    """Issue #30: the lines stack as cards on a phone, each amount on screen with no sideways scrolling."""
+    from contracts_app.models import Invoice
+
+    number = db.session.query(Invoice.number).filter(Invoice.school_id == invoiced_school.id).scalar()
+    page.set_viewport_size(PHONE)
+    sign_in(make_user("finance"))
+    page.goto(f"/invoices/{number}")
+    amounts = page.locator("#invoice-lines td.num").all() + [page.locator("#invoice-total")]
+    assert len(amounts) >= 4
+    for amount in amounts:
+        box = amount.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, f"{amount.inner_text()} is off screen"
+    scroll, _ = page_width(page)
+    assert scroll <= 390, f"the invoice is {scroll} px wide at 390 px"
