@@ -202,7 +202,7 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_globals() -> dict:
         """What every template may use: the council's names and which pages exist."""
-        from contracts_app.web.nav import nav_current
+        from contracts_app.web.nav import nav_here
 
         return {
             "council_name": app.config["COUNCIL_NAME"],
@@ -210,6 +210,5 @@ def _register_template_helpers(app: Flask) -> None:
             # Navigation shows an area only once its pages exist.
             "has_endpoint": lambda name: name in app.view_functions,
             # The one nav item (endpoint, text) marked as the page one is on.
-            "nav_current": lambda endpoint, items: nav_current(
-                endpoint, [item for item, _ in items if item in app.view_functions]),
+            "nav_here": nav_here,
         }
