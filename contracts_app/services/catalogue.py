@@ -171,6 +171,21 @@ class YearLists:
     years: list[int]
 
 
+PRICE_SORTS = ("code", "service")
+
+
+def shown_rows(rows: list[SideBySide], q: str, sort: Sort | None) -> list[SideBySide]:
+    """The price list's rows holding ``q`` in their code or title, by code or service title when chosen
+    (issue #30; a list's rows are merged per service in memory, so they are ordered here)."""
+    text = q.strip().lower()
+    if text:
+        rows = [r for r in rows if text in r.service_code.lower() or text in r.title.lower()]
+    if sort is None or sort.key not in PRICE_SORTS:
+        return rows
+    key = (lambda r: r.service_code) if sort.key == "code" else (lambda r: (r.title.lower(), r.service_code))
+    return sorted(rows, key=key, reverse=sort.descending)
+
+
 def year_lists(year: int, version: int | None = None) -> YearLists:
     """The version asked for, else the draft, else the published list, else the newest."""
     all_versions = price_lists.versions(year)

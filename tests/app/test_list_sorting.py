@@ -507,3 +507,24 @@ def test_past_runs_filter_by_year_and_term_sort_and_export(app, client, login):
     assert [(r["sla_year"], r["term"], r["gross"]) for r in rows] == [("2025-26", "summer", "100.00"),
                                                                       ("2025-26", "autumn", "300.00")]
     assert client.get("/invoices/runs?run_term=winter").status_code == 400
+
+
+# -- a year's price list ----------------------------------------------------------------------
+
+def test_price_list_rows_filter_and_sort_by_code_and_service(app, client, login):
+    from tests.agreements_fixtures import build_priced_world
+
+    build_priced_world(2025)
+    login("finance")
+
+    def codes(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True).split('id="prices"')[1].split("</table>")[0]
+        return re.findall(r"<td><code>([A-Z0-9-]+)</code></td>", body)
+
+    usual = codes("/prices/2025")
+    assert usual[-1] == "ADHOC" and len(usual) > 3  # the ad hoc rate last
+    assert codes("/prices/2025?sort=code&dir=desc") == sorted(usual, reverse=True)
+    assert codes("/prices/2025?q=sims") == ["SIMS"]
+    page = client.get("/prices/2025?sort=service&dir=asc").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page
+    assert client.get("/prices/2025?sort=amount").status_code == 400

@@ -160,10 +160,11 @@ def _price_list_page(year: int, import_form: PriceImportForm | None = None,
                      status: int = 200) -> ResponseReturnValue:
     sla_year = _year_or_404(year)
     lists = catalogue.year_lists(year, request.args.get("version", type=int))
+    q, sort = request.args.get("q", "")[:100], sort_arg(catalogue.PRICE_SORTS, "")
     return render_template(
         "catalogue/price_list.html", sla_year=sla_year, price_list=lists.shown, versions=lists.versions,
-        rows=lists.rows, import_form=import_form or PriceImportForm(), confirm=ConfirmForm(), years=lists.years,
-        can_edit=current_user.role in ("admin", *EDITORS),
+        rows=catalogue.shown_rows(lists.rows, q, sort), import_form=import_form or PriceImportForm(),
+        confirm=ConfirmForm(), years=lists.years, can_edit=current_user.role in ("admin", *EDITORS), q=q, sort=sort,
     ), status
 
 
