@@ -61,9 +61,8 @@ def test_nobody_revokes_another_users_token_through_their_own_page(client, login
     user_service.issue_token(other.email)
     theirs = db.session.scalar(select(ApiToken))
     login("finance")
-    page = client.post(f"/account/tokens/{theirs.id}/revoke", data={"confirmed": "1"},
-                       follow_redirects=True).get_data(as_text=True)
-    assert f"has no token number {theirs.id}" in page
+    response = client.post(f"/account/tokens/{theirs.id}/revoke", data={"confirmed": "1"})
+    assert response.status_code == 404  # as for a number nobody has: nothing learnt
     db.session.expire_all()
     assert db.session.get(ApiToken, theirs.id).revoked_at is None
     assert "other@example.org" not in client.get("/account/tokens").get_data(as_text=True)

@@ -67,10 +67,9 @@ def revoke_token(token_id: int, user_id: int | None = None) -> ResponseReturnVal
     """Revoke one token, once the confirmation page has said what stops working."""
     user, own = _target(user_id), user_id is None
     token, back = api_tokens.token_of(user, token_id), _urls(user, own)["list"]
-    if not TokenForm().validate_on_submit():
-        return redirect(back)
     if token is None:  # the same answer for another user's token as for none: nothing learnt
-        flash(f"No token was revoked: {user.email} has no token number {token_id}.", "error")
+        abort(404)
+    if not TokenForm().validate_on_submit():
         return redirect(back)
     if not confirmed() and token.revoked_at is None:
         action = (url_for(".revoke_token", token_id=token.id) if own
