@@ -42,12 +42,8 @@ def export_messages(filters: OutboxFilter, sort: Sort | None, fmt: str) -> Downl
     """The messages the filters find, in the page's order, as CSV or XLSX (times in UTC; no bodies)."""
     rows = ([m.id, m.created_at.isoformat(timespec="seconds"), m.recipient, m.subject, m.purpose, m.concerns_type,
              m.concerns_id, m.state, m.attempts, m.sent_at.isoformat(timespec="seconds") if m.sent_at else "",
-             m.last_error or ""] for m in _messages(filters, sort))
+             m.last_error or ""] for m in db.session.scalars(_query(filters, sort)))
     return download(EXPORT_COLUMNS, rows, "outbox", fmt)
-
-
-def _messages(filters: OutboxFilter, sort: Sort | None):
-    return db.session.scalars(_query(filters, sort))
 
 
 def messages(filters: OutboxFilter, page: int = 1, per_page: int = 50, sort: Sort | None = None) -> Page:
