@@ -1,5 +1,7 @@
 """The finance export: one row per invoice line, in the columns of DESIGN §4 and then
-``po_number`` and ``credits_invoice`` (issue #20). Text cells are made safe from formula
+``po_number`` and ``credits_invoice`` (issue #20), then the trust columns (issue #29): the trust the
+invoice is the trust's of, how the trust was billed, and on a consolidated invoice the academy each
+line is for (``line_school_urn``: elsewhere the invoice's school). Text cells are made safe from formula
 injection (pricing.cells); the XLSX is typed (pricing.spreadsheet), so it sums."""
 from __future__ import annotations
 
@@ -22,11 +24,11 @@ EXPORT_COLUMNS = (
     "invoice_number", "kind", "school_urn", "school_name", "customer_type", "sla_year", "term",
     "period_start", "period_end", "issue_date", "due_date", "service_code", "description", "quantity",
     "unit_price", "net", "vat_code", "vat_rate", "invoice_net", "invoice_vat", "invoice_gross",
-    "po_number", "credits_invoice",
+    "po_number", "credits_invoice", "trust_code", "trust_name", "trust_billing", "line_school_urn",
 )
 _KINDS = {"school_urn": "whole", "period_start": "date", "period_end": "date", "issue_date": "date",
           "due_date": "date", "quantity": "money", "unit_price": "rate", "net": "money", "vat_rate": "rate",
-          "invoice_net": "money", "invoice_vat": "money", "invoice_gross": "money"}
+          "invoice_net": "money", "invoice_vat": "money", "invoice_gross": "money", "line_school_urn": "whole"}
 XLSX_COLUMNS = tuple(Column(name, _KINDS.get(name, "text")) for name in EXPORT_COLUMNS)
 
 
@@ -56,6 +58,10 @@ class ExportRow(NamedTuple):
     invoice_gross: Decimal
     po_number: str = ""
     credits_invoice: str = ""  # for a credit note: the number of the invoice it credits
+    trust_code: str = ""  # the trust whose academy the school was on the invoice's date
+    trust_name: str = ""
+    trust_billing: str = ""  # per_academy | consolidated: the invoice is addressed to the trust
+    line_school_urn: int | None = None  # the academy a consolidated invoice's line is for
 
 
 def _two(value: Decimal) -> str:
@@ -75,7 +81,9 @@ def _cell(row: ExportRow) -> dict[str, str]:
         "vat_code": t(row.vat_code), "vat_rate": _two(row.vat_rate),
         "invoice_net": _two(row.invoice_net), "invoice_vat": _two(row.invoice_vat),
         "invoice_gross": _two(row.invoice_gross), "po_number": t(row.po_number),
-        "credits_invoice": t(row.credits_invoice),
+        "credits_invoice": t(row.credits_invoice), "trust_code": t(row.trust_code), "trust_name": t(row.trust_name),
+        "trust_billing": row.trust_billing,
+        "line_school_urn": str(row.line_school_urn if row.line_school_urn is not None else row.school_urn),
     }
 
 
@@ -84,7 +92,8 @@ def _typed(row: ExportRow) -> tuple[object, ...]:
     return (row.invoice_number, row.kind, row.school_urn, row.school_name, row.customer_type, row.sla_year,
             row.term, row.period_start, row.period_end, row.issue_date, row.due_date, row.service_code,
             row.description, row.quantity, row.unit_price, row.net, row.vat_code, row.vat_rate, row.invoice_net,
-            row.invoice_vat, row.invoice_gross, row.po_number, row.credits_invoice)
+            row.invoice_vat, row.invoice_gross, row.po_number, row.credits_invoice, row.trust_code, row.trust_name,
+            row.trust_billing, row.line_school_urn if row.line_school_urn is not None else row.school_urn)
 
 
 CHUNK = 5000

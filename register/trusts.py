@@ -39,6 +39,13 @@ def membership_on(memberships: Iterable[M], day: date) -> M | None:
     return None
 
 
+def agreement_trust_day(term_start: date, term_end: date, today: date) -> date:
+    """The day whose trust an agreement belongs to (issue #29: lists and the API name it): today while
+    its term runs, else the nearest end of its term - a past year's agreement stays with the trust its
+    academy was in when the term ended, next year's goes with the trust it will start in."""
+    return min(max(today, term_start), term_end)
+
+
 def trust_on(memberships: Iterable[MembershipLike], day: date) -> str | None:
     """The code of the trust the academy belongs to on ``day``, or None."""
     membership = membership_on(memberships, day)

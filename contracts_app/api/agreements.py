@@ -2,6 +2,8 @@
 one-off charge and re-issuing under the newest SLA template version."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response
 from flask_login import current_user
 
@@ -13,6 +15,8 @@ from contracts_app.services.documents import pdf_download
 from contracts_app.services.agreements.cancellation import give_notice as record_notice
 from contracts_app.services.agreements.reissuing import reissue_agreement
 from contracts_app.services.agreements.status import InputRefused
+from contracts_app.services.register import belonging
+from contracts_app.services.register import trusts as trusts_service
 from contracts_app.api.auth import allow, own_school_ids, school_user
 from contracts_app.api.blueprint import bp
 from contracts_app.api.errors import ApiError, not_found
@@ -50,13 +54,14 @@ def notice_dict(notice: CancellationNotice | None) -> dict | None:
             "reason": notice.reason, "ends_on": outcome.ends_on, "outcome": outcome.text}
 
 
-def agreement_dict(a: Agreement, detail: bool = False) -> dict:
+def agreement_dict(a: Agreement, trust_code: str | None, detail: bool = False) -> dict:
     """The agreement as the API shows it; ``detail`` adds its lines, charges and pricing basis."""
     data = {
         "id": a.id, "sla_year": SlaYear(a.sla_year).label, "year": a.sla_year, "status": a.status,
         "party_name": a.party_name, "school_urn": a.school.urn if a.school else None,
         "group_name": a.group.name if a.group else None,
-        "schools": [{"urn": s.urn, "name": s.name} for s in a.schools], "customer_type": a.customer_type,
+        "schools": [{"urn": s.urn, "name": s.name} for s in a.schools], "trust_code": trust_code,
+        "customer_type": a.customer_type,
         "term_start": a.term_start, "term_end": a.term_end, "annual_total": a.annual_total,
         "po_number": a.po_number, "issued_at": a.issued_at, "notice": notice_dict(a.notice),
     }
@@ -81,12 +86,16 @@ def agreement_dict(a: Agreement, detail: bool = False) -> dict:
 def list_agreements(args: dict) -> dict:
     """Agreements of an SLA year
 
-    Filtered by status, customer type or name. A school user sees its own school's
-    (and its group's) issued agreements.
+    Filtered by status, customer type, name or trust. A school user sees its own
+    school's (and its group's) issued agreements.
     """
-    result = queries.visible_page(own_school_ids(), args["year"], args.get("status", ""),
-                                  args.get("customer_type", ""), args.get("q", ""), args["page"], args["per_page"])
-    return {"items": [agreement_dict(a) for a in result.items], "page": result.page,
+    if args.get("trust") and trusts_service.by_code(args["trust"]) is None:
+        raise not_found(f"no trust with code {args['trust']}")
+    f = queries.AgreementFilter(args["year"], args.get("status", ""), args.get("customer_type", ""),
+                                args.get("q", ""), args.get("trust", ""))
+    result = queries.visible_page(own_school_ids(), f, args["page"], args["per_page"])
+    codes = belonging.agreement_codes([a.id for a in result.items], date.today())
+    return {"items": [agreement_dict(a, codes.get(a.id)) for a in result.items], "page": result.page,
             "per_page": result.per_page, "total": result.total, "pages": result.pages}
 
 
@@ -101,7 +110,9 @@ def get_agreement(agreement_id: int) -> dict:
     their prices and explanations, and one-off charges. Another school's agreement is
     404 to a school user.
     """
-    return agreement_dict(_agreement(agreement_id), detail=True)
+    agreement = _agreement(agreement_id)
+    return agreement_dict(agreement, belonging.agreement_codes([agreement.id], date.today()).get(agreement.id),
+                          detail=True)
 
 
 @bp.route(f"/agreements/<int(max={MAX_ID}):agreement_id>/pdf", tags=TAGS)

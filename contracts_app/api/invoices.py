@@ -29,6 +29,8 @@ from contracts_app.services.invoicing.balances import Balance, InvoiceFilter
 from contracts_app.services.invoicing.documents import invoice_pdf
 from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
 from contracts_app.services.invoicing import payments as payment_service
+from contracts_app.services.register import belonging
+from contracts_app.services.register import trusts as trusts_service
 
 TAGS = ["Invoices"]
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
@@ -46,7 +48,7 @@ def _invoice(number: str) -> Invoice:
     return invoice
 
 
-def invoice_dict(invoice: Invoice, state: Balance, detail: bool = False) -> dict:
+def invoice_dict(invoice: Invoice, state: Balance, trust: tuple[str, str] | None, detail: bool = False) -> dict:
     """The export's columns for the invoice (DESIGN §4), its balance and its lines."""
     data = {
         "invoice_number": invoice.number, "kind": invoice.kind, "school_urn": invoice.school_urn,
@@ -56,7 +58,8 @@ def invoice_dict(invoice: Invoice, state: Balance, detail: bool = False) -> dict
         "invoice_net": invoice.net, "invoice_vat": invoice.vat, "invoice_gross": invoice.gross,
         "status": state.status, "overdue": state.overdue, "paid": state.paid, "credited": state.credited,
         "outstanding": state.outstanding, "po_number": invoice.po_number, "description": invoice.description,
-        "agreement_id": invoice.agreement_id,
+        "agreement_id": invoice.agreement_id, "trust_code": trust[0] if trust else None,
+        "trust_name": trust[1] if trust else None, "trust_billing": invoice.trust_billing,
         "credited_invoice_number": invoice.credited_invoice.number if invoice.credited_invoice_id else None,
         "credits_invoice": invoice.credited_invoice.number if invoice.credited_invoice_id else "",
         "lines": [{"position": l.position, "service_code": l.service_code, "description": l.description,
@@ -83,16 +86,19 @@ def list_invoices(args: dict) -> dict:
     """Invoices and credit notes
 
     Filtered by SLA year, term, payment status (outstanding: any balance), kind, school
-    (URN) and invoice run, newest first.
+    (URN), trust (its GIAS code: the invoices on its statement) and invoice run, newest first.
     Each item carries the finance export's columns for the invoice, its balance and
     its lines. A school user sees its own school's only.
     """
+    if args.get("trust") and trusts_service.by_code(args["trust"]) is None:
+        raise not_found(f"no trust with code {args['trust']}")
     f = InvoiceFilter(year=args.get("year"), term=args.get("term", ""), status=args.get("status", ""),
                       kind=args.get("kind", ""), q=args.get("q", ""), school_ids=own_school_ids(),
                       viewer_trust_id=current_user.trust_id,
-                      urn=args.get("urn"), run_id=args.get("run"))
+                      urn=args.get("urn"), run_id=args.get("run"), trust_code=args.get("trust", ""))
     result, balances = invoicing.list_invoices(f, args["page"], args["per_page"], with_lines=True)
-    return {"items": [invoice_dict(i, balances[i.id]) for i in result.items], "page": result.page,
+    trusts = belonging.invoice_trusts([i.id for i in result.items])
+    return {"items": [invoice_dict(i, balances[i.id], trusts.get(i.id)) for i in result.items], "page": result.page,
             "per_page": result.per_page, "total": result.total, "pages": result.pages}
 
 
@@ -107,7 +113,8 @@ def get_invoice(number: str) -> dict:
     404 to a school user.
     """
     invoice = _invoice(number)
-    return invoice_dict(invoice, invoicing.balance(invoice), detail=True)
+    return invoice_dict(invoice, invoicing.balance(invoice), belonging.invoice_trusts([invoice.id]).get(invoice.id),
+                        detail=True)
 
 
 @bp.route("/invoices/<string(maxlength=20):number>/pdf", tags=TAGS)

@@ -23,6 +23,7 @@ from contracts_app.services.invoicing.documents import export_to, invoice_pdf
 from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
 from contracts_app.services.invoicing.ubl_check import RunCheck, check_run
 from contracts_app.services.invoicing import overview, payments as payment_service, payments_import
+from contracts_app.services.register.trusts import by_code
 
 invoices_group = AppGroup("invoices", help="Invoice runs, documents, payments and the finance export.")
 
@@ -66,10 +67,13 @@ def run_command(year: int, term: str, issue_date: str, dry_run: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--term", default="", help="Only this term.")
+@click.option("--trust", "trust_code", default="", help="Only the invoices on this trust's statement (GIAS code).")
 @service_command
-def export_command(year: int, fmt: str, output: Path, term: str) -> None:
-    """The finance export: one row per invoice line."""
-    export_to(InvoiceFilter(year=year, term=term), fmt, output)
+def export_command(year: int, fmt: str, output: Path, term: str, trust_code: str) -> None:
+    """The finance export: one row per invoice line, with the trust columns."""
+    if trust_code and by_code(trust_code) is None:
+        raise ActionRefused(f"--trust: no trust with code {trust_code[:20]!r}; nothing was written")
+    export_to(InvoiceFilter(year=year, term=term, trust_code=trust_code), fmt, output)
     click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
 
 

@@ -12,6 +12,8 @@ from pricing.sla_year import requested_year
 
 from contracts_app.services.bounds import MAX_INT, ascii_number
 from contracts_app.services.queries import Sort
+from contracts_app.services.register import trusts
+from register.trusts import MAX_CODE as MAX_TRUST_CODE
 
 
 class BoundedInt(IntegerConverter):
@@ -71,3 +73,13 @@ def export_arg() -> str | None:
     if fmt and fmt not in ("csv", "xlsx"):
         abort(400, description=f"export must be csv or xlsx, not {fmt[:40]!r}")
     return fmt or None
+
+
+def trust_arg() -> str:
+    """A list's ``?trust=CODE`` filter (a trust's GIAS code, issue #29); empty when left out."""
+    return request.args.get("trust", "").strip()[:MAX_TRUST_CODE]
+
+
+def unknown_trust(code: str) -> bool:
+    """Whether the list was filtered by a code no trust has (the page says so beside its empty list)."""
+    return bool(code) and trusts.by_code(code) is None

@@ -24,7 +24,8 @@ def row(n: int, net: str = "532.17", kind: str = "invoice") -> ExportRow:
 
 def test_columns_are_exactly_the_designs():
     # DESIGN §4's columns in order, then the two issue #20 added
-    assert ",".join(EXPORT_COLUMNS) == DESIGN_COLUMNS + ",po_number,credits_invoice"
+    assert ",".join(EXPORT_COLUMNS) == (DESIGN_COLUMNS + ",po_number,credits_invoice"
+                                        ",trust_code,trust_name,trust_billing,line_school_urn")
 
 
 def test_csv_streams_in_chunks_with_plain_two_place_decimals():

@@ -50,7 +50,8 @@ def test_the_finance_export_opened_in_a_spreadsheet_sums():
             for n, net in ((1, "532.17"), (2, "100.00"), (3, "-32.17"))]
     sheet = openpyxl.load_workbook(io.BytesIO(export_bytes(rows, "xlsx"))).active
     header = [c.value for c in sheet[1]]
-    assert header == list(EXPORT_COLUMNS) and header[-2:] == ["po_number", "credits_invoice"]
+    assert header == list(EXPORT_COLUMNS) and header[-6:-4] == ["po_number", "credits_invoice"]
+    assert header[-4:] == ["trust_code", "trust_name", "trust_billing", "line_school_urn"]
     col = {name: i + 1 for i, name in enumerate(header)}
     nets = [sheet.cell(row=r, column=col["net"]) for r in (2, 3, 4)]
     assert all(c.data_type == "n" and c.number_format == "0.00" for c in nets)
@@ -60,4 +61,5 @@ def test_the_finance_export_opened_in_a_spreadsheet_sums():
     assert sheet.cell(row=2, column=col["school_urn"]).value == 140001
     assert sheet.cell(row=4, column=col["credits_invoice"]).value == "INV-2025-000001"
     assert sheet.cell(row=2, column=col["po_number"]).value == "PO-7"
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:W4"
+    assert sheet.cell(row=2, column=col["line_school_urn"]).value == 140001  # the invoice's school: no section
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:AA4"

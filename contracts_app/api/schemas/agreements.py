@@ -15,6 +15,10 @@ class AgreementArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     customer_type = fields.String(validate=validate.OneOf(("maintained", "academy")))
     q = Text(validate=validate.Length(max=100), metadata={"description": "Part of the party's name, or a URN."})
+    trust = Text(validate=validate.Length(min=1, max=20), metadata={
+        "description": "A trust's GIAS code: the agreements of its academies (issue #29), the trust being the "
+                       "one the academy is in today while the term runs, else at the nearest end of the term. "
+                       "An unknown code is 404."})
 
 
 class NoticeSchema(Schema):
@@ -46,6 +50,9 @@ class AgreementSchema(Schema):
                                 metadata={"description": "The school, or null for a group's agreement."})
     group_name = fields.String(required=True, allow_none=True)
     schools = fields.List(fields.Nested(PartySchoolSchema), required=True)
+    trust_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "The trust whose academy's agreement this is (GIAS code; the rule as the trust filter's); "
+                       "null for none and for a group's agreement."})
     customer_type = fields.String(required=True)
     term_start = fields.Date(required=True)
     term_end = fields.Date(required=True)

@@ -37,6 +37,9 @@ class InvoiceArgs(PageArgs):
                          metadata={"description": "The invoices one invoice run raised, whatever their terms."})
     q = Text(validate=validate.Length(max=100),
              metadata={"description": "Part of the customer's name, an invoice number or a URN."})
+    trust = Text(validate=validate.Length(min=1, max=20), metadata={
+        "description": "A trust's GIAS code: the invoices that are its (issue #29), those on its statement: "
+                       "issued while their school was its academy. An unknown code is 404."})
 
 
 class InvoiceLineSchema(Schema):
@@ -75,6 +78,14 @@ class InvoiceSchema(Schema):
     po_number = fields.String(required=True)
     description = fields.String(required=True)
     agreement_id = fields.Integer(required=True, allow_none=True)
+    trust_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "The trust the invoice is the trust's of: its school was that trust's academy on the "
+                       "invoice's date (GIAS code); null for none."})
+    trust_name = fields.String(required=True, allow_none=True, metadata={"description": "That trust's name."})
+    trust_billing = fields.String(required=True, allow_none=True, validate=validate.OneOf(
+        ("per_academy", "consolidated")), metadata={
+        "description": "How the trust was billed: per_academy (addressed to the trust, for its academy) or "
+                       "consolidated (one invoice for its academies); null when addressed to the school."})
     credited_invoice_number = fields.String(required=True, allow_none=True,
                                             metadata={"description": "For a credit note: the invoice it credits."})
     credits_invoice = fields.String(required=True, metadata={

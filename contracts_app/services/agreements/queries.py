@@ -2,6 +2,7 @@
 models.agreement), one agreement, its history, and the choices its forms offer."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -13,6 +14,7 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, AgreementLine, AuditEvent, School, SchoolGroup, Service
 from contracts_app.services.agreements.status import find
 from contracts_app.services.bounds import search_number
+from contracts_app.services.register.belonging import agreement_in_trust, agreement_trust_code
 from contracts_app.services.price_check import PriceCheck, price_agreement
 from pricing.spreadsheet import Download, download
 from contracts_app.services.queries import Page, Sort, paginate, sorted_by
@@ -27,14 +29,25 @@ from pricing.sla_year import SlaYear
 
 # -- lists -----------------------------------------------------------------------------------
 
-def agreement_filter(query: Select, year: int, status: str = "", customer_type: str = "", q: str = "") -> Select:
-    """The year's agreements, by status, customer type, and party name or URN."""
-    query = query.where(Agreement.sla_year == year)
-    if status:
-        query = query.where(Agreement.status == status)
-    if customer_type in ("maintained", "academy"):
-        query = query.where(Agreement.customer_type == customer_type)
-    q = q.strip().lower()
+class AgreementFilter(NamedTuple):
+    """The list's filters: the year's agreements by status, customer type, party name or URN, and trust."""
+    year: int
+    status: str = ""
+    customer_type: str = ""
+    q: str = ""
+    trust_code: str = ""  # one trust's (issue #29: services.register.belonging's rule)
+
+
+def agreement_filter(query: Select, f: AgreementFilter, today: date | None = None) -> Select:
+    """The year's agreements, by status, customer type, party name or URN, and trust."""
+    query = query.where(Agreement.sla_year == f.year)
+    if f.status:
+        query = query.where(Agreement.status == f.status)
+    if f.customer_type in ("maintained", "academy"):
+        query = query.where(Agreement.customer_type == f.customer_type)
+    if f.trust_code:
+        query = query.where(agreement_in_trust(f.trust_code, today or date.today()))
+    q = f.q.strip().lower()
     if q:
         query = query.outerjoin(School, Agreement.school_id == School.id).outerjoin(
             SchoolGroup, Agreement.group_id == SchoolGroup.id)
@@ -48,7 +61,7 @@ def agreement_filter(query: Select, year: int, status: str = "", customer_type: 
 SORT_KEYS = ("party", "customer_type", "term", "status", "total")
 EXPORT_COLUMNS = (Column("agreement_id", "whole"), Column("urn", "whole"), Column("party"), Column("customer_type"),
                   Column("status"), Column("term_start", "date"), Column("term_end", "date"),
-                  Column("pupils", "whole"), Column("annual_total", "money"), Column("po_number"))
+                  Column("pupils", "whole"), Column("annual_total", "money"), Column("po_number"), Column("trust_code"))
 
 
 def _sorted(query: Select, sort: Sort | None) -> Select:
@@ -62,31 +75,31 @@ def _sorted(query: Select, sort: Sort | None) -> Select:
     return sorted_by(query, sort or Sort(""), columns, (Agreement.id,))
 
 
-def list_agreements(year: int, status: str, customer_type: str, q: str, page: int,
-                    per_page: int, sort: Sort | None = None) -> tuple[Page, int, Decimal]:
+def list_agreements(f: AgreementFilter, page: int, per_page: int,
+                    sort: Sort | None = None) -> tuple[Page, int, Decimal]:
     """A page of agreements and, for the whole filter, the count and annual total."""
-    base = agreement_filter(select(Agreement), year, status, customer_type, q)
+    base = agreement_filter(select(Agreement), f)
     result = paginate(_sorted(base.options(selectinload(Agreement.school), selectinload(Agreement.group)), sort),
                       page, per_page)
     totals = agreement_filter(select(func.count(), func.coalesce(func.sum(Agreement.annual_total), 0))
-                              .select_from(Agreement), year, status, customer_type, q)
+                              .select_from(Agreement), f)
     count, total = db.session.execute(totals).one()
     return result, count, Decimal(total or 0)  # the sum keeps the column type: pounds
 
 
-def export_agreements(year: int, status: str, customer_type: str, q: str, sort: Sort | None, fmt: str) -> Download:
-    """Every agreement the filters find, in the list's order, as CSV or XLSX."""
-    query = _sorted(agreement_filter(select(Agreement), year, status, customer_type, q)
+def export_agreements(f: AgreementFilter, sort: Sort | None, fmt: str) -> Download:
+    """Every agreement the filters find, in the list's order, as CSV or XLSX, with its trust's code."""
+    today = date.today()
+    query = _sorted(agreement_filter(select(Agreement, agreement_trust_code(today)), f, today)
                     .options(selectinload(Agreement.school), selectinload(Agreement.group)), sort)
     rows = ([a.id, a.school.urn if a.school else None, a.party_name, a.customer_type, a.status, a.term_start,
-             a.term_end, a.pupils, a.annual_total, a.po_number] for a in db.session.scalars(query))
-    return download(EXPORT_COLUMNS, rows, f"agreements-{SlaYear(year).label}", fmt)
+             a.term_end, a.pupils, a.annual_total, a.po_number, code or ""] for a, code in db.session.execute(query))
+    return download(EXPORT_COLUMNS, rows, f"agreements-{SlaYear(f.year).label}", fmt)
 
 
-def visible_page(school_ids: set[int] | None, year: int, status: str, customer_type: str, q: str, page: int,
-                 per_page: int) -> Page:
+def visible_page(school_ids: set[int] | None, f: AgreementFilter, page: int, per_page: int) -> Page:
     """A page of the agreements ``school_ids`` may see (None: staff, who see all), with their parties."""
-    query = agreement_filter(select(Agreement), year, status, customer_type, q)
+    query = agreement_filter(select(Agreement), f)
     if school_ids is not None:
         query = query.where(agreements_seen_by(school_ids))
     query = query.options(selectinload(Agreement.school), selectinload(Agreement.group)

@@ -24,6 +24,7 @@ from contracts_app.services.invoicing.dates import check_issue_date
 from contracts_app.services.invoicing.locking import lock_invoice
 from contracts_app.services.invoicing.numbering import ensure_series, take_numbers
 from contracts_app.services.invoicing.listing import ordered
+from contracts_app.services.register.belonging import invoice_in_trust
 from contracts_app.services.queries import Page, Sort, paginate
 from contracts_app.services.transactions import refusal_rolls_back
 
@@ -114,6 +115,7 @@ class InvoiceFilter:
     viewer_trust_id: int | None = None  # that user's trust, if a trust user (consolidated invoices: its own only)
     urn: int | None = None  # one school's (the API's filter)
     run_id: int | None = None  # the invoices one invoice run raised, whatever their terms
+    trust_code: str = ""  # one trust's (issue #29: services.register.belonging's rule, as its statement)
 
 
 def visible_to_trust_user(trust_id: int | None) -> ColumnElement:
@@ -136,6 +138,8 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
         query = query.where(Invoice.run_id == f.run_id)
     if f.customer_type:
         query = query.where(Invoice.customer_type == f.customer_type)
+    if f.trust_code:
+        query = query.where(invoice_in_trust(f.trust_code))
     if f.school_ids is not None:
         query = query.where(Invoice.school_id.in_(f.school_ids or {-1}), visible_to_trust_user(f.viewer_trust_id))
     if f.urn is not None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from invoices.document import DocumentLine, DocumentVat, InvoiceDocument
@@ -17,7 +17,8 @@ from invoices.vat import vat_summary
 from pricing.sla_year import SlaYear
 
 from contracts_app.extensions import db
-from contracts_app.models import Invoice, InvoiceLine
+from contracts_app.models import Invoice, InvoiceLine, School, Trust, TrustMembership
+from contracts_app.services.register.belonging import member_on
 from contracts_app.services.adhoc.attachments import invoice_attachments
 from contracts_app.services.council import invoice_issuer
 from pricing.bulk import cyclic_gc_paused
@@ -70,15 +71,22 @@ def export_rows(f: InvoiceFilter, today: date | None = None) -> Iterator[ExportR
     """
     ids = filtered(select(Invoice.id), f, today or date.today()).subquery()
     credited = aliased(Invoice)  # the invoice a credit note credits
+    line_school = aliased(School)  # a consolidated invoice's line: the academy it is for
     query = (select(Invoice.number, Invoice.kind, Invoice.school_urn, Invoice.customer_name, Invoice.customer_type,
                     Invoice.sla_year, Invoice.term, Invoice.period_start, Invoice.period_end, Invoice.issue_date,
                     Invoice.due_date, InvoiceLine.service_code, InvoiceLine.description, InvoiceLine.quantity,
                     InvoiceLine.unit_price, InvoiceLine.net, InvoiceLine.vat_code, InvoiceLine.vat_rate,
                     Invoice.net.label("invoice_net"), Invoice.vat.label("invoice_vat"),
                     Invoice.gross.label("invoice_gross"), Invoice.po_number,
-                    credited.number.label("credits_invoice"))
+                    credited.number.label("credits_invoice"), Trust.code, Trust.name, Invoice.trust_billing,
+                    line_school.urn)
              .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
              .outerjoin(credited, credited.id == Invoice.credited_invoice_id)
+             # The trust on the invoice's date (services.register.belonging): at most one membership holds.
+             .outerjoin(TrustMembership, and_(TrustMembership.school_id == Invoice.school_id,
+                                              member_on(Invoice.issue_date)))
+             .outerjoin(Trust, Trust.id == TrustMembership.trust_id)
+             .outerjoin(line_school, line_school.id == InvoiceLine.school_id)
              .where(Invoice.id.in_(select(ids.c.id))).order_by(Invoice.number, InvoiceLine.position))
     labels: dict[int, str] = {}
     with db.engine.connect() as connection:  # a connection of its own, so the rows can stream
@@ -86,7 +94,8 @@ def export_rows(f: InvoiceFilter, today: date | None = None) -> Iterator[ExportR
             # By position: the columns are selected in ExportRow's order, the year as its label.
             year = row[5]
             label = labels.get(year) or labels.setdefault(year, SlaYear(year).label)
-            yield ExportRow(*row[:5], label, *row[6:21], row[21] or "", row[22] or "")
+            yield ExportRow(*row[:5], label, *row[6:21], row[21] or "", row[22] or "", row[23] or "", row[24] or "",
+                            row[25] or "", row[26])
 
 
 def export(f: InvoiceFilter, fmt: str) -> bytes:

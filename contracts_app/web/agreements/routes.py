@@ -25,7 +25,7 @@ from contracts_app.services.agreements.cancellation import give_notice, notice_r
 from contracts_app.services.agreements.issuing import issue_draft
 from contracts_app.services.agreements.reissuing import ReissuePlan, plan_reissue, reissue_agreement, reissue_target
 from contracts_app.services.agreements.status import InputRefused
-from contracts_app.web.args import export_arg, sort_arg, year_arg
+from contracts_app.web.args import export_arg, sort_arg, trust_arg, unknown_trust, year_arg
 from contracts_app.web.downloads import send_download
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.agreements.forms import (
@@ -61,13 +61,14 @@ def index() -> ResponseReturnValue:
     args = request.args
     year = year_arg(_this_year())
     sort = sort_arg(queries.SORT_KEYS, "")
-    filters = (year, args.get("status", ""), args.get("type", ""), args.get("q", ""))
+    filters = queries.AgreementFilter(year, args.get("status", ""), args.get("type", ""), args.get("q", ""),
+                                      trust_arg())
     if fmt := export_arg():
-        return send_download(queries.export_agreements(*filters, sort, fmt))
-    result, count, total = queries.list_agreements(*filters, args.get("page", 1, type=int),
+        return send_download(queries.export_agreements(filters, sort, fmt))
+    result, count, total = queries.list_agreements(filters, args.get("page", 1, type=int),
                                                    current_app.config["PAGE_SIZE"], sort)
     return render_template("agreements/index.html", result=result, count=count, total=total, sort=sort,
-                           confirm_form=ConfirmForm(),
+                           confirm_form=ConfirmForm(), unknown_trust=unknown_trust(filters.trust_code),
                            sla_year=SlaYear(year), args=args, statuses=STATUS_NAMES)
 
 

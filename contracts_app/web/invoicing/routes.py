@@ -22,7 +22,7 @@ from contracts_app.services.invoicing.documents import export_stream, export_to,
 from contracts_app.services.invoicing import listing
 from contracts_app.services.invoicing.balances import InvoiceFilter
 from contracts_app.services.invoicing import aged_debt as aged_debt_service
-from contracts_app.web.args import id_arg, sort_arg, year_arg
+from contracts_app.web.args import id_arg, sort_arg, trust_arg, unknown_trust, year_arg
 from contracts_app.web.confirm import confirmation_page, confirmed
 from contracts_app.web.invoicing import payments as payment_views
 from contracts_app.web.invoicing import runs as run_views
@@ -51,7 +51,8 @@ def _filter() -> InvoiceFilter:
     school_ids = current_user.school_ids() if current_user.role == "school" else None
     return InvoiceFilter(year=year_arg(), term=args.get("term", ""), status=args.get("status", ""),
                          customer_type=args.get("type", ""), q=args.get("q", ""), kind=args.get("kind", ""),
-                         school_ids=school_ids, viewer_trust_id=current_user.trust_id, run_id=id_arg("run"))
+                         school_ids=school_ids, viewer_trust_id=current_user.trust_id, run_id=id_arg("run"),
+                         trust_code=trust_arg())
 
 
 def _invoice(number: str) -> Invoice:
@@ -69,6 +70,7 @@ def index() -> ResponseReturnValue:
     listed = invoicing.invoice_list(_filter(), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
                                     sort)
     return render_template("invoicing/index.html", result=listed.result, balances=listed.balances, sort=sort,
+                           unknown_trust=unknown_trust(trust_arg()),
                            count=listed.count, gross=listed.gross, args=request.args, statuses=STATUS_NAMES)
 
 
@@ -238,7 +240,7 @@ def _credit_confirmation(invoice: Invoice, gross: Decimal, form: CreditForm, cre
 @roles_required("finance")
 def aged_debt() -> ResponseReturnValue:
     """What customers owe, in age buckets past the due dates; ?trust=CODE: one trust's (issue #29)."""
-    year, trust = year_arg(), _trust_arg()
+    year, trust = year_arg(), trust_arg() or None
     sort = sort_arg(aged_debt_service.SORT_KEYS, "")
     try:
         rows, totals = aged_debt_service.aged_debt_report(date.today(), year, trust, sort)
@@ -246,11 +248,6 @@ def aged_debt() -> ResponseReturnValue:
         abort(400, description=exc.message)
     return render_template("invoicing/aged_debt.html", rows=rows, buckets=AGE_BUCKETS, totals=totals, year=year,
                            trust=trust or "", sort=sort)
-
-
-def _trust_arg() -> str | None:
-    """The aged debt's ?trust=CODE (a GIAS group code), None when left out."""
-    return request.args.get("trust", "").strip()[:40] or None
 
 
 # -- payments, reversals, the bank-file import, aged debt as a file (issue #20) ----------------
@@ -288,7 +285,7 @@ def aged_debt_export() -> ResponseReturnValue:
     """The aged-debt table as CSV or a typed XLSX."""
     fmt = _format()
     try:
-        content = overview.aged_debt_file(fmt, date.today(), year_arg(), _trust_arg(),
+        content = overview.aged_debt_file(fmt, date.today(), year_arg(), trust_arg() or None,
                                           sort_arg(aged_debt_service.SORT_KEYS, ""))
     except ActionRefused as exc:
         abort(400, description=exc.message)
