@@ -44,3 +44,11 @@ def test_codes():
     assert check_code("3104") is None
     assert "not a GIAS group code" in check_code("TR01")
     assert "longer than 20" in check_code("1" * 21)
+
+
+def test_an_agreements_trust_day_is_today_within_its_term_else_the_nearest_end():
+    from register.trusts import agreement_trust_day
+    start, end = date(2025, 4, 1), date(2026, 3, 31)
+    assert agreement_trust_day(start, end, date(2025, 9, 1)) == date(2025, 9, 1)
+    assert agreement_trust_day(start, end, date(2026, 12, 7)) == end  # a past year: as its term ended
+    assert agreement_trust_day(start, end, date(2025, 1, 5)) == start  # next year's: as it will start
