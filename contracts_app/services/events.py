@@ -24,6 +24,7 @@ EVENTS = (
     "invoice_run.done",        # report=RunReport: after the run's last commit (dry runs too)
     "agreement.issued",        # agreement=Agreement: in the issuing transaction
     "agreements.issued",       # agreement_ids=[...]: a bulk issue's batch, in the batch's transaction
+    "agreement.reissued",      # agreement=Agreement, version, was, changes: in the re-issuing transaction
     "adhoc.estimate_given",    # request=AdHocRequest
     "adhoc.authorised",        # request=AdHocRequest
     "adhoc.requests_imported",  # request_ids=[...]: an import's new requests, in its transaction

@@ -18,7 +18,7 @@ from pricing.sla_year import LONDON
 from servicedesk import SLA_2022_23
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, SlaTemplate
-from contracts_app.services import audit, documents
+from contracts_app.services import audit, documents, events
 from contracts_app.services.rounds import records
 from contracts_app.services.template_levels import levels_of
 from contracts_app.services.transactions import refusal_rolls_back
@@ -97,7 +97,7 @@ def reissue_agreement(agreement: Agreement, by: str, today: date | None = None) 
     document is regenerated with that version's text and service levels, and the report
     measures its tickets against them from now on. Audited; refused with the reason when the
     agreement cannot be re-issued (a draft, ended or cancelled, already on the newest version,
-    or made from a school's signed acceptance)."""
+    or made from a school's signed acceptance). Its agreement contacts get the new document by email."""
     plan = plan_reissue(agreement, today)
     agreement.template = plan.new
     documents.document_for(agreement)  # the new version fills in for this agreement before anything is saved
@@ -107,5 +107,8 @@ def reissue_agreement(agreement: Agreement, by: str, today: date | None = None) 
                  f"{agreement.name} re-issued under SLA template v{plan.new.version} (was {plan.old_name}) by "
                  f"{by}: {changed}",
                  {"template": [plan.old.version if plan.old is not None else None, plan.new.version]})
+    # The school is told, with the re-issued document, in the same transaction (nothing owed goes unsent).
+    events.emit("agreement.reissued", agreement=agreement, version=str(plan.new.version), was=plan.old_name,
+                changes=plan.changes)
     db.session.commit()
     return plan

@@ -33,6 +33,10 @@ def _agreement(agreement) -> None:
     messages.agreement_issued(agreement)
 
 
+def _reissued(agreement, version, was, changes) -> None:
+    messages.agreement_reissued(agreement, version, was, changes)
+
+
 def _agreements(agreement_ids) -> None:
     messages.agreements_issued(agreement_ids)
 
@@ -55,7 +59,7 @@ def _notice(notice) -> None:
 
 SUBSCRIPTIONS = {
     "invoice.issued": _invoice, "invoices.issued": _invoices, "invoice_run.done": run_done,
-    "agreement.issued": _agreement,
+    "agreement.issued": _agreement, "agreement.reissued": _reissued,
     "agreements.issued": _agreements, "adhoc.estimate_given": _estimate, "adhoc.authorised": _authorised,
     "notice.recorded": _notice, "adhoc.requests_imported": requests_imported,
 }

@@ -147,6 +147,22 @@ def agreement_issued(agreement: Agreement) -> list[OutboxMessage]:
                  template="agreement_issued", context=context, attachments=[attachment])
 
 
+def agreement_reissued(agreement: Agreement, version: str, was: str, changes: tuple[str, ...]) -> list[OutboxMessage]:
+    """The re-issued SLA PDF (issue #31) to the same contacts as its issue, once per version it moves to:
+    a later re-issue under another version is another message."""
+    contacts = contacts_by_school([s.id for s in agreement.schools], "agreements")
+    key = f"agreement_reissued:agreement:{agreement.id}:v{version}"
+    recipients = _missing("agreement_reissued", ("agreement", agreement.id),
+                          [a for addresses in contacts.values() for a in addresses], key)
+    if not recipients:
+        return []
+    context = {"agreement": agreement, "version": version, "was": was, "changes": list(changes),
+               "link": external_url("agreements.show", agreement_id=agreement.id)}
+    attachment = AttachmentRef("agreement_pdf", agreement.id, file_name(agreement))
+    return queue("agreement_reissued", concerns=("agreement", agreement.id), recipients=recipients,
+                 template="agreement_reissued", context=context, attachments=[attachment], key=key)
+
+
 def _schools_of(agreement_ids: list[int]) -> dict[int, list[int]]:
     """{agreement id: its school ids} (a group's agreement: the group's schools), in two queries."""
     rows = db.session.execute(select(Agreement.id, Agreement.school_id, Agreement.group_id)
