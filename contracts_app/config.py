@@ -134,6 +134,8 @@ def _jobs(instance: Path) -> dict:
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", "60")),
         # How often each consumer writes its own heartbeat (the admin home's "consumers seen").
         "JOB_HEARTBEAT_SECONDS": float(os.environ.get("JOB_HEARTBEAT_SECONDS", "15")),
+        # How often every consumer looks for jobs whose consumer died (and resumes them).
+        "JOB_RECOVER_SECONDS": float(os.environ.get("JOB_RECOVER_SECONDS", "60")),
         # Agreements per invoice-run batch (one transaction each, its invoices' emails with them).
         "INVOICE_RUN_BATCH": int(os.environ.get("INVOICE_RUN_BATCH", "0")),  # 0: the run's own (500)
         # The queue itself is chosen in contracts_app/queue.py from the same variable.

@@ -30,11 +30,13 @@ from contracts_app.models import (
     InvoiceLine,
     InvoiceRun,
     Job,
+    JobConsumer,
     NumberSeries,
     OutboxAttachment,
     OutboxMessage,
 )
 from contracts_app.services import jobs
+from contracts_app.services.jobs.recovery import worker_identity
 from tests.jobs.helpers import many_schools
 
 SCHOOLS = 200  # the invoice run's; the ZIP renders fewer (a PDF costs ~0.1 s of a core)
@@ -46,9 +48,10 @@ SEED = random.randrange(1_000_000)
 class Consumer:
     """`flask --app contracts_app jobs worker`, in a process group of its own."""
 
-    def __init__(self, env: dict, log: Path, worker_type: str = "thread"):
+    def __init__(self, env: dict, log: Path, worker_type: str = "thread", periodic: bool = True):
         self.log = log
-        command = [str(FLASK), "--app", "contracts_app", "jobs", "worker", "-w", "1", "-k", worker_type]
+        command = [str(FLASK), "--app", "contracts_app", "jobs", "worker", "-w", "1", "-k", worker_type,
+                   "--periodic" if periodic else "--no-periodic"]
         with log.open("ab") as out:
             self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
                                             start_new_session=True)
@@ -97,12 +100,12 @@ def consumers(app, database_url, tmp_path):
     queue.use_storage(filename=queue_file)
     env = {**os.environ, "DATABASE_URL": database_url, "CONTRACTS_ENV": "testing", "HUEY_SQLITE": str(queue_file),
            "CONTRACTS_INSTANCE": str(tmp_path / "instance"), "JOBS_DIR": app.config["JOBS_DIR"],
-           "JOB_PDF_WORKERS": "2", "INVOICE_RUN_BATCH": "20", "PYTHONUNBUFFERED": "1"}
+           "JOB_PDF_WORKERS": "2", "INVOICE_RUN_BATCH": "20", "PYTHONUNBUFFERED": "1", "JOB_RECOVER_SECONDS": "1"}
     env.pop("REDIS_URL", None)
     made: list[Consumer] = []
 
-    def start(worker_type: str = "thread") -> Consumer:
-        made.append(Consumer(env, tmp_path / "consumer.log", worker_type))
+    def start(worker_type: str = "thread", periodic: bool = True) -> Consumer:
+        made.append(Consumer(env, tmp_path / "consumer.log", worker_type, periodic))
         return made[-1]
 
     yield start
@@ -226,3 +229,29 @@ def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(docu
             assert archive.testzip() is None
         assert len(names) == len(set(names)) == issued == done.summary["documents"], where
         assert [p.name for p in path.parent.iterdir()] == [path.name], where  # no partial ZIP, no kept PDFs
+
+
+def test_one_of_two_consumers_killed_the_other_finishes_the_zip_with_each_document_once(documents, consumers):
+    """Issue #33: two consumers as two machines would run them, the README's way - one with the periodic
+    tasks, one ``--no-periodic``. The periodic one takes the ZIP and is killed (SIGKILL, its whole process
+    group) half way: the other, which runs no periodic task, notices from its own heartbeat thread and
+    finishes the job; no command typed, every document once."""
+    issued = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.issued_at.is_not(None)))
+    first, second = consumers(periodic=True), consumers(periodic=False)
+    for consumer in (first, second):
+        _wait(lambda c=consumer: db.session.scalar(select(JobConsumer.id).where(JobConsumer.pid == c.process.pid)),
+              consumer, "the consumer's heartbeat")
+    os.killpg(second.process.pid, signal.SIGSTOP)  # held while the first takes the job: the first has it
+    job = jobs.start("agreement_documents", {"year": 2025}, "test")
+    point = random.Random(SEED).randrange(1, issued // 2)
+    _wait(lambda: (j := _job(job.id)).state == "running" and j.done >= point, first, f"{point} documents")
+    os.killpg(second.process.pid, signal.SIGCONT)
+    assert _job(job.id).worker == worker_identity(first.process.pid)
+    first.kill("group")
+    done = _finished(job.id, second)
+    assert done.interrupted_at is not None and done.interruptions == 1, SEED
+    assert done.worker == worker_identity(second.process.pid)  # finished by the other
+    path = jobs.result_file(done)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names)) == issued == done.summary["documents"], SEED

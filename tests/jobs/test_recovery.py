@@ -16,7 +16,8 @@ from contracts_app.extensions import db
 from contracts_app.models import Job
 from contracts_app.models.types import utcnow
 from contracts_app.services import jobs
-from contracts_app.services.jobs import core, recovery, tasks
+from contracts_app.services.jobs import core, recovery
+from contracts_app.services.jobs.consumers import ConsumerHeartbeat
 from tests.jobs.helpers import count, priced_world
 
 OTHER_MACHINE = "another-host/pid:[4026531836]:4242:1700000000.00"
@@ -178,12 +179,12 @@ def test_a_consumer_starting_resumes_the_job_a_dead_one_left_and_sends_lost_mess
     assert _fresh(left_running.id).interruptions == 1 and count(2026) == 2
 
 
-def test_the_periodic_look_resumes_an_interrupted_job(app, start_consumer, make_school):
+def test_each_consumers_look_resumes_an_interrupted_job(app, start_consumer, make_school):
     app.config["JOB_STALE_SECONDS"] = 60
     priced_world(make_school, schools=1)
     consumer = start_consumer(start=False)
     job = _running(worker=OTHER_MACHINE, heartbeat_at=utcnow() - timedelta(minutes=5))
-    tasks.look_for_interrupted.call_local()
+    ConsumerHeartbeat(db.engine, consumer.consumer, 15).look_for_interrupted()  # what its thread does
     assert _fresh(job.id).state == "queued"
     consumer.start()
     assert consumer.wait(job.id).state == "done"

@@ -6,6 +6,10 @@ runs; a clean stop (SIGINT, SIGTERM) marks the row stopped. A Huey periodic task
 periodic tasks run on one consumer only, and not at all on those started ``--no-periodic``.
 A consumer killed outright leaves its row, which drops out of "seen in the last minute" by itself;
 rows not seen for a day are pruned by the next beat of any consumer.
+
+The same thread looks for jobs whose consumer died (``recover_with``, every ``JOB_RECOVER_SECONDS``)
+on every consumer: were it a periodic task, the death of the one consumer that runs them would leave
+its own jobs running for ever on a deployment whose other consumers are ``--no-periodic``.
 """
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ import logging
 import os
 import socket
 import threading
+import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +41,12 @@ SEEN_WITHIN = timedelta(minutes=1)  # "seen in the last minute": four missed bea
 PRUNE_AFTER = timedelta(days=1)
 _numbers = itertools.count(1)  # tests run several consumers in one process: each its own row
 _running: weakref.WeakKeyDictionary[Consumer, "ConsumerHeartbeat"] = weakref.WeakKeyDictionary()
+_recovery: list[Callable[[], object]] = []  # what looks for interrupted jobs (jobs.tasks registers it)
+
+
+def recover_with(look: Callable[[], object]) -> None:
+    """Have every consumer call ``look`` (in an app context) every ``JOB_RECOVER_SECONDS``."""
+    _recovery[:] = [look]
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,9 @@ def seen(now: datetime | None = None) -> ConsumersSeen:
 class ConsumerHeartbeat(threading.Thread):
     """One consumer's row, written on a connection of its own every ``every`` seconds until stopped."""
 
-    def __init__(self, engine: Engine, consumer: Consumer, every: float):
+    def __init__(self, engine: Engine, consumer: Consumer, every: float, recover_every: float = 60.0):
         super().__init__(name="consumer-heartbeat", daemon=True)
-        self.engine, self.every = engine, every
+        self.engine, self.every, self.recover_every = engine, every, recover_every
         self.identity = f"{worker_identity()}#{next(_numbers)}"
         self.facts = {"host": socket.gethostname()[:255], "pid": os.getpid(),
                       "worker_type": str(consumer.worker_type)[:10], "workers": int(consumer.workers),
@@ -73,8 +85,25 @@ class ConsumerHeartbeat(threading.Thread):
         self._stop_event = threading.Event()
 
     def run(self) -> None:
-        while not self._stop_event.wait(self.every):
-            self.beat()
+        # The consumer's start has just looked (jobs.tasks.resume_at_start): the next look is a period on.
+        next_beat, next_look = time.monotonic() + self.every, time.monotonic() + self.recover_every
+        while not self._stop_event.wait(max(0.05, min(next_beat, next_look) - time.monotonic())):
+            now = time.monotonic()
+            if now >= next_beat:
+                self.beat()
+                next_beat = now + self.every
+            if now >= next_look:
+                self.look_for_interrupted()
+                next_look = now + self.recover_every
+
+    def look_for_interrupted(self) -> None:
+        """Resume the jobs whose consumer died (jobs.recovery); a failure is logged and tried next time."""
+        for look in _recovery:
+            try:
+                with queue.flask_app().app_context():
+                    look()
+            except Exception as exc:  # noqa: BLE001 - a locked database or a lost connection: next time
+                log.warning("looking for interrupted jobs failed (%s)", exc)
 
     def beat(self, starting: bool = False) -> None:
         """Say this consumer is alive (``starting``: from now); a row pruned meanwhile is written again."""
@@ -112,7 +141,8 @@ def consumer_started(consumer: Consumer) -> None:
     with queue.flask_app().app_context():
         engine = db.engine
         every = max(0.1, float(current_app.config.get("JOB_HEARTBEAT_SECONDS", 15)))
-    heartbeat = ConsumerHeartbeat(engine, consumer, every)
+        recover_every = max(0.1, float(current_app.config.get("JOB_RECOVER_SECONDS", 60)))
+    heartbeat = ConsumerHeartbeat(engine, consumer, every, recover_every)
     heartbeat.beat(starting=True)
     heartbeat.start()
     _running[consumer] = heartbeat

@@ -24,10 +24,9 @@ def resume_interrupted() -> list[int]:
     return ids
 
 
-@periodic_task(crontab(minute="*"))
-def look_for_interrupted() -> None:
-    """Every minute: a job whose heartbeat stopped on another machine is resumed without anyone looking."""
-    resume_interrupted()
+# Every consumer, periodic or not, looks every JOB_RECOVER_SECONDS (jobs.consumers): a job whose
+# consumer died on another machine is resumed without anyone looking, whichever consumer died.
+consumers.recover_with(resume_interrupted)
 
 
 def resume_at_start() -> None:
