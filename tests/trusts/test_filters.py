@@ -101,6 +101,8 @@ def test_the_agreements_filter_and_code_follow_the_agreements_day(client, make_u
 
 def test_the_pages_filter_by_trust_and_say_when_no_trust_has_the_code(client, login, world, agreements):  # noqa: F811
     login("finance")
+    trust_page = client.get("/trusts/1579").get_data(as_text=True)
+    assert 'href="/invoices/?trust=1579"' in trust_page and 'href="/agreements/?trust=1579"' in trust_page
     page = client.get("/invoices/?trust=1579").get_data(as_text=True)
     assert all(n in page for n in OTHER) and not any(n in page for n in FIRST)
     assert 'data-suggest="/suggest/trusts"' in page and "unknown-trust" not in page
