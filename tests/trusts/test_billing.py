@@ -200,3 +200,12 @@ def test_the_billing_setting_is_edited_on_the_trust_page_audited_and_in_the_api(
     headers = {"Authorization": f"Bearer {issue_token(user.email)}"}
     (listed,) = client.get("/api/v1/trusts", headers=headers).get_json()["items"]
     assert (listed["code"], listed["billing"]) == ("4001", "consolidated")
+
+
+def test_a_consolidated_invoices_e_invoice_is_the_same_from_the_run_writers_rows(app, make_school):
+    from tests.app.test_einvoices import _same_both_ways
+
+    _academies(make_school, "consolidated")
+    invoice_run.run(2025, "summer", SUMMER, "finance@test")
+    consolidated = db.session.scalar(select(Invoice).where(Invoice.trust_billing == "consolidated"))
+    assert consolidated.number in _same_both_ways()  # its sections' academies and orders, line by line

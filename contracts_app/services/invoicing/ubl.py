@@ -12,6 +12,7 @@ from contracts_app.services.invoicing.documents import invoice_pdf
 from invoices.ubl import write_ubl
 from invoices.ubl_rules import (
     EInvoiceRefused,
+    Seller,
     UblInvoice,
     UblLine,
     UblVat,
@@ -87,7 +88,9 @@ def _lines(invoice: Invoice, services: dict[int, tuple[date | None, date | None]
 
 
 def invoice_ubl(invoice: Invoice, with_pdf: bool = False,
-                periods: dict[int, tuple[date | None, date | None]] | None = None) -> bytes:
-    """The e-invoice as XML bytes; EInvoiceRefused names every missing council detail or impossible mix."""
+                periods: dict[int, tuple[date | None, date | None]] | None = None, seller: Seller | None = None) -> bytes:
+    """The e-invoice as XML bytes; EInvoiceRefused names every missing council detail or impossible mix.
+    ``invoice``: the model, or a run's plain row (``ubl_rows``); ``seller``: the council, read once by a
+    caller writing many."""
     pdf = invoice_pdf(invoice) if with_pdf else None
-    return write_ubl(ubl_invoice(invoice, pdf, periods), einvoice_seller())
+    return write_ubl(ubl_invoice(invoice, pdf, periods), seller or einvoice_seller())

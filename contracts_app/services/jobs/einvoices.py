@@ -6,6 +6,7 @@ import zipfile
 
 from contracts_app.extensions import db
 from contracts_app.models import InvoiceRun
+from contracts_app.services.council import einvoice_seller
 from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
 from contracts_app.services.invoicing.ubl_check import run_batches, run_invoice_ids
 from contracts_app.services.jobs import core as p
@@ -34,12 +35,13 @@ def run_zip(job: JobContext, *, run_id: int) -> dict:
     job.progress(0, count)
     path = job.result_path(zip_name(run_id))
     partial = path.with_name(path.name + ".partial")
+    seller = einvoice_seller()
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for batch, periods in run_batches(run_id):
                 for invoice in batch:
                     try:
-                        archive.writestr(f"{invoice.number}.xml", invoice_ubl(invoice, periods=periods))
+                        archive.writestr(f"{invoice.number}.xml", invoice_ubl(invoice, periods=periods, seller=seller))
                     except EInvoiceRefused as exc:
                         raise ActionRefused(f"{invoice.number}: the e-invoice cannot be written: {exc}") from None
                 job.advance(len(batch))
