@@ -15,8 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from contracts_app.extensions import db
-from contracts_app.models import AdHocRequest, Agreement, Invoice, InvoiceLine, School
-from contracts_app.services.invoicing.ubl import service_periods
+from contracts_app.models import AdHocRequest, Agreement, AgreementLine, Invoice, InvoiceLine, School
 
 _INVOICE = (Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date, Invoice.school_urn,
             Invoice.customer_name, Invoice.bill_to_name, Invoice.bill_to_street, Invoice.bill_to_town,
@@ -39,7 +38,7 @@ def _invoices(ids: list[int]) -> list[SimpleNamespace]:
              .outerjoin(credited, credited.id == Invoice.credited_invoice_id)
              .where(Invoice.id.in_(ids)).order_by(Invoice.number))
     found = []
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):  # Core rows: the ORM's loading is not needed
         values = row._mapping
         invoice = SimpleNamespace(**{c.key: values[c.key] for c in _INVOICE}, lines=[])
         invoice.school = SimpleNamespace(street=row.street, town=row.town, postcode=row.postcode)
@@ -51,19 +50,24 @@ def _invoices(ids: list[int]) -> list[SimpleNamespace]:
     return found
 
 
-def _add_lines(invoices: list[SimpleNamespace]) -> None:
+def _add_lines(invoices: list[SimpleNamespace]) -> dict[int, tuple]:
+    """Each invoice's lines (the rows themselves: they carry the line's attribute names) and, from the
+    same query, ``ubl.service_periods`` for the batch: {agreement line id: (start, end)}."""
     by_id = {invoice.id: invoice for invoice in invoices}
-    query = select(*_LINE).where(InvoiceLine.invoice_id.in_(list(by_id))).order_by(InvoiceLine.invoice_id,
-                                                                                     InvoiceLine.position)
-    for row in db.session.execute(query):
-        values = row._mapping
-        by_id[row.invoice_id].lines.append(SimpleNamespace(**{c.key: values[c.key] for c in _LINE[1:]}))
+    query = (select(*_LINE, AgreementLine.start_date, AgreementLine.end_date)
+             .outerjoin(AgreementLine, AgreementLine.id == InvoiceLine.agreement_line_id)
+             .where(InvoiceLine.invoice_id.in_(list(by_id))).order_by(InvoiceLine.invoice_id, InvoiceLine.position))
+    periods = {}
+    for row in db.session.connection().execute(query):
+        by_id[row.invoice_id].lines.append(row)
+        if row.agreement_line_id is not None:
+            periods[row.agreement_line_id] = (row.start_date, row.end_date)
+    return periods
 
 
 def invoice_batches(ids: list[int], size: int) -> Iterator[tuple[list[SimpleNamespace], dict]]:
     """These invoices ``size`` at a time, in number order within each batch, each with its lines, and the
-    batch's service dates (``ubl.service_periods``): nothing is kept in the session."""
+    batch's service dates (as ``ubl.service_periods`` gives them): nothing is kept in the session."""
     for start in range(0, len(ids), size):
         batch = _invoices(ids[start:start + size])
-        _add_lines(batch)
-        yield batch, service_periods(batch)
+        yield batch, _add_lines(batch)
