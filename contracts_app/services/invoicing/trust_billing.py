@@ -11,18 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from invoices.run_report import Party, PlannedInvoice
 from invoices.trust_billing import Buyer, Section, common_po, consolidate, span
 
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, Trust, TrustMembership
-
-
-def _member_on(day: date):
-    return and_(or_(TrustMembership.joined_on.is_(None), TrustMembership.joined_on <= day),
-                or_(TrustMembership.left_on.is_(None), TrustMembership.left_on > day))
+from contracts_app.services.register.belonging import member_on
 
 
 def buyers(school_ids: set[int], day: date) -> dict[int, Buyer]:
@@ -33,7 +29,7 @@ def buyers(school_ids: set[int], day: date) -> dict[int, Buyer]:
         select(TrustMembership.school_id, Trust.id, Trust.code, Trust.name, Trust.street, Trust.town,
                Trust.postcode, Trust.billing)
         .join(Trust, Trust.id == TrustMembership.trust_id)
-        .where(TrustMembership.school_id.in_(list(school_ids)), _member_on(day)))
+        .where(TrustMembership.school_id.in_(list(school_ids)), member_on(day)))
     return {r[0]: Buyer(*r[1:]) for r in rows}
 
 
@@ -47,7 +43,7 @@ def consolidated_agreements(agreement_ids: list[int], day: date) -> dict[int, in
             select(Agreement.id, Trust.id)
             .join(TrustMembership, TrustMembership.school_id == Agreement.school_id)
             .join(Trust, Trust.id == TrustMembership.trust_id)
-            .where(Agreement.id.in_(chunk), Trust.billing == "consolidated", _member_on(day))).all())
+            .where(Agreement.id.in_(chunk), Trust.billing == "consolidated", member_on(day))).all())
     return found
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from pricing.errors import ActionRefused, ImportRefused, Problem
@@ -19,6 +19,7 @@ from contracts_app.extensions import db
 from contracts_app.models import Agreement, Invoice, School, Trust, TrustContact, TrustMembership
 from contracts_app.services import audit
 from contracts_app.services.imports import FIRST_DATA_ROW, cells
+from contracts_app.services.register.belonging import member_on
 from contracts_app.services.invoicing.balances import ZERO, Balance, balances_for
 from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from pricing.spreadsheet import Column, Download, download
@@ -185,8 +186,7 @@ def _academies_today(day: date) -> ColumnElement:
     """How many academies each trust has on ``day`` (register.trusts.is_member_on, in SQL)."""
     return (select(func.count(TrustMembership.id)).where(
         TrustMembership.trust_id == Trust.id,
-        or_(TrustMembership.joined_on.is_(None), TrustMembership.joined_on <= day),
-        or_(TrustMembership.left_on.is_(None), TrustMembership.left_on > day)).correlate(Trust).scalar_subquery())
+        member_on(day)).correlate(Trust).scalar_subquery())
 
 
 def _trusts(q: str, billing: str, trust_ids: set[int] | None, sort: Sort | None) -> Select:

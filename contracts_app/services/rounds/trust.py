@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pricing.errors import ActionRefused
@@ -20,6 +20,7 @@ from contracts_app.models import BuyingRound, Offer, OfferAcceptance, Trust, Tru
 from contracts_app.services.rounds import acceptance as accepting
 from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 from contracts_app.services.rounds.queries import portal_offers
+from contracts_app.services.register.belonging import member_on
 from contracts_app.services.transactions import refusal_rolls_back
 
 
@@ -139,6 +140,5 @@ def trust_codes(school_ids: set[int], today: date | None = None) -> dict[int, st
     rows = db.session.execute(
         select(TrustMembership.school_id, Trust.code).join(Trust, Trust.id == TrustMembership.trust_id)
         .where(TrustMembership.school_id.in_(school_ids),
-               or_(TrustMembership.joined_on.is_(None), TrustMembership.joined_on <= day),
-               or_(TrustMembership.left_on.is_(None), TrustMembership.left_on > day)))
+               member_on(day)))
     return {school_id: code for school_id, code in rows}
