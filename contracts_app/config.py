@@ -129,7 +129,8 @@ def _jobs(instance: Path) -> dict:
     return {
         "JOBS_DIR": os.environ.get("JOBS_DIR") or str(instance / "jobs"),
         "JOB_RESULT_DAYS": int(os.environ.get("JOB_RESULT_DAYS", "7")),
-        "JOB_PDF_WORKERS": int(os.environ.get("JOB_PDF_WORKERS", "0")),  # 0: one per core
+        # Items per share of a bulk job that any consumer takes (services/jobs/chunks.py; issue #33).
+        "JOB_CHUNK_SIZE": int(os.environ.get("JOB_CHUNK_SIZE", "50")),
         # A running job's heartbeat older than this: its consumer died, and the job is resumed.
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", "60")),
         # How often each consumer writes its own heartbeat (the admin home's "consumers seen").

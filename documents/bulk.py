@@ -25,7 +25,7 @@ from documents.model import FilledDocument
 from documents.pdf import render_pdf
 from pricing.bulk import cyclic_gc_paused
 
-__all__ = ["slug", "pdf_name", "render_all", "write_zip", "default_workers"]
+__all__ = ["slug", "pdf_name", "render_all", "write_zip", "default_workers", "render_kept", "zip_kept"]
 
 
 def slug(text: str) -> str:
@@ -141,6 +141,40 @@ def _render_to(keep: Path, documents: Iterable[tuple[str, FilledDocument]], work
         part.replace(keep / name)
         if progress is not None:
             progress(1)
+
+
+def render_kept(keep: Path, documents: Iterable[tuple[str, FilledDocument]],
+                step: Callable[[], object] | None = None) -> list[str]:
+    """Render each document not yet in ``keep`` there, in this process (a share of a bulk job, issue
+    #33: the consumers' workers are the parallelism); returns every name, in order. ``step()`` after
+    each, kept already or rendered."""
+    keep.mkdir(parents=True, exist_ok=True)
+    names: list[str] = []
+    for name, document in documents:
+        names.append(name)
+        if not (keep / name).is_file():
+            part = keep / f"{name}.{os.getpid()}.part"  # two workers on one shared folder never share a part
+            part.write_bytes(_render(document))
+            part.replace(keep / name)
+        if step is not None:
+            step()
+    return names
+
+
+def zip_kept(keep: Path, names: list[str], path: Path) -> int:
+    """The PDFs ``names`` of ``keep`` as the ZIP at ``path``, written whole then moved into place;
+    the folder is removed after. A name given twice is refused (ValueError)."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, _ in _unique(((n, None) for n in names), []):
+                _add(archive, name, (keep / name).read_bytes())
+        partial.replace(path)
+        shutil.rmtree(keep, ignore_errors=True)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return len(names)
 
 
 def write_zip(documents: Iterable[tuple[str, FilledDocument]], path: Path, workers: int,

@@ -33,7 +33,7 @@ from contracts_app.models.round import (
     OfferLine,
     OfferReminder,
 )
-from contracts_app.models.job import JOB_STATES, Job, JobConsumer
+from contracts_app.models.job import JOB_STATES, Job, JobChunk, JobConsumer
 from contracts_app.models.rate_limit import RateLimitCounter
 from contracts_app.models.register import RegisterChange
 from contracts_app.models.trust import Trust, TrustContact, TrustMembership
@@ -47,6 +47,6 @@ __all__ = [
     "School", "SchoolGroup", "SchoolLink", "User", "school_group_members",
     "CONCERNS", "OUTBOX_STATES", "OutboxAttachment", "OutboxMessage",
     "BuyingRound", "OFFER_STATES", "Offer", "OfferAcceptance", "OfferDecline", "OfferLine", "OfferReminder",
-    "JOB_STATES", "Job", "JobConsumer",
+    "JOB_STATES", "Job", "JobChunk", "JobConsumer",
     "RateLimitCounter", "RegisterChange", "Trust", "TrustContact", "TrustMembership",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts_app.extensions import db
@@ -81,3 +81,37 @@ class JobConsumer(db.Model):
 
     def __repr__(self) -> str:
         return f"<JobConsumer {self.host}:{self.pid}>"
+
+
+class JobChunk(db.Model):
+    """A share of a bulk job that any consumer may take (issue #33): the job lists its items in chunks,
+    queues a task per chunk, works chunks itself too, and ends when every chunk is done.
+
+    ``state``, ``attempts``, ``worker`` and ``heartbeat_at`` mean what they mean on a job: a chunk whose
+    worker died is taken again. ``failures`` counts the chunk's errors, retried up to a limit.
+    """
+
+    __tablename__ = "job_chunks"
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
+        UniqueConstraint("job_id", "seq", name="uq_job_chunks_job_id_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column()
+    items: Mapped[list] = mapped_column(JSON, default=list)  # the ids it works on, in order
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    done: Mapped[int] = mapped_column(default=0)
+    # What it made, in the items' order (the every-SLA job: each PDF's name in the ZIP).
+    results: Mapped[list | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(300))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<JobChunk {self.job_id}/{self.seq} {self.state}>"

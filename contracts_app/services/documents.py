@@ -375,16 +375,26 @@ def issued_count(year: int) -> int:
         Agreement.sla_year == year, Agreement.issued_at.is_not(None))) or 0
 
 
-def year_documents(year: int, only: list[int] | None = None) -> Iterator[tuple[str, FilledDocument]]:
-    """(file name, document) for every issued agreement of the year (or of ``only`` those), in a fixed order.
-
-    Loaded in batches with everything a document needs, so there is no query per
-    agreement; drafts are the council's working copies and are left out.
-    """
+def issued_ids(year: int, only: list[int] | None = None) -> list[int]:
+    """The ids of the year's issued agreements (or of ``only`` those), in order."""
     ids = list(db.session.scalars(select(Agreement.id).where(Agreement.sla_year == year,
                                                              Agreement.issued_at.is_not(None))
                                   .order_by(Agreement.id)))
-    ids = ids if only is None else sorted(set(ids) & set(only))
+    return ids if only is None else sorted(set(ids) & set(only))
+
+
+def year_documents(year: int, only: list[int] | None = None) -> Iterator[tuple[str, FilledDocument]]:
+    """(file name, document) for every issued agreement of the year (or of ``only`` those), in a fixed order.
+    Drafts are the council's working copies and are left out."""
+    return documents_of(issued_ids(year, only))
+
+
+def documents_of(ids: list[int]) -> Iterator[tuple[str, FilledDocument]]:
+    """(file name, document) for the agreements ``ids``, in the order of their ids.
+
+    Loaded in batches with everything a document needs, so there is no query per agreement.
+    """
+    ids = sorted(ids)
     the_council = document_council()
     for start in range(0, len(ids), BATCH):
         batch = db.session.scalars(select(Agreement).where(Agreement.id.in_(ids[start:start + BATCH]))

@@ -30,6 +30,7 @@ from contracts_app.models import (
     InvoiceLine,
     InvoiceRun,
     Job,
+    JobChunk,
     JobConsumer,
     NumberSeries,
     OutboxAttachment,
@@ -41,6 +42,7 @@ from tests.jobs.helpers import many_schools
 
 SCHOOLS = 200  # the invoice run's; the ZIP renders fewer (a PDF costs ~0.1 s of a core)
 DOCUMENTS = 30
+CHUNK = 4  # documents per share of the every-SLA job (JOB_CHUNK_SIZE): several shares for two consumers
 FLASK = Path(sys.executable).with_name("flask")
 SEED = random.randrange(1_000_000)
 
@@ -76,6 +78,11 @@ class Consumer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=60)
 
+    def identity(self) -> set[str]:
+        """The worker identities its processes write on the rows they run."""
+        processes = [psutil.Process(self.process.pid), *self.pdf_workers()]
+        return {worker_identity(p.pid) for p in processes}
+
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]
 
@@ -90,28 +97,42 @@ def documents(app):
     return many_schools(DOCUMENTS)
 
 
-@pytest.fixture
-def consumers(app, database_url, tmp_path):
-    """consumers() -> a new consumer process on the test's database and a SQLite queue of the test's own."""
+def _consumers(app, database_url: str, tmp_path: Path, redis_url: str | None = None):
+    """start() -> a new consumer process on the test's database and a queue of the test's own (a SQLite
+    file, or the test Redis flushed first)."""
     queue_file = tmp_path / "queue.sqlite3"
     # Results of this test's jobs only: the ZIP test checks its folder holds nothing but its ZIP.
     app.config["JOBS_DIR"] = str(tmp_path / "jobs")
     previous = queue.huey.storage
-    queue.use_storage(filename=queue_file)
+    queue.use_storage(redis_url=redis_url, filename=queue_file)
+    queue.huey.flush()
     env = {**os.environ, "DATABASE_URL": database_url, "CONTRACTS_ENV": "testing", "HUEY_SQLITE": str(queue_file),
            "CONTRACTS_INSTANCE": str(tmp_path / "instance"), "JOBS_DIR": app.config["JOBS_DIR"],
-           "JOB_PDF_WORKERS": "2", "INVOICE_RUN_BATCH": "20", "PYTHONUNBUFFERED": "1", "JOB_RECOVER_SECONDS": "1"}
+           "INVOICE_RUN_BATCH": "20", "PYTHONUNBUFFERED": "1", "JOB_RECOVER_SECONDS": "1",
+           "JOB_CHUNK_SIZE": str(CHUNK)}
     env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     made: list[Consumer] = []
 
     def start(worker_type: str = "thread", periodic: bool = True) -> Consumer:
-        made.append(Consumer(env, tmp_path / "consumer.log", worker_type, periodic))
+        made.append(Consumer(env, tmp_path / f"consumer-{len(made)}.log", worker_type, periodic))
         return made[-1]
 
     yield start
     for consumer in made:
         consumer.stop()
     queue.huey.storage = previous
+
+
+@pytest.fixture
+def consumers(app, database_url, tmp_path):
+    yield from _consumers(app, database_url, tmp_path)
+
+
+@pytest.fixture
+def redis_consumers(app, database_url, tmp_path, redis_url):
+    yield from _consumers(app, database_url, tmp_path, redis_url)
 
 
 def _wait(condition, consumer: Consumer, what: str, timeout: float = 90):
@@ -197,21 +218,19 @@ STOPS = [("group", "thread"), ("main", "thread"), ("term", "process"), ("main", 
 def test_the_every_sla_zip_killed_anywhere_finishes_with_each_document_once(documents, consumers):
     """kill -9 of the process group, of the consumer alone, SIGTERM (a stop): each at a random point;
     the consumer started after it finishes the ZIP, then serves the next trial. The one that finishes
-    the third ZIP and is killed alone in the fourth trial is ``-k process``: its forked worker renders
-    on a pool of its own, and ends with its consumer."""
+    the third ZIP and is killed alone in the fourth trial is ``-k process``: its forked worker renders,
+    and ends with its consumer."""
     rng = random.Random(SEED)
     issued = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.issued_at.is_not(None)))
     consumer = consumers()
     for trial, (how, next_type) in enumerate(STOPS):
         where = f"trial {trial}, {how} (seed {SEED})"
         job = jobs.start("agreement_documents", {"year": 2025}, "test")
-        # The first half: its PDF workers are surely still running when it is killed. The PDFs
-        # rendered before the kill are kept, and the ZIP is still each document once.
+        # The first half: the PDFs rendered before the kill are kept, and the ZIP is still each document once.
         point = rng.randrange(1, issued // 2)
         _wait(lambda job=job, point=point: (j := _job(job.id)).state == "running" and j.done >= point, consumer,
               f"{point} documents")
-        workers = consumer.pdf_workers()  # and, with -k process, the forked worker they belong to
-        assert len(workers) >= 2, f"no PDF worker processes: {where}"
+        workers = consumer.pdf_workers()  # with -k process, the forked worker that renders
         started = time.monotonic()
         consumer.kill(how)
         if how == "term":
@@ -255,3 +274,25 @@ def test_one_of_two_consumers_killed_the_other_finishes_the_zip_with_each_docume
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
     assert len(names) == len(set(names)) == issued == done.summary["documents"], SEED
+
+
+def test_two_consumers_on_redis_share_the_every_sla_zip(documents, redis_consumers):
+    """Issue #33's "Done when": with two consumers on Redis, each renders some of the every-SLA job's
+    shares, and its ZIP holds one PDF per issued agreement."""
+    issued = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.issued_at.is_not(None)))
+    first, second = redis_consumers(periodic=True), redis_consumers(periodic=False)
+    for consumer in (first, second):
+        _wait(lambda c=consumer: db.session.scalar(select(JobConsumer.id).where(JobConsumer.pid == c.process.pid)),
+              consumer, "the consumer's heartbeat")
+    job = jobs.start("agreement_documents", {"year": 2025}, "test")
+    done = _finished(job.id, first)
+    chunks = db.session.execute(select(JobChunk.worker, JobChunk.items).where(JobChunk.job_id == job.id)).all()
+    assert len(chunks) == -(-issued // CHUNK)
+    by = {chunk.worker for chunk in chunks}
+    assert by & first.identity() and by & second.identity(), (by, first.tail(), second.tail())
+    assert sorted(i for chunk in chunks for i in chunk.items) == sorted(
+        db.session.scalars(select(Agreement.id).where(Agreement.issued_at.is_not(None))))
+    with zipfile.ZipFile(jobs.result_file(done)) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names)) == issued == done.summary["documents"]
+    assert done.summary["consumer processes"] == 2

@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 
-from documents.bulk import default_workers, write_zip
+from documents.bulk import default_workers, render_kept, write_zip, zip_kept
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, SchoolGroup, school_group_members
 from contracts_app.services import documents as sla_documents
 from contracts_app.services.agreements.importing import import_agreements
 from contracts_app.services.agreements.issuing import issue_year
 from contracts_app.services.agreements.rollover import rollover
+from contracts_app.services.jobs import chunks
 from contracts_app.services.jobs import core as p
 from contracts_app.services.jobs.core import JobContext, NotFound, register
 from pricing.errors import ActionRefused
@@ -100,35 +100,55 @@ def zip_name(year: int, group_id: int | None = None) -> str:
 
 
 def write_year_zip(year: int, path: Path, workers: int | None = None, group_id: int | None = None,
-                   progress: Callable[[int], object] | None = None, total: Callable[[int], object] | None = None,
-                   keep: Path | None = None) -> int:
-    """Every issued agreement's filled-in SLA of the year (or of one group or trust) as one ZIP
-    at ``path``, written whole then moved into place; the command line and the job both use it.
-    ``keep``: a folder where each PDF is kept as it is rendered, so a resumed job renders only the rest."""
-    label = SlaYear(year).label
+                   progress: Callable[[int], object] | None = None,
+                   total: Callable[[int], object] | None = None) -> int:
+    """Every issued agreement's filled-in SLA of the year (or of one group or trust) as one ZIP at
+    ``path``, written whole then moved into place, rendered on this machine's cores (the command line;
+    the job shares the work between consumers instead)."""
     sla_documents.ensure_default()
-    only = None if group_id is None else group_agreement_ids(year, group_id)
-    count = sla_documents.issued_count(year) if only is None else len(
-        [i for i in only if db.session.get(Agreement, i).issued_at is not None])
-    if count == 0:
-        raise ActionRefused(f"there are no issued {label} agreements" + ("" if group_id is None else " in that group"))
+    ids = _documents_of(year, group_id)
     if total:
-        total(count)
-    return write_zip(sla_documents.year_documents(year, only), path, min(workers or default_workers(), count),
-                     progress=progress, keep=keep)
+        total(len(ids))
+    return write_zip(sla_documents.documents_of(ids), path, min(workers or default_workers(), len(ids)),
+                     progress=progress)
+
+
+def _documents_of(year: int, group_id: int | None) -> list[int]:
+    """The issued agreements the ZIP holds, in order; refused when there are none."""
+    ids = sla_documents.issued_ids(year, None if group_id is None else group_agreement_ids(year, group_id))
+    if not ids:
+        raise ActionRefused(f"there are no issued {SlaYear(year).label} agreements"
+                            + ("" if group_id is None else " in that group"))
+    return ids
+
+
+def _kept_folder(job_id: int, year: int, group_id: int | None) -> Path:
+    """Where the job's PDFs are kept as they are rendered, in the shared results folder (JOBS_DIR):
+    every consumer's workers write there, and a resumed job renders only what is missing."""
+    return p.job_folder(job_id) / (zip_name(year, group_id) + ".pdfs")
+
+
+def render_documents_chunk(chunk: chunks.Chunk) -> list[str]:
+    """One share of the every-SLA job: its agreements' PDFs into the kept folder; their names, in order."""
+    year, group_id = chunk.params["year"], chunk.params.get("group_id")
+    sla_documents.ensure_default()
+    return render_kept(_kept_folder(chunk.job_id, year, group_id), sla_documents.documents_of(chunk.items),
+                       step=chunk.step)
 
 
 def run_documents(job: JobContext, *, year: int, group_id: int | None = None) -> dict:
-    workers = current_app.config.get("JOB_PDF_WORKERS") or None
+    """Every SLA of the year as a ZIP, rendered in chunks that every consumer shares (issue #33); the
+    PDFs are kept in the job's folder as they are made, so a consumer killed half way through leaves
+    what it made (issue #27), and the ZIP is put together from them at the end."""
+    ids = _documents_of(year, group_id)
+    job.progress(0, len(ids))
+    names = chunks.fan_out(job, ids)
     path = job.result_path(zip_name(year, group_id))
-    # The PDFs rendered so far are kept in the job's folder: a consumer killed half way through
-    # 3,000 documents leaves 1,500 the next one does not render again (issue #27: done within
-    # two minutes of the restart).
-    written = write_year_zip(year, path, workers, group_id, progress=job.advance,
-                             total=lambda n: job.progress(0, n), keep=path.with_name(path.name + ".pdfs"))
-    return {"documents": written}
+    written = zip_kept(_kept_folder(job.id, year, group_id), names, path)
+    return {"documents": written, "consumer processes": chunks.workers_of(job.id)}
 
 
+chunks.register_work("agreement_documents", render_documents_chunk)
 register("rollover", run_rollover, title="Roll the year over", roles=("sla",), check=_year_only)
 register("issue_agreements", run_issue, title="Issue every draft", roles=("sla",), check=_year_only)
 register("import_agreements", run_import, title="Import agreements", roles=("sla",), check=_import_params)

@@ -192,9 +192,13 @@ class JobContext:
         self._written = 0.0
         self._should_stop = should_stop
 
+    def stopping(self) -> bool:
+        """Whether the consumer is stopping or the job runs elsewhere now."""
+        return self._should_stop is not None and self._should_stop()
+
     def check(self) -> None:
         """Stop here (JobInterrupted) if the consumer is stopping or the job runs elsewhere now."""
-        if self._should_stop is not None and self._should_stop():
+        if self.stopping():
             raise JobInterrupted(f"job {self.id} stopped: its consumer is stopping, or it runs elsewhere now")
 
     def progress(self, done: int, total: int | None = None) -> None:

@@ -97,9 +97,10 @@ class Heartbeat(threading.Thread):
     job interrupted (this worker was only slow) and it runs elsewhere now; the runner stops.
     """
 
-    def __init__(self, engine: Engine, job_id: int, attempt: int, every: float):
+    def __init__(self, engine: Engine, job_id: int, attempt: int, every: float, table=None):
         super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
         self.engine, self.job_id, self.attempt, self.every = engine, job_id, attempt, every
+        self.table = Job.__table__ if table is None else table  # or a chunk's (jobs.chunks): same columns
         self.lost = False
         self._stop_event = threading.Event()
 
@@ -108,7 +109,7 @@ class Heartbeat(threading.Thread):
             self.beat()
 
     def beat(self) -> None:
-        table = Job.__table__
+        table = self.table
         try:
             with self.engine.begin() as conn:
                 found = conn.execute(update(table).where(
@@ -126,7 +127,8 @@ class Heartbeat(threading.Thread):
 
 # -- finding interrupted jobs --------------------------------------------------------------------
 
-def _interrupted(row, cutoff: datetime) -> bool:
+def interrupted(row, cutoff: datetime) -> bool:
+    """Whether the worker of ``row`` (a job's or a chunk's: worker, heartbeat_at, started_at) died."""
     gone = worker_gone(row.worker)
     if gone is not None:
         return gone
@@ -143,7 +145,7 @@ def recover(now: datetime | None = None) -> list[int]:
                                      Job.interruptions).where(Job.state == "running")).all()
     requeued, changed = [], False
     for row in rows:
-        if not _interrupted(row, cutoff):
+        if not interrupted(row, cutoff):
             continue
         again = row.interruptions < AUTO_RESUMES
         values = {"state": "queued", "error": None} if again else {

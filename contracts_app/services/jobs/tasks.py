@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from huey import crontab
 
+from contracts_app import queue
 from contracts_app.queue import on_consumer_start, periodic_task, task
-from contracts_app.services.jobs import core, recovery, running
+from contracts_app.services.jobs import chunks, core, recovery, running
+from contracts_app.services.jobs.core import JobInterrupted
 from contracts_app.services.jobs import consumers  # noqa: F401 - each consumer's heartbeat (its hooks)
 
 
@@ -14,6 +16,19 @@ def run_job(job_id: int) -> None:
     job = running.execute(job_id)
     if job is not None and job.state == "queued":
         run_job(job_id)  # put back by this consumer stopping: the next consumer takes it
+
+
+@task()
+def run_job_chunk(job_id: int, seq: int) -> None:
+    """Run chunk ``seq`` of bulk job ``job_id`` (services/jobs/chunks.py) if it is still to do."""
+    try:
+        chunks.work_on(job_id, seq)
+    except JobInterrupted:
+        if queue.stopping.is_set():
+            run_job_chunk(job_id, seq)  # put back by this consumer stopping: the next consumer takes it
+
+
+chunks.send_with(run_job_chunk)
 
 
 def resume_interrupted() -> list[int]:
