@@ -5,7 +5,7 @@ alone when set) on KILL_SCHOOLS (default 3000) schools in GIAS proportions, each
 invoice contact:
 
 1. an invoice run is started and the consumer, as `make run` starts it (`flask --app
-   contracts_app jobs worker --workers 1`, in a process group of its own), is killed with
+   contracts_app jobs worker --worker-type process --workers 2`, in a process group of its own), is killed with
    `kill -9 -PGID` once KILL_FRACTION (default 0.5) of the invoices are committed;
 2. the same for the every-SLA ZIP, once that fraction of the documents is rendered;
 3. after each kill a consumer is started again - no command typed - and the job must end
@@ -83,7 +83,8 @@ class Consumer:
     def __init__(self, env: dict, log: Path):
         flask = Path(sys.executable).with_name("flask")
         with log.open("ab") as out:
-            self.process = subprocess.Popen([str(flask), "--app", "contracts_app", "jobs", "worker", "--workers", "1"],
+            self.process = subprocess.Popen([str(flask), "--app", "contracts_app", "jobs", "worker", "--worker-type", "process",
+                                             "--workers", str(os.cpu_count() or 1)],
                                             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self.started = time.monotonic()
 
@@ -245,7 +246,7 @@ def run_database(url: str, schools: int, workdir: Path, fraction: float, deadlin
     # The consumers' own queue and result folder; the jobs are enqueued on the same queue below.
     env = {**os.environ, "DATABASE_URL": url, "HUEY_SQLITE": str(db_dir / "queue.sqlite3"),
            "JOBS_DIR": str(jobs_dir), "CONTRACTS_INSTANCE": str(db_dir / "instance"), "PYTHONUNBUFFERED": "1"}
-    for name in ("REDIS_URL", "CONTRACTS_ENV", "JOB_PDF_WORKERS", "INVOICE_RUN_BATCH", "JOB_STALE_SECONDS"):
+    for name in ("REDIS_URL", "CONTRACTS_ENV", "JOB_CHUNK_SIZE", "INVOICE_RUN_BATCH", "JOB_STALE_SECONDS"):
         env.pop(name, None)  # the defaults, as `make run` has them
     os.environ.update({k: env[k] for k in ("HUEY_SQLITE", "JOBS_DIR", "CONTRACTS_INSTANCE")})
     from contracts_app import queue

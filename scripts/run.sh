@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 FLASK=${FLASK:-.venv/bin/flask --app contracts_app}
 PORT=${PORT:-5000}
 
-$FLASK jobs worker --workers 1 &
+# One worker process per core: the every-SLA job's shares are rendered by the consumers' workers
+# (issue #33), so a consumer with one worker would use one core.
+$FLASK jobs worker --worker-type process --workers "${JOB_WORKERS:-$(nproc)}" &
 worker=$!
 $FLASK run --host 127.0.0.1 --port "$PORT" &
 web=$!
@@ -14,7 +16,7 @@ web=$!
 stop() {
   trap - INT TERM EXIT
   # SIGTERM: the consumer's running job stops at its next step and goes back on the queue (the
-  # next start resumes it); its PDF worker processes stop with it. It has 30 s for that.
+  # next start resumes it); its worker processes stop with it. It has 30 s for that.
   kill -TERM "$worker" 2>/dev/null
   kill -TERM "$web" 2>/dev/null
   for _ in $(seq 40); do

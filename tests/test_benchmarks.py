@@ -61,7 +61,10 @@ def test_benchmark_runs_small(tmp_path):
     saturated = by_metric["concurrent_pages_saturated"]
     assert pages["think_seconds"] == 0.02 and saturated["think_seconds"] == 0
     assert saturated["requests"] > 0 and saturated["meets_goal"] is None  # capacity, not a goal
-    assert by_metric["sla_documents_national"]["n"] == 20  # every issued agreement, through the job queue
+    national = by_metric["sla_documents_national"]
+    assert national["n"] == 20  # every issued agreement, through the job queue, on one consumer then two
+    assert national["one_consumer_seconds"] > 0 and national["consumers"] == 2
+    assert national["speedup"] == round(national["one_consumer_seconds"] / national["seconds"], 2)
 
 
 def test_goals_judge_ratio_memory_latency_and_errors():
@@ -72,8 +75,9 @@ def test_goals_judge_ratio_memory_latency_and_errors():
     assert judge({"metric": "page_invoice_p95", "seconds": 0.05})["meets_goal"] is True
     busy = {"metric": "concurrent_pages", "p95_seconds": 0.05, "errors": 1}
     assert judge(busy)["meets_goal"] is False
-    assert judge({"metric": "sla_documents_national", "per_second": 42.0})["meets_goal"] is True
-    assert judge({"metric": "sla_documents_national", "per_second": 41.0})["meets_goal"] is False
+    assert judge({"metric": "sla_documents_national", "per_second": 42.0, "speedup": 1.7})["meets_goal"] is True
+    assert judge({"metric": "sla_documents_national", "per_second": 41.0, "speedup": 1.9})["meets_goal"] is False
+    assert judge({"metric": "sla_documents_national", "per_second": 50.0, "speedup": 1.6})["meets_goal"] is False
 
 
 def test_every_figure_on_sqlite_and_on_the_cluster(monkeypatch, tmp_path):

@@ -369,31 +369,20 @@ def agreement_for_school(urn: int, year: int) -> Agreement:
     return found
 
 
-def issued_count(year: int) -> int:
-    """How many of the year's agreements were issued (drafts are left out of the ZIP)."""
-    return db.session.scalar(select(func.count()).select_from(Agreement).where(
-        Agreement.sla_year == year, Agreement.issued_at.is_not(None))) or 0
-
-
 def issued_ids(year: int, only: list[int] | None = None) -> list[int]:
     """The ids of the year's issued agreements (or of ``only`` those), in order."""
-    ids = list(db.session.scalars(select(Agreement.id).where(Agreement.sla_year == year,
-                                                             Agreement.issued_at.is_not(None))
-                                  .order_by(Agreement.id)))
+    ids = list(db.session.scalars(select(Agreement.id).where(
+        Agreement.sla_year == year, Agreement.issued_at.is_not(None)).order_by(Agreement.id)))
     return ids if only is None else sorted(set(ids) & set(only))
 
 
 def year_documents(year: int, only: list[int] | None = None) -> Iterator[tuple[str, FilledDocument]]:
-    """(file name, document) for every issued agreement of the year (or of ``only`` those), in a fixed order.
-    Drafts are the council's working copies and are left out."""
+    """(file name, document) for every issued agreement of the year (or of ``only`` those); drafts left out."""
     return documents_of(issued_ids(year, only))
 
 
 def documents_of(ids: list[int]) -> Iterator[tuple[str, FilledDocument]]:
-    """(file name, document) for the agreements ``ids``, in the order of their ids.
-
-    Loaded in batches with everything a document needs, so there is no query per agreement.
-    """
+    """(file name, document) for the agreements ``ids`` in id order, loaded in batches with all they need."""
     ids = sorted(ids)
     the_council = document_council()
     for start in range(0, len(ids), BATCH):

@@ -295,4 +295,4 @@ def test_two_consumers_on_redis_share_the_every_sla_zip(documents, redis_consume
     with zipfile.ZipFile(jobs.result_file(done)) as archive:
         names = archive.namelist()
     assert len(names) == len(set(names)) == issued == done.summary["documents"]
-    assert done.summary["consumer processes"] == 2
+    assert done.summary["worker processes"] == 2

@@ -145,7 +145,7 @@ def run_documents(job: JobContext, *, year: int, group_id: int | None = None) ->
     names = chunks.fan_out(job, ids)
     path = job.result_path(zip_name(year, group_id))
     written = zip_kept(_kept_folder(job.id, year, group_id), names, path)
-    return {"documents": written, "consumer processes": chunks.workers_of(job.id)}
+    return {"documents": written, "worker processes": chunks.workers_of(job.id)}
 
 
 chunks.register_work("agreement_documents", render_documents_chunk)
