@@ -242,6 +242,12 @@ def fan_out(job: JobContext, items: list, size: int | None = None) -> list:
     """Run the job's ``items`` in chunks shared by every consumer, this worker taking its share;
     returns the chunks' results joined, in chunk order."""
     plan(job.id, items, size or chunk_size())
+    # A chunk whose retries failed the job gets them again when a person starts the job again: else
+    # its old count would fail the rerun at once, without trying.
+    db.session.execute(update(JobChunk).where(JobChunk.job_id == job.id, JobChunk.state == "failed",
+                                              JobChunk.failures > CHUNK_RETRIES)
+                       .values(failures=0).execution_options(synchronize_session=False))
+    db.session.commit()
     for seq in _seqs(job.id, "queued"):
         _queue_message(job.id, seq)
     report = _reporter(job)
