@@ -130,7 +130,7 @@ def _jobs(instance: Path) -> dict:
         "JOBS_DIR": os.environ.get("JOBS_DIR") or str(instance / "jobs"),
         "JOB_RESULT_DAYS": int(os.environ.get("JOB_RESULT_DAYS", "7")),
         # Items per share of a bulk job that any consumer takes (services/jobs/chunks.py; issue #33).
-        "JOB_CHUNK_SIZE": int(os.environ.get("JOB_CHUNK_SIZE", "50")),
+        "JOB_CHUNK_SIZE": int(os.environ.get("JOB_CHUNK_SIZE", "25")),
         # A running job's heartbeat older than this: its consumer died, and the job is resumed.
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", "60")),
         # How often each consumer writes its own heartbeat (the admin home's "consumers seen").

@@ -7,6 +7,7 @@ before a kill kept in the job's folder and not rendered again).
 """
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -142,6 +143,8 @@ def run_documents(job: JobContext, *, year: int, group_id: int | None = None) ->
     what it made (issue #27), and the ZIP is put together from them at the end."""
     ids = _documents_of(year, group_id)
     job.progress(0, len(ids))
+    if not chunks.planned(job.id):  # a first start: nothing kept under this id can be this job's
+        shutil.rmtree(_kept_folder(job.id, year, group_id), ignore_errors=True)
     names = chunks.fan_out(job, ids)
     path = job.result_path(zip_name(year, group_id))
     written = zip_kept(_kept_folder(job.id, year, group_id), names, path)

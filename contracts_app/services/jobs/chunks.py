@@ -69,7 +69,7 @@ def _queue_message(job_id: int, seq: int) -> None:
 
 
 def chunk_size() -> int:
-    return max(1, int(current_app.config.get("JOB_CHUNK_SIZE", 50)))
+    return max(1, int(current_app.config.get("JOB_CHUNK_SIZE", 25)))
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -86,6 +86,11 @@ def plan(job_id: int, items: list, size: int) -> None:
         db.session.add(JobChunk(job_id=job_id, seq=last + 1 + offset, items=missing[start:start + size],
                                 state="queued", done=0, attempts=0, failures=0))
     db.session.commit()
+
+
+def planned(job_id: int) -> bool:
+    """Whether the job has its chunks already (it is being resumed or started again)."""
+    return db.session.scalar(select(exists().where(JobChunk.job_id == job_id))) or False
 
 
 def _seqs(job_id: int, state: str) -> list[int]:
