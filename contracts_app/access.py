@@ -8,8 +8,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from contracts_app.extensions import login_manager
-from contracts_app.models import Agreement, school_group_members
+from contracts_app.extensions import db, login_manager
+from contracts_app.models import Agreement, Invoice, school_group_members
+from contracts_app.services.register.belonging import invoice_seen_by_trust
 
 STAFF = ("sla", "finance")
 
@@ -86,9 +87,14 @@ def agreement_or_404(agreement: Agreement | None) -> Agreement:
 
 def may_see_invoice(invoice) -> bool:
     """Staff see every invoice; a school user its schools', except a trust's consolidated invoice (filed under
-    one academy, holding every academy's lines), which only users of that trust see."""
+    one academy, holding every academy's lines), which only users of that trust see. A trust's user sees the
+    trust's invoices by services.register.belonging's rule (as on its statement), one academy that has left
+    included, and its academies' own from before they joined any trust."""
     if current_user.role != "school":
         return True
+    if current_user.trust_id is not None:
+        rule = invoice_seen_by_trust(current_user.trust_id, current_user.school_ids())
+        return db.session.scalar(select(Invoice.id).where(Invoice.id == invoice.id, rule)) is not None
     if invoice.school_id not in current_user.school_ids():
         return False
     return invoice.trust_billing != "consolidated" or invoice.trust_id == current_user.trust_id

@@ -11,8 +11,7 @@ from sqlalchemy.orm import selectinload
 from contracts_app.access import agreements_seen_by
 from contracts_app.extensions import db
 from contracts_app.models import Agreement, Invoice, School
-from contracts_app.services.invoicing.balances import (Balance, InvoiceFilter, balances_for, list_invoices,
-                                                       visible_to_trust_user)
+from contracts_app.services.invoicing.balances import Balance, InvoiceFilter, balances_for, list_invoices, seen_by
 from contracts_app.services.queries import Page
 
 LIVE = ("active", "notice_given")
@@ -32,10 +31,9 @@ def own_agreements(school_ids: set[int]) -> list[Agreement]:
 
 
 def owed_by(school_ids: set[int], today: date, trust_id: int | None = None) -> tuple[Decimal, Decimal]:
-    """What the schools owe on all their invoices (not only those listed), and how much is overdue; a trust's
-    consolidated invoice counts only for users of that trust (``trust_id``)."""
-    ids = list(db.session.scalars(select(Invoice.id).where(Invoice.school_id.in_(school_ids or {-1}),
-                                                           Invoice.kind == "invoice", visible_to_trust_user(trust_id))))
+    """What the schools owe on all their invoices (not only those listed), and how much is overdue; for a trust's
+    user (``trust_id``) on the invoices it sees (balances.seen_by)."""
+    ids = list(db.session.scalars(select(Invoice.id).where(seen_by(school_ids, trust_id), Invoice.kind == "invoice")))
     balances = balances_for(ids, today).values()
     return (sum((b.outstanding for b in balances), Decimal("0.00")),
             sum((b.outstanding for b in balances if b.overdue), Decimal("0.00")))

@@ -21,7 +21,7 @@ from contracts_app.services.invoicing.documents import export
 from contracts_app.services.invoicing.statements import trust_statement
 from contracts_app.services.users import issue_token
 from tests.trusts.test_billing import SUMMER, _academies
-from tests.trusts.test_statement_doors import AS_OF, world  # noqa: F401 - the fixture
+from tests.trusts.test_statement_doors import AS_OF, sign_in, world  # noqa: F401 - the fixture
 
 FIRST = {"INV-2024-000001", "INV-2025-000002", "INV-2024-000003"}  # 3104's: the moved academy's earlier one
 OTHER = {"INV-2025-000004", "INV-2025-000009"}  # 1579's: the moved academy's later one and its own academy's
@@ -79,10 +79,36 @@ def test_an_unknown_or_bad_trust_is_refused_at_the_api(client, make_user, world)
 
 def test_a_trust_user_filters_within_what_it_may_see(client, world):  # noqa: F811
     own = _api(client, "trust@test.example", "/api/v1/invoices?trust=3104").get_json()
-    # A trust user sees its academies of today's invoices (User.school_ids): the moved academy's is not among them.
-    assert {i["invoice_number"] for i in own["items"]} == FIRST - {"INV-2024-000003"}
+    # A trust user sees what its statement holds: the moved academy's invoice from before its move included.
+    assert {i["invoice_number"] for i in own["items"]} == FIRST
     # Another trust's filter shows it nothing: the filter narrows, never widens, what a user sees.
     assert _api(client, "trust@test.example", "/api/v1/invoices?trust=1579").get_json()["items"] == []
+
+
+MOVED_BEFORE, MOVED_AFTER = "INV-2024-000003", "INV-2025-000004"
+
+
+@pytest.mark.parametrize("email, sees, not_sees", [
+    ("trust@test.example", FIRST, OTHER),  # the trust the academy left keeps its earlier invoice
+    ("other-trust@test.example", OTHER, FIRST),  # the trust it joined sees only what was billed since
+])
+def test_a_trust_user_sees_the_trusts_invoices_at_every_door(client, world, email, sees, not_sees):  # noqa: F811
+    """Past invoices stay where they were: after the move the old trust's users still read the moved academy's
+    earlier invoice (page, PDF, API, list, portal) as its statement lists it; the new trust's do not."""
+    listed = {i["invoice_number"] for i in _api(client, email, "/api/v1/invoices").get_json()["items"]}
+    assert listed == sees
+    for number in sees | not_sees:
+        expected = 200 if number in sees else 404
+        assert _api(client, email, f"/api/v1/invoices/{number}").status_code == expected, number
+    sign_in(client, email)
+    page = client.get("/invoices/").get_data(as_text=True)
+    assert all(n in page for n in sees) and not any(n in page for n in not_sees)
+    for number in (MOVED_BEFORE, MOVED_AFTER):
+        expected = 200 if number in sees else 404
+        assert client.get(f"/invoices/{number}").status_code == expected, number
+        assert client.get(f"/invoices/{number}/pdf").status_code == expected, number
+    portal = client.get("/portal/").get_data(as_text=True)
+    assert all(n in portal for n in sees) and not any(n in portal for n in not_sees)
 
 
 def test_the_agreements_filter_and_code_follow_the_agreements_day(client, make_user, world, agreements):  # noqa: F811

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, Subquery, event, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from invoices import bounds
@@ -24,7 +24,7 @@ from contracts_app.services.invoicing.dates import check_issue_date
 from contracts_app.services.invoicing.locking import lock_invoice
 from contracts_app.services.invoicing.numbering import ensure_series, take_numbers
 from contracts_app.services.invoicing.listing import ordered
-from contracts_app.services.register.belonging import invoice_in_trust
+from contracts_app.services.register.belonging import invoice_in_trust, invoice_seen_by_trust
 from contracts_app.services.queries import Page, Sort, paginate
 from contracts_app.services.transactions import refusal_rolls_back
 
@@ -125,6 +125,14 @@ def visible_to_trust_user(trust_id: int | None) -> ColumnElement:
                Invoice.trust_id == (trust_id if trust_id is not None else -1))
 
 
+def seen_by(school_ids: set[int], trust_id: int | None) -> ColumnElement:
+    """A school user's invoices (access.may_see_invoice says the same for one invoice): its schools', and for a
+    trust's user the trust's own by services.register.belonging's rule."""
+    if trust_id is not None:
+        return invoice_seen_by_trust(trust_id, school_ids)
+    return and_(Invoice.school_id.in_(school_ids or {-1}), visible_to_trust_user(None))
+
+
 def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
     """Apply the list filters. The payment and credit totals are joined only when the
     status filter needs them: on 50,000 invoices the aggregates cost more than the page."""
@@ -141,7 +149,7 @@ def filtered(query: Select, f: InvoiceFilter, today: date) -> Select:
     if f.trust_code:
         query = query.where(invoice_in_trust(f.trust_code))
     if f.school_ids is not None:
-        query = query.where(Invoice.school_id.in_(f.school_ids or {-1}), visible_to_trust_user(f.viewer_trust_id))
+        query = query.where(seen_by(f.school_ids, f.viewer_trust_id))
     if f.urn is not None:
         query = query.where(Invoice.school_id.in_(select(School.id).where(School.urn == f.urn)))
     q = f.q.strip()

@@ -3,7 +3,8 @@ the API and the finance export, so a filter and the code it shows can never disa
 
 - An invoice is the trust's when its school was a member on the invoice's date: the rule of the trust
   statement and of aged debt (register.trusts.membership_on), so a trust's filtered invoices are the
-  ones on its statement.
+  ones on its statement, and the ones its users see (with their academies' own invoices from before
+  they joined any trust).
 - An agreement is the trust's its school belongs to on register.trusts.agreement_trust_day (today while
   the term runs, else the nearest end of the term). A group's agreement belongs to no trust.
 
@@ -44,6 +45,20 @@ def _member(school_id: ColumnElement, day: ColumnElement, trust_code: str) -> Ex
 def invoice_trust_code(column: ColumnElement = Trust.code) -> ScalarSelect:
     """The code (or another column) of the trust an invoice belongs to (NULL: none), correlated to Invoice."""
     return _code(Invoice.school_id, Invoice.issue_date, column).correlate(Invoice)
+
+
+def invoice_seen_by_trust(trust_id: int, academy_ids: set[int]) -> ColumnElement:
+    """The invoices a trust's users see: those that belong to the trust (its academies' on their dates,
+    as on its statement - an academy that has left leaves its past invoices with the trust that was
+    billed), and those of its academies of today that belong to no trust (addressed to the academy
+    itself before it joined). Another trust's invoices stay that trust's."""
+    ours = exists(select(TrustMembership.id).where(
+        TrustMembership.school_id == Invoice.school_id, TrustMembership.trust_id == trust_id,
+        member_on(Invoice.issue_date))).correlate(Invoice)
+    no_trust = ~exists(select(TrustMembership.id).where(
+        TrustMembership.school_id == Invoice.school_id, member_on(Invoice.issue_date))).correlate(Invoice)
+    return or_(ours, and_(Invoice.school_id.in_(academy_ids or {-1}), no_trust,
+                          or_(Invoice.trust_billing.is_(None), Invoice.trust_billing != "consolidated")))
 
 
 def invoice_in_trust(trust_code: str) -> Exists:
