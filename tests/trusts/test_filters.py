@@ -109,6 +109,9 @@ def test_a_trust_user_sees_the_trusts_invoices_at_every_door(client, world, emai
         assert client.get(f"/invoices/{number}/pdf").status_code == expected, number
     portal = client.get("/portal/").get_data(as_text=True)
     assert all(n in portal for n in sees) and not any(n in portal for n in not_sees)
+    code = "3104" if email == "trust@test.example" else "1579"
+    statement = client.get(f"/trusts/{code}/statement?as_of={AS_OF.isoformat()}").get_data(as_text=True)
+    assert all(f'href="/invoices/{n}"' in statement for n in sees)  # every line it lists, a link it may follow
 
 
 def test_the_agreements_filter_and_code_follow_the_agreements_day(client, make_user, world, agreements):  # noqa: F811

@@ -3,7 +3,6 @@ the trust's own users in the portal; anyone else - a school user of one school, 
 trust - gets 404. Nested in the trusts blueprint (trusts.statement.*) by web/trusts/routes.py."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
@@ -32,10 +31,8 @@ def show(trust_code: str) -> ResponseReturnValue:
     """The trust's statement: each academy's invoices, credits, payments and balance, the trust's totals."""
     trust = _trust(trust_code)
     as_of = _as_of()
-    # A trust user follows links only to today's academies (User.school_ids); staff to all.
-    linked = None if current_user.role != "school" else {s.urn for s in trusts_service.academies(trust, date.today())}
-    return render_template("trusts/statement.html", trust=trust, statement=statements.trust_statement(trust, as_of),
-                           linked=linked)
+    # Every invoice listed is one the trust's users may read (belonging.invoice_seen_by_trust): all are links.
+    return render_template("trusts/statement.html", trust=trust, statement=statements.trust_statement(trust, as_of))
 
 
 @bp.route("/<trust_code>/statement.pdf")
