@@ -132,7 +132,6 @@ def _kept_folder(job_id: int, year: int, group_id: int | None) -> Path:
 def render_documents_chunk(chunk: chunks.Chunk) -> list[str]:
     """One share of the every-SLA job: its agreements' PDFs into the kept folder; their names, in order."""
     year, group_id = chunk.params["year"], chunk.params.get("group_id")
-    sla_documents.ensure_default()
     return render_kept(_kept_folder(chunk.job_id, year, group_id), sla_documents.documents_of(chunk.items),
                        step=chunk.step)
 
@@ -141,6 +140,7 @@ def run_documents(job: JobContext, *, year: int, group_id: int | None = None) ->
     """Every SLA of the year as a ZIP, rendered in chunks that every consumer shares (issue #33); the
     PDFs are kept in the job's folder as they are made, so a consumer killed half way through leaves
     what it made (issue #27), and the ZIP is put together from them at the end."""
+    sla_documents.ensure_default()  # once, before any share renders with it
     ids = _documents_of(year, group_id)
     job.progress(0, len(ids))
     if not chunks.planned(job.id):  # a first start: nothing kept under this id can be this job's

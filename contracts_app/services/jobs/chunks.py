@@ -19,14 +19,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from contracts_app import queue
 from contracts_app.extensions import db
 from contracts_app.models import Job, JobChunk
 from contracts_app.models.types import utcnow
 from contracts_app.services.jobs import recovery
-from contracts_app.services.jobs.core import PROGRESS_EVERY, JobContext, JobInterrupted
+from contracts_app.services.jobs.core import PROGRESS_EVERY, JobContext, JobInterrupted, write_progress
 from pricing.errors import ActionRefused
 
 log = logging.getLogger(__name__)
@@ -145,14 +144,7 @@ class _Progress:
         self.done += 1
         if time.monotonic() - self._written >= PROGRESS_EVERY:
             self._written = time.monotonic()
-            table = JobChunk.__table__
-            try:
-                with db.engine.begin() as conn:
-                    conn.execute(update(table).where(table.c.id == self.chunk_id, table.c.attempts == self.attempt,
-                                                     table.c.state == "running")
-                                 .values(done=self.done, heartbeat_at=utcnow()))
-            except SQLAlchemyError as exc:  # best effort, as a job's progress: the next report tries again
-                log.warning("chunk %s: progress not written (%s)", self.chunk_id, exc)
+            write_progress(JobChunk.__table__, self.chunk_id, self.attempt, done=self.done)
 
 
 def work_on(job_id: int, seq: int, stopping: Callable[[], bool] = queue.stopping.is_set,

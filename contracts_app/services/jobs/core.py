@@ -210,7 +210,7 @@ class JobContext:
         now = time.monotonic()
         if now - self._written >= PROGRESS_EVERY or (self.total is not None and done >= self.total):
             self._written = now
-            _write_progress(self.id, self.attempt, self.done, self.total)
+            write_progress(Job.__table__, self.id, self.attempt, done=self.done, total=self.total)
         self.check()
 
     def advance(self, steps: int = 1) -> None:
@@ -236,25 +236,25 @@ class JobContext:
         return self.write_result(name, out.getvalue())
 
 
-def _write_progress(job_id: int, attempt: int, done: int, total: int | None) -> None:
-    """On a connection of its own, committed at once, so the status page sees it while the
-    runner's own transaction is still open; a report is a heartbeat too. Only the attempt that
-    runs the job writes. Best effort: a busy database skips one report."""
+def write_progress(table, row_id: int, attempt: int, **values) -> None:
+    """A job's (or a chunk's: jobs.chunks, the same columns) progress, on a connection of its own,
+    committed at once, so the status page sees it while the runner's own transaction is still open;
+    a report is a heartbeat too. Only the attempt that runs it writes. Best effort: a busy database
+    skips one report."""
     sqlite = db.engine.dialect.name == "sqlite"
-    table = Job.__table__
     try:
         with db.engine.begin() as conn:
             if sqlite:  # the runner itself may hold the write lock: skip at once, never wait the busy timeout
                 conn.exec_driver_sql("PRAGMA busy_timeout = 50")
             try:
-                conn.execute(update(table).where(table.c.id == job_id, table.c.attempts == attempt,
+                conn.execute(update(table).where(table.c.id == row_id, table.c.attempts == attempt,
                                                  table.c.state == "running")
-                             .values(done=done, total=total, heartbeat_at=utcnow()))
+                             .values(**values, heartbeat_at=utcnow()))
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
     except SQLAlchemyError as exc:
-        log.warning("job %s: progress not written (%s)", job_id, exc)
+        log.warning("%s %s: progress not written (%s)", table.name, row_id, exc)
 
 
 # -- reading -----------------------------------------------------------------------------------
