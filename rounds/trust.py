@@ -39,6 +39,13 @@ def chosen_offers(offer_ids: Iterable[int]) -> list[int]:
     return sorted(ids)
 
 
+def trust_answers_for(covered: Iterable[int], academies: set[int]) -> bool:
+    """A trust answers for an offer whose every school is its academy today: one academy's, or a
+    group's (§2.1) whose members all belong to the trust - never for a school outside it."""
+    ids = set(covered)
+    return bool(ids) and ids <= academies
+
+
 def not_of_trust(offer_id: int, trust_name: str) -> RoundRefused:
     """An offer that is not to one of the trust's academies today (or no offer at all)."""
     return RoundRefused(f"offer {offer_id} is not an offer to an academy of {trust_name}: nothing was accepted")

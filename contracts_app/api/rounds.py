@@ -13,12 +13,12 @@ from pricing.sla_year import SlaYear
 
 from contracts_app.models import Offer
 from contracts_app.services.agreements.status import InputRefused
-from contracts_app.services.register import trusts as trusts_service
 from contracts_app.services.rounds import acceptance as accepting, basket, documents, queries
 from contracts_app.services.rounds.trust import trust_codes
 from contracts_app.services.rounds.pricing import OfferPricing, price_basket
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
+from contracts_app.api.trusts import known_trust
 from contracts_app.api.errors import ApiError, not_found
 from contracts_app.api.schemas.common import MAX_ID, page_dict
 from contracts_app.api.schemas.rounds import (
@@ -48,7 +48,8 @@ def _offer(offer_id: int) -> Offer:
 def summary_dict(offer: Offer, trust_code: str | None) -> dict:
     return {"id": offer.id, "year": offer.round.sla_year, "sla_year": SlaYear(offer.round.sla_year).label,
             "school_urn": offer.school.urn, "school_name": offer.school.name, "trust_code": trust_code,
-            "state": offer.state,
+            "group_name": offer.group.name if offer.group is not None else None,
+            "members": [{"urn": m.urn, "name": m.name} for m in offer.members], "state": offer.state,
             "total": offer.total, "problem": offer.problem, "agreement_id": offer.agreement_id,
             "closes_on": offer.round.closes_on,
             "accepted_total": offer.acceptance.total if offer.state == "accepted" and offer.acceptance else None,
@@ -97,10 +98,7 @@ def list_offers(args: dict) -> dict:
     """
     within = None
     if args.get("trust"):
-        trust = trusts_service.by_code(args["trust"])
-        if trust is None:
-            raise not_found(f"no trust with code {args['trust']}")
-        within = trust.academy_ids_on(date.today())
+        within = known_trust(args["trust"]).academy_ids_on(date.today())
     found = queries.offers_page(args["year"], own_school_ids(), args.get("state", ""), args["page"],
                                 args["per_page"], within=within)
     codes = trust_codes({o.school_id for o in found.items})

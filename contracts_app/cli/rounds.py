@@ -56,7 +56,7 @@ def status_command(year: int) -> None:
     if unpriced:
         click.echo(f"Cannot be priced ({len(unpriced)}):")
         for offer in unpriced:
-            click.echo(f"  {offer.school.urn} {offer.school.name}: {offer.problem}")
+            click.echo(f"  {offer.school.urn} {offer.party_name}: {offer.problem}")
 
 
 @round_group.command("close")

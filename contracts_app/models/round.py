@@ -82,6 +82,9 @@ class Offer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("buying_rounds.id", ondelete="CASCADE"))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    # A group sharing one agreement (§2.1) has one offer: ``school`` is the member who answers
+    # for it (the group's lead school), ``group`` the party, priced per member (pricing.group).
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("school_groups.id"), index=True)
     state: Mapped[str] = mapped_column(String(12), default="not_opened")
     # The agreement the basket was pre-filled from (this year's), and the one made from it (next year's).
     source_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
@@ -106,6 +109,7 @@ class Offer(db.Model):
 
     round = relationship("BuyingRound", back_populates="offers")
     school = relationship("School")
+    group = relationship("SchoolGroup")
     source_agreement = relationship("Agreement", foreign_keys=[source_agreement_id])
     agreement = relationship("Agreement", foreign_keys=[agreement_id])
     lines = relationship("OfferLine", back_populates="offer", cascade="all, delete-orphan",
@@ -118,7 +122,17 @@ class Offer(db.Model):
 
     @property
     def name(self) -> str:
-        return f"offer {self.id} ({self.school.name})"
+        return f"offer {self.id} ({self.party_name})"
+
+    @property
+    def party_name(self) -> str:
+        """The school, or the group sharing one agreement, the offer is for."""
+        return self.group.name if self.group is not None else self.school.name
+
+    @property
+    def members(self) -> list:
+        """The schools the offer covers: the group's members, else the one school."""
+        return list(self.group.schools) if self.group is not None else [self.school]
 
     @property
     def acceptance(self) -> "OfferAcceptance | None":

@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from pricing.census import CensusRef
 from pricing.check import PricedLine, price_line
-from pricing.errors import MissingCensus, PricingError
+from pricing.group import group_line
+from pricing.errors import ActionRefused, MissingCensus, PricingError
 from pricing.models import PricingContext
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
@@ -154,28 +155,48 @@ def _chosen(services: list[Service], selected: list[str], quantities: Mapping[st
 
 # -- agreements -------------------------------------------------------------------------
 
-def _pupils(agreement: Agreement, census: CensusRef) -> tuple[School, int | None, list[School], str | None]:
-    """The school priced, its pupils, the members lacking a figure and the census words; a group's
-    pupils are its members' added up (each its own figure, else its predecessor's)."""
-    members = agreement.schools
-    chosen = census_links.choices([(m.id, m.urn) for m in members], census)
-    lacking = [m for m in members if chosen[m.id].pupils is None]
-    priced = agreement.school or agreement.group.lead_school or members[0]
-    pupils = None if lacking else sum(c.pupils or 0 for c in chosen.values())
-    return priced, pupils, lacking, census_links.words(census, chosen.values())
+def _group_problem(census: CensusRef, code: str, found: list[tuple[School, LineProblem]]) -> LineProblem:
+    """One problem for the group's line: the members lacking a census figure named together, else
+    the first member's reason."""
+    lacking = [m for m, p in found if p.kind == "no_census"]
+    if lacking:
+        names = ", ".join(f"{m.name} (URN {m.urn})" for m in lacking)
+        return LineProblem(code, f"no {census.description} census figure for {names}", "no_census")
+    member, problem = found[0]
+    return LineProblem(code, f"{member.name} (URN {member.urn}): {problem.reason}", problem.kind)
+
+
+def price_members(members: list[School], price_list: PriceList, items: list[tuple[str, Decimal]],
+                  figures: Mapping[int, CensusChoice] | None = None) -> PriceCheck:
+    """§2.1 a group sharing one agreement: each member priced on its own census figure (else its
+    predecessor's), each service's line the members' prices added up (``pricing.group``)."""
+    census = census_for(price_list.sla_year, price_list.census_basis)
+    missing = [(m.id, m.urn) for m in members if not figures or m.id not in figures]
+    chosen = dict(figures or {}) | (census_links.choices(missing, census) if missing else {})
+    checks = [(m, price_school(m, price_list, items, choice=chosen[m.id])) for m in members]
+    pupils = [c.pupils for _, c in checks]
+    result = PriceCheck(school=members[0], price_list=price_list, census=census,
+                        pupils=None if None in pupils else sum(pupils),
+                        census_text=census_links.words(census, [chosen[m.id] for m in members]))
+    for code, _ in items:
+        found = [(m, p) for m, c in checks for p in c.problems if p.service_code == code]
+        if found:
+            result.problems.append(_group_problem(census, code, found))
+            continue
+        result.lines.append(group_line([(m.name, next(x for x in c.lines if x.service_code == code))
+                                        for m, c in checks]))
+    return result
 
 
 def price_agreement(agreement: Agreement, price_list: PriceList | None = None) -> PriceCheck | None:
-    """Price the subscribed lines live (drafts) through the shared price check."""
+    """Price the subscribed lines live (drafts) through the shared price check; a group's per member."""
     price_list = price_list or agreement.price_list or price_lists.published(agreement.sla_year)
     if price_list is None:
         return None
-    census = census_for(price_list.sla_year, price_list.census_basis)
-    school, pupils, lacking, words = _pupils(agreement, census)
     items = [(line.service_code, line.quantity) for line in agreement.lines_in("subscribed")]
-    check = price_school(school, price_list, items, pupils_override=pupils, look_up_pupils=False, census_text=words)
-    if agreement.group is not None and lacking:
-        names = ", ".join(f"{m.name} (URN {m.urn})" for m in lacking)
-        check.problems = [LineProblem(p.service_code, f"no {census.description} census figure for {names}")
-                          if "census" in p.reason else p for p in check.problems]
-    return check
+    if agreement.group is not None:
+        members = agreement.schools
+        if not members:
+            raise ActionRefused(f"the group {agreement.group.name} has no member schools")
+        return price_members(members, price_list, items)
+    return price_school(agreement.school, price_list, items)

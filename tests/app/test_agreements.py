@@ -134,7 +134,7 @@ def test_issued_lines_cannot_be_edited(world):
         service.set_lines(agreement, [L("SIMS", "subscribed", Decimal(2))])
 
 
-def test_group_agreement_adds_members_pupils(app, make_school):
+def test_group_agreement_prices_each_member_on_its_census(app, make_school):
     build_priced_world(2025)
     a = make_school(urn=103701, name="Federated Infant School")
     b = make_school(urn=103702, name="Federated Junior School")
@@ -150,7 +150,14 @@ def test_group_agreement_adds_members_pupils(app, make_school):
     db.session.rollback()
     add_census(b, "2025-01", 200)
     service.issue(agreement, "t")
-    assert agreement.lines[0].explanation == "350 pupils (January 2025 census) x £3.10 = £1,085.00"
+    # Issue #29: each member on its own census (each takes SIMS's £950 minimum), the prices added up.
+    line = agreement.lines[0]
+    assert line.annual_price == Decimal("1900.00") == agreement.annual_total
+    assert line.explanation == (
+        "Federated Infant School: 150 pupils (January 2025 census) x £3.10 = £465.00; minimum charge applies: "
+        "£950.00 | Federated Junior School: 200 pupils (January 2025 census) x £3.10 = £620.00; minimum charge "
+        "applies: £950.00 | 2 schools: £1,900.00")
+    assert agreement.pupils == 350
 
 
 def test_mid_year_add_is_priced_on_the_agreements_version(world):

@@ -91,8 +91,11 @@ def test_demo_is_idempotent(app):
     assert "already loaded" in second.output
     assert db.session.query(School).count() == schools == 100
     # The four role users, a signing head for each of the 16 schools the demo round has answering,
-    # and the trust signatory (issue #29) of the demo's two trusts, one billed per academy, one consolidated.
-    assert db.session.query(User).count() == users == 4 + 16 + 1
+    # the trust signatory (issue #29) of the demo's two trusts, one billed per academy, one consolidated,
+    # and the signatory of the demo's federation, which shares one agreement (§2.1).
+    assert db.session.query(User).count() == users == 4 + 16 + 1 + 1
+    federation = db.session.query(User).filter_by(email="federation@demo.example").one()
+    assert federation.signatory and federation.group.name == "Canley Federation"
     trust_user = db.session.query(User).filter_by(email="trust@demo.example").one()
     assert trust_user.signatory and len(trust_user.school_ids()) == 4
     assert {t.billing for t in db.session.query(Trust)} == {"per_academy", "consolidated"}

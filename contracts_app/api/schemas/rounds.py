@@ -39,6 +39,11 @@ class ScheduledInvoiceSchema(Schema):
     gross = Money(required=True)
 
 
+class MemberSchema(Schema):
+    urn = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
 class OfferSummarySchema(Schema):
     id = fields.Integer(required=True)
     year = fields.Integer(required=True)
@@ -47,6 +52,11 @@ class OfferSummarySchema(Schema):
     school_name = fields.String(required=True)
     trust_code = fields.String(required=True, allow_none=True, metadata={
         "description": "The trust the school is an academy of today (GIAS code); null for none."})
+    group_name = fields.String(required=True, allow_none=True, metadata={
+        "description": "A group sharing one agreement (§2.1): its name, and the school is the member answering "
+                       "for it; null for one school's offer."})
+    members = fields.List(fields.Nested(MemberSchema), required=True, metadata={
+        "description": "The schools the offer covers (a group's members, each priced on its own census)."})
     state = fields.String(required=True, validate=validate.OneOf(OFFER_STATES))
     total = Money(required=True, allow_none=True, metadata={"description": "Null while it cannot be priced."})
     problem = fields.String(required=True)

@@ -141,7 +141,7 @@ def _school_draft_ids(year: int) -> list[int]:
 
 
 def _issue_groups(year: int, by: str, report: IssueReport, progress: Callable[[int], None] | None = None) -> None:
-    """Group agreements one by one (they add up members' pupils), each in its own savepoint."""
+    """Group agreements one by one (priced per member on each member's census), each in its own savepoint."""
     groups = db.session.scalars(select(Agreement).where(
         Agreement.sla_year == year, Agreement.status == "draft", Agreement.group_id.is_not(None))
         .options(selectinload(Agreement.lines)).order_by(Agreement.id)).all()
@@ -202,7 +202,7 @@ def issue_year(year: int, by: str, progress: Callable[[int], None] | None = None
     """Issue every draft of the year; one that cannot be issued is reported and left as it was.
 
     Single-school drafts go through the bulk path (same rules, no per-agreement round
-    trips); group agreements, which add up members' pupils, one by one. ``progress(n)``: n more
+    trips); group agreements, priced per member, one by one. ``progress(n)``: n more
     drafts dealt with (after each committed batch).
     """
     report = IssueReport()

@@ -237,11 +237,14 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
 
     if db.session.scalar(select(Agreement.id).where(Agreement.sla_year == year).limit(1)):
         return ["Agreements: already loaded"]
+    from contracts_app.services.demo import groups
+
     odms = ["Priya Sharma (odm@coventry.gov.uk)", "Tom Walsh (odm@coventry.gov.uk)"]
-    created = 0
+    federated, group_lines = groups.draft(year, schools)
+    created = 1
     for urn, school in sorted(schools.items()):
-        if urn % 11 == 0:
-            continue  # not every school buys the SLA
+        if urn % 11 == 0 or school.id in federated:
+            continue  # not every school buys the SLA; a federation's members buy through the group
         items = [agreements.LineInput(code, "subscribed", Decimal(rng.randint(*UNITS[code])) if code in UNITS
                                       else Decimal(1)) for code in CORE]
         if school.customer_type == "maintained":
@@ -257,8 +260,8 @@ def _agreements_and_invoices(rng: random.Random, schools: dict[int, School], yea
         created += 1
     db.session.commit()
     issued = agreements.issue_year(year, "demo")
-    lines = [f"Agreements: {created} drafts, {len(issued.issued)} issued, {len(issued.refused)} left as drafts "
-             "(no census figure)"]
+    lines = group_lines + [f"Agreements: {created} drafts, {len(issued.issued)} issued, {len(issued.refused)} left "
+                           "as drafts (no census figure)"]
     today = date.today()
     for term, issue_date in (("summer", date(year, 4, 15)), ("autumn", date(year, 9, 15))):
         if issue_date > today:

@@ -71,7 +71,8 @@ def _signatory(school: School) -> User:
 def _states(buying_round) -> dict[str, int]:
     """Schools in each state: viewed, in progress (a quantity changed), accepted, declined."""
     counts = {"viewed": 0, "in_progress": 0, "accepted": 0, "declined": 0}
-    offers = [o for o in buying_round.offers if o.school.urn != FIRST_URN and not o.problem]
+    # A group's offer is left for its signatory (demo/groups.py) to answer.
+    offers = [o for o in buying_round.offers if o.school.urn != FIRST_URN and not o.problem and o.group_id is None]
     for i, offer in enumerate(offers[:16]):
         user = _signatory(offer.school)
         kind = ("viewed", "in_progress", "accepted", "declined")[i % 4]

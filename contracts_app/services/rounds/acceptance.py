@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pricing.errors import ActionRefused
@@ -48,9 +48,13 @@ class AcceptanceRequest:
 
 
 def signatories(offer: Offer) -> list[User]:
-    """The school's users who may accept: active, school role, marked as signatory."""
+    """The school's (a group's offer: also the group's) users who may accept: active, school role,
+    marked as signatory."""
+    linked = User.school_id == offer.school_id
+    if offer.group_id is not None:
+        linked = or_(linked, User.group_id == offer.group_id)
     return list(db.session.scalars(select(User).where(
-        User.school_id == offer.school_id, User.role == "school", User.signatory.is_(True),
+        linked, User.role == "school", User.signatory.is_(True),
         User.active.is_(True)).order_by(User.name, User.email)))
 
 
@@ -114,7 +118,8 @@ def _reopen(agreement: Agreement) -> None:
 def _agreement_for(offer: Offer, by: str) -> Agreement:
     """Next year's agreement with the basket's lines; issued (prices snapshotted) when the round says so."""
     year = offer.round.sla_year
-    agreement = find(year, school=offer.school)
+    party = {"group": offer.group} if offer.group_id is not None else {"school": offer.school}
+    agreement = find(year, **party)
     if agreement is not None and agreement.id != offer.agreement_id:
         if agreement.status != "draft":
             raise ActionRefused(f"{agreement.name} already exists ({agreement.status}) and was not made from this "
@@ -123,7 +128,7 @@ def _agreement_for(offer: Offer, by: str) -> Agreement:
         agreement = None
     source = offer.source_agreement
     if agreement is None:
-        agreement = create_draft(year, school=offer.school, from_catalogue=False, commit=False,
+        agreement = create_draft(year, **party, from_catalogue=False, commit=False,
                                  odm_name=source.odm_name if source else "",
                                  odm_email=source.odm_email if source else "")
     else:
@@ -152,7 +157,7 @@ def _priced(offer: Offer) -> OfferPricing:
     pricing = price_basket(offer)
     problems = basket_problems(offer, pricing)
     if problems or not pricing.complete:
-        raise ActionRefused(f"{offer.school.name}'s basket cannot be priced on the "
+        raise ActionRefused(f"{offer.party_name}'s basket cannot be priced on the "
                             f"{SlaYear(offer.round.sla_year).label} list: {'; '.join(problems)}")
     return pricing
 

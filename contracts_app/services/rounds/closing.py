@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from pricing.errors import ActionRefused
 from rounds import rules
@@ -27,7 +27,7 @@ from contracts_app.services.agreements.issuing import issue
 from contracts_app.services.agreements.rollover import roll_one
 from contracts_app.services.rounds import mail
 from contracts_app.services.rounds.basket import restore_accepted
-from contracts_app.services.rounds.opening import current_agreement, require_round
+from contracts_app.services.rounds.opening import offer_source, require_round
 from contracts_app.services.rounds.queries import closed, unanswered_count
 from contracts_app.services.transactions import refusal_rolls_back
 
@@ -85,7 +85,7 @@ def _renew(offer: Offer, source, by: str, report: CloseReport) -> rules.Outcome:
         try:
             issue(made, by)
         except ActionRefused as exc:
-            report.left_as_drafts.append((offer.school.name, exc.message))
+            report.left_as_drafts.append((offer.party_name, exc.message))
     savepoint.commit()
     return rules.Outcome("renewed", "" if made.status == "active" else "renewed as a draft for the SLA team")
 
@@ -93,8 +93,8 @@ def _renew(offer: Offer, source, by: str, report: CloseReport) -> rules.Outcome:
 def _close_one(offer: Offer, by: str, report: CloseReport) -> None:
     """Give one school its outcome at the close, and record it on its offer."""
     if offer.state == "accepted" and restore_accepted(offer):
-        report.discarded.append(offer.school.name)
-    source = current_agreement(offer.school, offer.round.sla_year) if offer.state in UNANSWERED else None
+        report.discarded.append(offer.party_name)
+    source = offer_source(offer) if offer.state in UNANSWERED else None
     decline = offer.decline
     outcome = rules.close_outcome(offer.state, offer.round.default_action, source is not None,
                                   decline.reason if decline and offer.state == "declined" else "")
@@ -105,12 +105,12 @@ def _close_one(offer: Offer, by: str, report: CloseReport) -> None:
         offer.state = "no_answer"
     offer.outcome, offer.outcome_reason = outcome.outcome, outcome.reason
     agreement = offer.agreement.name if offer.agreement_id and offer.agreement else ""
-    report.schools.append(SchoolOutcome(offer.school.urn, offer.school.name, outcome.outcome, outcome.reason,
+    report.schools.append(SchoolOutcome(offer.school.urn, offer.party_name, outcome.outcome, outcome.reason,
                                         agreement if outcome.outcome in ("accepted", "renewed") else ""))
 
 
 def _recorded(offer: Offer) -> SchoolOutcome:
-    return SchoolOutcome(offer.school.urn, offer.school.name, offer.outcome, offer.outcome_reason,
+    return SchoolOutcome(offer.school.urn, offer.party_name, offer.outcome, offer.outcome_reason,
                          offer.agreement.name if offer.agreement_id and offer.agreement else "")
 
 
@@ -142,8 +142,11 @@ def close_round(year: int, by: str, progress: Callable[[int, int], None] | None 
 
 
 def _recipients(offer: Offer) -> list[str]:
-    users = db.session.scalars(select(User.email).where(User.school_id == offer.school_id, User.active.is_(True),
-                                                         User.role == "school"))
+    """The agreement contacts, and the users who can answer (a group's offer: the group's users too)."""
+    linked = User.school_id == offer.school_id
+    if offer.group_id is not None:
+        linked = or_(linked, User.group_id == offer.group_id)
+    users = db.session.scalars(select(User.email).where(linked, User.active.is_(True), User.role == "school"))
     return list(dict.fromkeys([*mail.agreement_recipients(offer), *(e.lower() for e in users)]))
 
 
@@ -160,11 +163,11 @@ def remind(year: int, offer_ids: list[int] | None, by: str) -> tuple[list[OfferR
     sent, skipped = [], []
     for offer in db.session.scalars(query):
         if offer.state not in UNANSWERED:
-            skipped.append((offer.school.name, f"has answered ({offer.state.replace('_', ' ')})"))
+            skipped.append((offer.party_name, f"has answered ({offer.state.replace('_', ' ')})"))
             continue
         recipients = _recipients(offer)
         if not recipients:
-            skipped.append((offer.school.name, "no contact or user with an email address"))
+            skipped.append((offer.party_name, "no contact or user with an email address"))
             continue
         reminder = OfferReminder(offer=offer, sent_by=by, recipients=", ".join(recipients))
         db.session.add(reminder)
@@ -180,7 +183,7 @@ def approve(offer: Offer, by: str) -> Offer:
     """Issue the agreement an acceptance made, when the round waits for the SLA team's approval."""
     agreement, acceptance = offer.agreement, offer.acceptance
     if acceptance is None or agreement is None or offer.state != "accepted":
-        raise ActionRefused(f"{offer.school.name} has no accepted basket to approve")
+        raise ActionRefused(f"{offer.party_name} has no accepted basket to approve")
     if agreement.status != "draft":
         raise ActionRefused(f"{agreement.name} is already {agreement.status}")
     issue(agreement, by)

@@ -26,7 +26,7 @@ def _line(line: PricedOfferLine) -> ServiceLine:
 
 
 def _contacts(offer: Offer) -> tuple[Contact, ...]:
-    contacts = [Contact(c.name, c.role, c.email, c.phone) for c in offer.school.stakeholders]
+    contacts = [Contact(c.name, c.role, c.email, c.phone) for m in offer.members for c in m.stakeholders]
     if offer.invoice_contact or offer.invoice_email:
         contacts.append(Contact(offer.invoice_contact or offer.invoice_email, "Invoices", offer.invoice_email))
     if offer.agreement_contact or offer.agreement_email:
@@ -45,7 +45,8 @@ def offer_facts(offer: Offer, pricing: OfferPricing, accepted: tuple[str, dateti
     else:
         status = "DRAFT: offer not yet accepted; the prices are next year's list on the school's census"
     return AgreementFacts(
-        party_name=school.name, schools=((school.name, school.urn),), customer_type=school.customer_type,
+        party_name=offer.party_name, schools=tuple((m.name, m.urn) for m in offer.members),
+        customer_type=school.customer_type,
         sla_year_label=year.label, term_start=year.start, term_end=year.end,
         subscribed=tuple(_line(x) for x in pricing.in_list("subscribed")),
         additional=tuple(_line(x) for x in pricing.in_list("additional")),
@@ -67,7 +68,8 @@ def render(offer: Offer, pricing: OfferPricing, accepted: tuple[str, datetime] |
 
 
 def file_name(offer: Offer, draft: bool) -> str:
-    name = pdf_name(SlaYear(offer.round.sla_year).label, offer.school.name, urn=offer.school.urn)
+    name = pdf_name(SlaYear(offer.round.sla_year).label, offer.party_name,
+                    urn=None if offer.group_id else offer.school.urn, group_id=offer.group_id)
     return name.replace(".pdf", "-draft.pdf") if draft else name
 
 

@@ -12,7 +12,7 @@ from contracts_app.services import outbox
 def agreement_recipients(offer: Offer) -> list[str]:
     """The basket's agreement contact, then the school's key stakeholders who receive agreements."""
     found = [offer.agreement_email] if offer.agreement_email else []
-    found += [c.email for c in offer.school.stakeholders if c.email and c.agreements]
+    found += [c.email for m in offer.members for c in m.stakeholders if c.email and c.agreements]
     return list(dict.fromkeys(address.strip().lower() for address in found))
 
 
@@ -26,7 +26,7 @@ def default_text(offer: Offer) -> str:
 def queue_reminder(offer: Offer, reminder: OfferReminder, recipients: list[str]) -> None:
     outbox.queue("round_reminder", concerns=("reminder", reminder.id), recipients=recipients,
                  template="round_reminder", key=f"round_reminder:{reminder.id}",
-                 context={"school_name": offer.school.name, "year_label": SlaYear(offer.round.sla_year).label,
+                 context={"school_name": offer.party_name, "year_label": SlaYear(offer.round.sla_year).label,
                           "closes_on": offer.round.closes_on, "default_text": default_text(offer)})
 
 
@@ -38,7 +38,7 @@ def queue_acceptance(offer: Offer, acceptance: OfferAcceptance, pdf: bytes, file
         outbox.queue("offer_accepted", concerns=("agreement", acceptance.agreement_id), recipients=recipients,
                      template="offer_accepted", key=f"offer_accepted:{acceptance.id}",
                      attachments=[(file_name, pdf, "application/pdf")],
-                     context={"school_name": offer.school.name, "year_label": SlaYear(offer.round.sla_year).label,
+                     context={"school_name": offer.party_name, "year_label": SlaYear(offer.round.sla_year).label,
                               "full_name": acceptance.full_name, "job_title": acceptance.job_title,
                               "accepted_at": f"{acceptance.accepted_at.astimezone(LONDON):%d %B %Y at %H:%M}",
                               "total": acceptance.total, "sha256": acceptance.document_sha256,

@@ -13,7 +13,7 @@ from pricing.errors import ActionRefused
 from pricing.sla_year import SlaYear
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, BuyingRound, Offer, OfferLine, PriceList, School, Service
+from contracts_app.models import Agreement, BuyingRound, Offer, OfferLine, PriceList, School, SchoolGroup, Service
 from contracts_app.models.round import ROUND_APPROVALS, ROUND_DEFAULTS
 from contracts_app.services import audit, catalogue, price_lists
 from contracts_app.services.agreements.status import InputRefused
@@ -96,12 +96,14 @@ def _prefill(offer: Offer, source: Agreement | None, services: list[Service]) ->
 
 
 def basket_problems(offer: Offer, pricing: OfferPricing) -> list[str]:
-    """Why the basket cannot be accepted as it stands: its pricing problems, or a group's agreement."""
-    group = next((g for g in offer.school.groups if _group_agreement(g.id, offer.round.sla_year - 1)), None)
+    """Why the basket cannot be accepted as it stands: its pricing problems, or (an offer made
+    before groups had their own) a group's agreement covering the school."""
+    group = None if offer.group_id else next(
+        (g for g in offer.school.groups if _group_agreement(g.id, offer.round.sla_year - 1)), None)
     problems = list(pricing.problems)
     if group is not None:
-        problems.insert(0, f"{offer.school.name} is covered by the group {group.name}'s agreement: the SLA team "
-                           "renews the group")
+        problems.insert(0, f"{offer.school.name} is covered by the group {group.name}'s agreement: the group's "
+                           "offer renews it")
     return problems
 
 
@@ -119,9 +121,10 @@ def refresh(offer: Offer, price_list: PriceList | None = None, services: list[Se
 
 
 def make_offer(buying_round: BuyingRound, school: School, source: Agreement | None, services: list[Service],
-               figures: dict | None = None) -> Offer:
-    """The school's offer in the round, pre-filled from `source` (else the catalogue) and priced."""
-    offer = Offer(round=buying_round, school=school, state="not_opened")
+               figures: dict | None = None, group: SchoolGroup | None = None) -> Offer:
+    """The school's (or, ``group``, the group's: ``school`` answers for it) offer in the round,
+    pre-filled from `source` (else the catalogue) and priced."""
+    offer = Offer(round=buying_round, school=school, group=group, state="not_opened")
     db.session.add(offer)
     _prefill(offer, source, services)
     db.session.flush()
@@ -130,8 +133,37 @@ def make_offer(buying_round: BuyingRound, school: School, source: Agreement | No
 
 
 def _group_agreement(group_id: int, year: int) -> bool:
-    return db.session.scalar(select(Agreement.id).where(Agreement.group_id == group_id, Agreement.sla_year == year,
-                                                        Agreement.status.in_(PREFILLED_FROM)).limit(1)) is not None
+    return group_source(group_id, year + 1) is not None
+
+
+def group_source(group_id: int, year: int) -> Agreement | None:
+    """The group's agreement of the year before the round's, as it is now (as ``current_agreement``)."""
+    return db.session.scalar(select(Agreement).where(
+        Agreement.group_id == group_id, Agreement.sla_year == year - 1, Agreement.status.in_(PREFILLED_FROM))
+        .options(selectinload(Agreement.lines)).order_by(Agreement.id.desc()))
+
+
+def offer_source(offer: Offer) -> Agreement | None:
+    """What the offer renews: the group's agreement for a group's offer, else the school's own."""
+    if offer.group_id is not None:
+        return group_source(offer.group_id, offer.round.sla_year)
+    return current_agreement(offer.school, offer.round.sla_year)
+
+
+def _renewing_groups(year: int, open_ids: set[int]) -> list[tuple[SchoolGroup, School, Agreement]]:
+    """§2.1 groups with an agreement to renew and an open member: (group, the member who answers for
+    it - the lead school when open, else the first open member -, the agreement). A school in two
+    such groups answers for the first only; the second goes without an offer and the SLA team
+    renews it by hand (a group's offer is answered by one school)."""
+    found, answering = [], set()
+    for group in db.session.scalars(select(SchoolGroup).order_by(SchoolGroup.name)):
+        source = group_source(group.id, year)
+        candidates = ([group.lead_school] if group.lead_school else []) + list(group.schools)
+        school = next((m for m in candidates if m.id in open_ids and m.id not in answering), None)
+        if source is not None and school is not None:
+            answering.add(school.id)
+            found.append((group, school, source))
+    return found
 
 
 @refusal_rolls_back
@@ -157,11 +189,16 @@ def open_round(settings: RoundSettings, by: str) -> BuyingRound:
     followed = census_links.followed_predecessors(schools)
     figures = census_links.choices([(s.id, s.urn) for s in schools],
                                    census_for(settings.year, price_list.census_basis))
+    groups = _renewing_groups(settings.year, {s.id for s in schools})
+    covered = {m.id for group, _, _ in groups for m in group.schools}
+    for group, school, source in groups:
+        make_offer(buying_round, school, source, services, figures, group=group)
     for school in schools:
-        make_offer(buying_round, school, renewal_source(school, settings.year, followed.get(school.id)),
-                   services, figures)
+        if school.id not in covered:  # a group's member is offered through the group's offer
+            make_offer(buying_round, school, renewal_source(school, settings.year, followed.get(school.id)),
+                       services, figures)
     audit.record("create", "BuyingRound", buying_round.id or "-",
-                 f"{buying_round.name} opened on {price_list.name}: {len(schools)} offers, closes "
+                 f"{buying_round.name} opened on {price_list.name}: {len(buying_round.offers)} offers, closes "
                  f"{settings.closes_on:%d %B %Y}, default {settings.default_action}")
     db.session.commit()
     return buying_round
@@ -170,7 +207,8 @@ def open_round(settings: RoundSettings, by: str) -> BuyingRound:
 def _prefill_again(offer: Offer, services: list[Service], followed: dict[int, School]) -> None:
     """An offer nobody has touched, made before the school's agreement was issued, is pre-filled
     from that agreement now (a late census, then ``agreements issue``, say)."""
-    source = renewal_source(offer.school, offer.round.sla_year, followed.get(offer.school_id))
+    source = offer_source(offer) if offer.group_id else renewal_source(
+        offer.school, offer.round.sla_year, followed.get(offer.school_id))
     if source is not None:
         offer.lines.clear()
         db.session.flush()

@@ -22,7 +22,7 @@ from rounds.rules import school_problem
 
 from contracts_app.models import Offer, PriceList, School, Service
 from contracts_app.services import catalogue, price_lists
-from contracts_app.services.price_check import price_school
+from contracts_app.services.price_check import price_members, price_school
 
 SHOWN_LISTS = ("subscribed", "additional", "excluded", "available")
 
@@ -135,7 +135,10 @@ def price_basket(offer: Offer, price_list: PriceList | None = None,
         return pricing
     rows = _basket(offer.lines if lines is None else lines, services)
     items = [(code, quantity) for _, code, _, list_name, quantity in rows if list_name != "excluded"]
-    check = price_school(school, price_list, items, choice=figures.get(school.id) if figures else None)
+    if offer.group_id is not None:  # §2.1 one offer for the group, priced per member (issue #29)
+        check = price_members(offer.members, price_list, items, figures)
+    else:
+        check = price_school(school, price_list, items, choice=figures.get(school.id) if figures else None)
     priced: dict[str, PricedLine] = {line.service_code: line for line in check.lines}
     problems = {p.service_code: p for p in check.problems}
     pricing = OfferPricing(year, school.customer_type, check.census.label, check.census.description, check.pupils)

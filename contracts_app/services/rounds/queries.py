@@ -90,7 +90,7 @@ def export_offers(year: int, state: str, q: str, unpriced: bool, sort: Sort | No
     buying_round = find_round(year)
     offers = [] if buying_round is None else db.session.scalars(
         _sorted_offers(offer_query(buying_round, state, q, unpriced).options(selectinload(Offer.reminders)), sort))
-    rows = ([o.id, o.school.urn, o.school.name, o.state, o.outcome or "", o.total, o.problem, len(o.reminders)]
+    rows = ([o.id, o.school.urn, o.party_name, o.state, o.outcome or "", o.total, o.problem, len(o.reminders)]
             for o in offers)
     return download(EXPORT_COLUMNS, rows, f"round-{year}", fmt)
 

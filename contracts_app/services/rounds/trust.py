@@ -53,7 +53,10 @@ def trust_rounds(trust: Trust, today: date | None = None) -> list[TrustRound]:
     """The rounds open to schools now, each with the offers to the trust's academies of today."""
     by_round: dict[int, list[AcademyOffer]] = {}
     rounds: dict[int, BuyingRound] = {}
-    for offer in portal_offers(trust.academy_ids_on(today or date.today())):
+    academies = trust.academy_ids_on(today or date.today())
+    for offer in portal_offers(academies):
+        if not rules.trust_answers_for((m.id for m in offer.members), academies):
+            continue  # a group's offer reaching outside the trust: the group answers for it
         rounds[offer.round_id] = offer.round
         by_round.setdefault(offer.round_id, []).append(AcademyOffer(offer, price_basket(offer)))
     out = []
@@ -98,13 +101,13 @@ def may_accept(trust: Trust, user: User) -> tuple[bool, str]:
 def _accept_one(trust: Trust, offer_id: int, members: set[int], user: User,
                 request: accepting.AcceptanceRequest) -> TrustAcceptance:
     offer = db.session.get(Offer, offer_id)
-    if offer is None or offer.school_id not in members:
+    if offer is None or not rules.trust_answers_for((m.id for m in offer.members), members):
         raise rules.not_of_trust(offer_id, trust.name)
     offer = accepting.locked(offer_id)
     try:
         made, created = accepting.accept_locked(offer, user, request)
     except ActionRefused as exc:
-        raise rules.refused_for(exc, exc.message, offer.school.name, offer_id) from None
+        raise rules.refused_for(exc, exc.message, offer.party_name, offer_id) from None
     return TrustAcceptance(offer_id, made, created)
 
 

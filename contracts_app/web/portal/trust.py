@@ -51,7 +51,7 @@ def _done_text(made: list[trust_round.TrustAcceptance]) -> str:
         return "These offers were accepted already with these baskets: nothing new was made."
     again = f" ({len(made) - len(new)} accepted already)" if len(made) > len(new) else ""
     return (f"Accepted {len(new)} offer{'' if len(new) == 1 else 's'}{again}: " +
-            "; ".join(f"{m.acceptance.offer.school.name}: {m.acceptance.agreement.name}, accepted document SHA-256 "
+            "; ".join(f"{m.acceptance.offer.party_name}: {m.acceptance.agreement.name}, accepted document SHA-256 "
                       f"{m.acceptance.document_sha256}" for m in new) + ".")
 
 

@@ -158,7 +158,7 @@ def _decline_page(offer: Offer, form: DeclineForm) -> ResponseReturnValue:
         consequences.insert(0, f"This replaces your acceptance of £{offer.acceptance.total:,.2f} a year: "
                                "the agreement made from it is withdrawn.")
     return confirmation_page(title=f"Decline the {SlaYear(offer.round.sla_year).label} offer for "
-                                   f"{offer.school.name}?", lead="Declining means the school does not buy the SLA "
+                                   f"{offer.party_name}?", lead="Declining means the school does not buy the SLA "
                                                                  "next year.",
                              consequences=consequences, action=url_for(".decline", offer_id=offer.id),
                              back=url_for(".offer", offer_id=offer.id), button="decline the offer")
