@@ -16,9 +16,9 @@ from contracts_app.services.agreements.cancellation import give_notice as record
 from contracts_app.services.agreements.reissuing import reissue_agreement
 from contracts_app.services.agreements.status import InputRefused
 from contracts_app.services.register import belonging
-from contracts_app.services.register import trusts as trusts_service
 from contracts_app.api.auth import allow, own_school_ids, school_user
 from contracts_app.api.blueprint import bp
+from contracts_app.api.trusts import known_trust
 from contracts_app.api.errors import ApiError, not_found
 from contracts_app.api.schemas.agreements import (
     AgreementArgs,
@@ -89,8 +89,8 @@ def list_agreements(args: dict) -> dict:
     Filtered by status, customer type, name or trust. A school user sees its own
     school's (and its group's) issued agreements.
     """
-    if args.get("trust") and trusts_service.by_code(args["trust"]) is None:
-        raise not_found(f"no trust with code {args['trust']}")
+    if args.get("trust"):
+        known_trust(args["trust"])
     f = queries.AgreementFilter(args["year"], args.get("status", ""), args.get("customer_type", ""),
                                 args.get("q", ""), args.get("trust", ""))
     result = queries.visible_page(own_school_ids(), f, args["page"], args["per_page"])

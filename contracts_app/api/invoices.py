@@ -11,6 +11,7 @@ from pricing.sla_year import SlaYear
 from contracts_app.access import may_see_invoice
 from contracts_app.api.auth import allow, own_school_ids
 from contracts_app.api.blueprint import bp
+from contracts_app.api.trusts import known_trust
 from contracts_app.api.errors import ApiError, not_found
 from contracts_app.api.schemas.invoices import (
     InvoiceArgs,
@@ -30,7 +31,6 @@ from contracts_app.services.invoicing.documents import invoice_pdf
 from contracts_app.services.invoicing.ubl import EInvoiceRefused, invoice_ubl
 from contracts_app.services.invoicing import payments as payment_service
 from contracts_app.services.register import belonging
-from contracts_app.services.register import trusts as trusts_service
 
 TAGS = ["Invoices"]
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
@@ -90,8 +90,8 @@ def list_invoices(args: dict) -> dict:
     Each item carries the finance export's columns for the invoice, its balance and
     its lines. A school user sees its own school's only.
     """
-    if args.get("trust") and trusts_service.by_code(args["trust"]) is None:
-        raise not_found(f"no trust with code {args['trust']}")
+    if args.get("trust"):
+        known_trust(args["trust"])
     f = InvoiceFilter(year=args.get("year"), term=args.get("term", ""), status=args.get("status", ""),
                       kind=args.get("kind", ""), q=args.get("q", ""), school_ids=own_school_ids(),
                       viewer_trust_id=current_user.trust_id,

@@ -55,13 +55,19 @@ def list_trusts(args: dict) -> dict:
     return page_dict(result, [trust_dict(t, today) for t in result.items])
 
 
-def _trust(code: str) -> Trust:
-    """The trust, or 404 when there is none or it is not the trust user's own."""
+def known_trust(code: str, own_only: bool = False) -> Trust:
+    """The trust with this GIAS code, or 404 naming the code; ``own_only``: also 404 when it is not
+    the trust user's own (the one answer for every door's ``trust`` argument and path)."""
     trust = trusts_service.by_code(code)
-    ids = _own_trust_ids()
+    ids = _own_trust_ids() if own_only else None
     if trust is None or (ids is not None and trust.id not in ids):
         raise not_found(f"no trust with code {code}")
     return trust
+
+
+def _trust(code: str) -> Trust:
+    """The trust, or 404 when there is none or it is not the trust user's own."""
+    return known_trust(code, own_only=True)
 
 
 @bp.route("/trusts/<string(maxlength=20):code>", tags=TAGS)

@@ -4,39 +4,20 @@ trust's when its academy was a member on the invoice's date, as on the trust's s
 report can be limited to one trust."""
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from invoices.due import AGE_BUCKETS
 from pricing.errors import ActionRefused
-from register.trusts import membership_on
 
 from contracts_app.extensions import db
-from contracts_app.models import Invoice, Trust, TrustMembership
+from contracts_app.models import Invoice
 from contracts_app.services.invoicing.balances import ZERO, InvoiceFilter, balances_for, filtered
 from contracts_app.services.queries import Sort
+from contracts_app.services.register import belonging
 from contracts_app.services.register.trusts import by_code
-
-
-def invoice_trusts(invoices: Iterable[Invoice]) -> dict[int, Trust]:
-    """Each invoice's trust: the one its school was a member of on the invoice's date (none: absent)."""
-    invoices = list(invoices)
-    school_ids = {i.school_id for i in invoices}
-    memberships: dict[int, list[TrustMembership]] = {}
-    if school_ids:
-        for m in db.session.scalars(select(TrustMembership).where(TrustMembership.school_id.in_(school_ids))
-                                    .options(selectinload(TrustMembership.trust))):
-            memberships.setdefault(m.school_id, []).append(m)
-    found = {}
-    for invoice in invoices:
-        membership = membership_on(memberships.get(invoice.school_id, ()), invoice.issue_date)
-        if membership is not None:
-            found[invoice.id] = membership.trust
-    return found
 
 
 def aged_debt(today: date | None = None, year: int | None = None, trust_code: str | None = None) -> list[dict]:
@@ -45,18 +26,22 @@ def aged_debt(today: date | None = None, year: int | None = None, trust_code: st
     today = today or date.today()
     if trust_code and by_code(trust_code) is None:
         raise ActionRefused(f"trust: no trust with code {trust_code[:20]!r}")
-    ids = list(db.session.scalars(filtered(select(Invoice.id), InvoiceFilter(year=year, kind="invoice"), today)))
+    query = filtered(select(Invoice.id), InvoiceFilter(year=year, kind="invoice"), today)
+    if trust_code:  # the one rule of belonging, as the invoice lists' filter and the statement use it
+        query = query.where(belonging.invoice_in_trust(trust_code))
+    ids = list(db.session.scalars(query))
     invoices = {i.id: i for i in db.session.scalars(select(Invoice).where(Invoice.id.in_(ids)))} if ids else {}
-    trusts = invoice_trusts(invoices.values())
+    trusts = belonging.invoice_trusts(ids)
     rows: dict[tuple[int, str, str], dict] = {}
     for invoice_id, state in balances_for(ids, today).items():
-        invoice, trust = invoices[invoice_id], trusts.get(invoice_id)
-        if state.outstanding <= 0 or (trust_code and (trust is None or trust.code != trust_code)):
+        invoice = invoices[invoice_id]
+        if state.outstanding <= 0:
             continue
-        key = (invoice.school_urn, invoice.customer_name, trust.code if trust else "")
+        code, name = trusts.get(invoice_id, ("", ""))
+        key = (invoice.school_urn, invoice.customer_name, code)
         row = rows.setdefault(key, {"urn": invoice.school_urn, "name": invoice.customer_name,
-                                    "customer_type": invoice.customer_type, "trust_code": trust.code if trust else "",
-                                    "trust_name": trust.name if trust else "", "total": ZERO,
+                                    "customer_type": invoice.customer_type, "trust_code": code,
+                                    "trust_name": name, "total": ZERO,
                                     **{bucket: ZERO for bucket in AGE_BUCKETS}})
         row[state.age] += state.outstanding
         row["total"] += state.outstanding
