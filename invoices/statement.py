@@ -136,31 +136,39 @@ class TrustStatement:
     address: str
     as_of: date
     academies: tuple[Statement, ...]
+    # The trust's own account: its consolidated invoices (one per run, every academy's lines), with what
+    # credits and pays them. They are the trust's debt, not any academy's, so no academy's part holds them.
+    consolidated: Statement | None = None
+
+    @property
+    def parts(self) -> tuple[Statement, ...]:
+        """Every account the trust's balance is the sum of: each academy's, then the trust's own."""
+        return self.academies + ((self.consolidated,) if self.consolidated is not None else ())
 
     @property
     def balance(self) -> Decimal:
-        """What the trust owes: the sum of its academies' balances."""
-        return sum((s.balance for s in self.academies), ZERO)
+        """What the trust owes: the sum of its academies' balances and its consolidated invoices'."""
+        return sum((s.balance for s in self.parts), ZERO)
 
     @property
     def open_invoices(self) -> tuple[OpenInvoice, ...]:
-        return tuple(sorted((i for s in self.academies for i in s.open_invoices), key=lambda i: (i.due, i.number)))
+        return tuple(sorted((i for s in self.parts for i in s.open_invoices), key=lambda i: (i.due, i.number)))
 
     @property
     def ageing(self) -> dict[str, Decimal]:
         totals = {bucket: ZERO for bucket in AGE_BUCKETS}
-        for statement in self.academies:
+        for statement in self.parts:
             for bucket, owed in statement.ageing.items():
                 totals[bucket] += owed
         return totals
 
     @property
     def overdue(self) -> Decimal:
-        return sum((s.overdue for s in self.academies), ZERO)
+        return sum((s.overdue for s in self.parts), ZERO)
 
     @property
     def overdue_count(self) -> int:
-        return sum(s.overdue_count for s in self.academies)
+        return sum(s.overdue_count for s in self.parts)
 
 
 def items_while_member(items: Iterable[Item], periods: Iterable[tuple[date | None, date | None]]) -> list[Item]:
@@ -178,14 +186,16 @@ def items_while_member(items: Iterable[Item], periods: Iterable[tuple[date | Non
 
 
 def build_trust_statement(accounts: Iterable[Account], as_of: date, trust_name: str, code: str,
-                          address: str = "") -> TrustStatement:
+                          address: str = "", consolidated: Iterable[Item] = ()) -> TrustStatement:
     """The trust's statement as of a date: each academy's statement (``build_statement``) of the items
     that are the trust's, for the academies that are members on that date or have anything on the
-    trust's account; the trust's totals are their sums."""
+    trust's account, and the trust's own account of its ``consolidated`` invoices' items; the
+    trust's totals are their sums."""
     academies = []
     for account in sorted(accounts, key=lambda a: (a.school_name.lower(), a.urn)):
         statement = build_statement(items_while_member(account.items, account.periods), as_of,
                                     account.school_name, account.urn, account.address)
         if statement.entries or any(is_member_on(j, left, as_of) for j, left in account.periods):
             academies.append(statement)
-    return TrustStatement(trust_name, code, address, as_of, tuple(academies))
+    own = build_statement(consolidated, as_of, f"{trust_name}: consolidated invoices", 0, address)
+    return TrustStatement(trust_name, code, address, as_of, tuple(academies), own if own.entries else None)

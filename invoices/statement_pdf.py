@@ -99,6 +99,9 @@ def render_trust_statement_pdf(statement: TrustStatement, issuer: Issuer) -> byt
     for academy in statement.academies:
         story += [Spacer(1, 6 * mm), _p(f"{academy.school_name} (URN {academy.urn})", _BOLD), Spacer(1, 2 * mm),
                   *_entries(academy, width)]
+    if statement.consolidated is not None:  # the trust's own invoices, one per run for every academy
+        story += [Spacer(1, 6 * mm), _p("The trust's consolidated invoices", _BOLD), Spacer(1, 2 * mm),
+                  *_entries(statement.consolidated, width)]
     doc.build(story, canvasmaker=numbered_canvas(f"Statement of account, trust {statement.code}"))
     return buffer.getvalue()
 
@@ -113,6 +116,9 @@ def _trust_summary(statement: TrustStatement, width: float) -> list[Flowable]:
     rows = [[_p(h, _SMALL) for h in ("URN", "Academy", "Overdue", "Balance")]]
     rows += [[_p(str(s.urn)), _p(s.school_name), _p(gbp(s.overdue), _RIGHT), _p(gbp(s.balance), _RIGHT)]
              for s in statement.academies]
+    if statement.consolidated is not None:
+        own = statement.consolidated
+        rows.append(["", _p("The trust's consolidated invoices"), _p(gbp(own.overdue), _RIGHT), _p(gbp(own.balance), _RIGHT)])
     rows.append(["", _p("Trust total", _BOLD), _p(gbp(statement.overdue), _RIGHT), _p(gbp(statement.balance), _RIGHT)])
     table = Table(rows, colWidths=[width * f for f in (0.14, 0.5, 0.18, 0.18)], repeatRows=1)
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD), ("GRID", (0, 0), (-1, -2), 0.4, GRID),

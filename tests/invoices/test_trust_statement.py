@@ -49,16 +49,22 @@ periods = st.lists(st.tuples(st.integers(0, 800), st.integers(1, 400)), max_size
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(accounts(), periods), max_size=5), st.integers(0, 800))
-def test_the_trust_balance_is_the_sum_of_its_academies_balances_to_the_penny(academies, days):
+@given(st.lists(st.tuples(accounts(), periods), max_size=5), st.integers(0, 800), accounts("CON"))
+def test_the_trust_balance_is_the_sum_of_its_academies_balances_to_the_penny(academies, days, consolidated):
     as_of = START + timedelta(days=days)
     built = build_trust_statement([Account(f"Academy {n}", 100000 + n, "", tuple(items), spans)
-                                   for n, (items, spans) in enumerate(academies)], as_of, "Trust", "3104")
-    assert built.balance == sum((s.balance for s in built.academies), Decimal(0))
+                                   for n, (items, spans) in enumerate(academies)], as_of, "Trust", "3104",
+                                  consolidated=consolidated)
+    own = built.consolidated.balance if built.consolidated else Decimal(0)
+    assert built.balance == sum((s.balance for s in built.academies), Decimal(0)) + own
+    assert own == sum((i.amount for i in consolidated if i.on <= as_of), Decimal(0))
     assert built.balance == sum((i.amount for items, spans in academies
-                                 for i in items_while_member(items, spans) if i.on <= as_of), Decimal(0))
+                                 for i in items_while_member(items, spans) if i.on <= as_of), Decimal(0)) + own
     assert sum(built.ageing.values(), Decimal(0)) == sum((i.outstanding for i in built.open_invoices), Decimal(0))
-    assert built.overdue == sum((s.overdue for s in built.academies), Decimal(0))
+    assert built.overdue == sum((s.overdue for s in built.parts), Decimal(0))
+    # The trust's consolidated invoices are on no academy's part.
+    assert not {e.item.invoice_number for s in built.academies for e in s.entries} & {i.invoice_number
+                                                                                     for i in consolidated}
 
 
 @settings(max_examples=150, deadline=None)
@@ -107,10 +113,12 @@ def test_the_trust_pdf_has_each_academy_and_the_totals():
     items_b = (_invoice("INV-2025-000002", date(2025, 4, 10), "345.67"),)
     built = build_trust_statement([Account("First Academy", 140001, "", items_a, ((None, None),)),
                                    Account("Second Academy", 140002, "", items_b, ((None, None),))],
-                                  date(2025, 6, 1), "Spires Learning Trust", "16001", "1 High St")
+                                  date(2025, 6, 1), "Spires Learning Trust", "16001", "1 High St",
+                                  consolidated=(_invoice("INV-2025-000003", date(2025, 4, 10), "100.00"),))
     issuer = Issuer("Council", "ICT", "Council House", "024", "ict@example.org", "GB1", "Bank")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_trust_statement_pdf(built, issuer))).pages)
     for expected in ("Statement of account", "Spires Learning Trust", "Trust 16001", "First Academy (URN 140001)",
                      "Second Academy (URN 140002)", "INV-2025-000001", "INV-2025-000002", "BACS 123",
-                     "£1,000.00", "£345.67", "Balance owed by the trust: £1,345.67", "Trust total", "1-30 days"):
+                     "£1,000.00", "£345.67", "Balance owed by the trust: £1,445.67", "Trust total", "1-30 days",
+                     "The trust's consolidated invoices", "INV-2025-000003"):
         assert expected in text, (expected, text)

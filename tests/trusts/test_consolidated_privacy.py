@@ -58,7 +58,12 @@ def test_the_academys_own_statement_leaves_the_trusts_invoice_to_the_trusts_stat
     invoice, academy_user, trust_user = _world(make_school, make_user)
     academy = db.session.get(School, invoice.school_id)
     assert invoice.number not in {e.item.invoice_number for e in statement(academy).entries}
-    assert trust_statement(trust_user.trust).balance == invoice.gross
+    trusts = trust_statement(trust_user.trust)
+    assert trusts.balance == invoice.gross
+    # The trust's own account holds it, not the academy it is filed under (whose part is its own statement).
+    assert trusts.consolidated.balance == invoice.gross
+    assert [e.item.invoice_number for e in trusts.consolidated.entries] == [invoice.number]
+    assert all(invoice.number not in {e.item.invoice_number for e in s.entries} for s in trusts.academies)
 
 
 def test_an_overdue_trust_invoice_is_chased_with_the_trust_and_its_statement(app, make_school, make_user):

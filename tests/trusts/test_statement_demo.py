@@ -1,7 +1,8 @@
 """Issue #29's done-when for the statement, on the demo: the trust statement's balance equals the sum
-of its academies' balances (to the penny, through the API as a trust user and as finance), and each
-academy's part is its own statement (no demo academy has moved); a trust user cannot read another
-trust's statement (404)."""
+of its academies' balances (to the penny, through the API as a trust user and as finance) - and, for
+the consolidated trust, of its consolidated invoices' (the trust's own account: no academy owes them) -
+and each academy's part is its own statement (no demo academy has moved); a trust user cannot read
+another trust's statement (404)."""
 from __future__ import annotations
 
 from datetime import date
@@ -31,7 +32,9 @@ def test_done_when_the_trust_statement_balance_is_the_sum_of_its_academies_on_th
         body = client.get(f"/api/v1/trusts/{code}/statement", headers=as_finance).get_json()
         academies = body["academies"]
         assert len(academies) == 4
-        assert Decimal(body["balance"]) == sum(Decimal(a["balance"]) for a in academies)
+        own = Decimal(body["consolidated"]["balance"]) if body["consolidated"] else Decimal(0)
+        assert (body["consolidated"] is not None) == (code == "16002")  # only the consolidated trust has one
+        assert Decimal(body["balance"]) == sum(Decimal(a["balance"]) for a in academies) + own
         for academy in academies:
             school = db.session.scalar(select(School).where(School.urn == academy["urn"]))
             assert Decimal(academy["balance"]) == statement(school).balance

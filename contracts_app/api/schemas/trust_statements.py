@@ -33,6 +33,12 @@ class AcademyStatementSchema(Schema):
     lines = fields.List(fields.Nested(StatementLineSchema), required=True)
 
 
+class ConsolidatedStatementSchema(Schema):
+    balance = Money(required=True, metadata={"description": "What the trust owes on its consolidated invoices."})
+    overdue = Money(required=True)
+    lines = fields.List(fields.Nested(StatementLineSchema), required=True)
+
+
 # What is owed per aged-debt bucket ("current": not yet due); the buckets' names are not identifiers.
 AgeingSchema = Schema.from_dict({bucket: Money(required=True) for bucket in AGE_BUCKETS}, name="AgeingSchema")
 
@@ -41,9 +47,13 @@ class TrustStatementSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     as_of = fields.Date(required=True)
-    balance = Money(required=True, metadata={"description": "The sum of the academies' balances, to the penny."})
+    balance = Money(required=True, metadata={
+        "description": "The sum of the academies' balances and the consolidated invoices' balance, to the penny."})
     overdue = Money(required=True)
     overdue_count = fields.Integer(required=True)
     ageing = fields.Nested(AgeingSchema, required=True)
     academies = fields.List(fields.Nested(AcademyStatementSchema), required=True, metadata={
         "description": "Today's academies, and past ones with invoices issued while they were members."})
+    consolidated = fields.Nested(ConsolidatedStatementSchema, required=True, allow_none=True, metadata={
+        "description": "The trust's own account: its consolidated invoices (one per run for every academy's lines), "
+                       "their credit notes and payments; null when it has none. No academy's balance holds them."})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from invoices.statement import Account, Item, Statement, TrustStatement, build_statement, build_trust_statement
@@ -21,19 +21,24 @@ from contracts_app.models import Invoice, Payment, School, Trust
 from contracts_app.services.council import invoice_issuer
 
 
-def _owned(trusts_too: bool) -> ColumnElement:
+def _owned() -> ColumnElement:
     """A school's own account leaves out its trust's consolidated invoices (the trust owes them; they are filed
-    under one academy only to have a school); the trust's statement keeps them."""
-    return true() if trusts_too else or_(Invoice.trust_billing.is_(None), Invoice.trust_billing != "consolidated")
+    under one academy only to have a school): they are the trust's own account on its statement."""
+    return or_(Invoice.trust_billing.is_(None), Invoice.trust_billing != "consolidated")
 
 
-def _documents(school_ids: Collection[int], trusts_too: bool) -> dict[int, list[Item]]:
+def _consolidated(trust_id: int) -> ColumnElement:
+    """The trust's consolidated invoices and the credit notes against them (which are addressed as they were)."""
+    return and_(Invoice.trust_id == trust_id, Invoice.trust_billing == "consolidated")
+
+
+def _documents(school_ids: Collection[int], which: ColumnElement) -> dict[int, list[Item]]:
     credited = aliased(Invoice)
     rows = db.session.execute(
         select(Invoice.school_id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date, Invoice.gross,
                credited.number.label("credits"), Invoice.description)
         .outerjoin(credited, credited.id == Invoice.credited_invoice_id)
-        .where(Invoice.school_id.in_(school_ids), _owned(trusts_too)))
+        .where(Invoice.school_id.in_(school_ids), which))
     found: dict[int, list[Item]] = {school_id: [] for school_id in school_ids}
     for r in rows:
         found[r.school_id].append(Item(r.issue_date, r.kind, r.number,
@@ -42,11 +47,11 @@ def _documents(school_ids: Collection[int], trusts_too: bool) -> dict[int, list[
     return found
 
 
-def _payments(school_ids: Collection[int], trusts_too: bool) -> dict[int, list[Item]]:
+def _payments(school_ids: Collection[int], which: ColumnElement) -> dict[int, list[Item]]:
     rows = db.session.execute(
         select(Invoice.school_id, Payment.id, Payment.paid_on, Payment.amount, Payment.reference,
                Payment.reverses_payment_id, Payment.reason, Invoice.number)
-        .join(Invoice, Invoice.id == Payment.invoice_id).where(Invoice.school_id.in_(school_ids), _owned(trusts_too)))
+        .join(Invoice, Invoice.id == Payment.invoice_id).where(Invoice.school_id.in_(school_ids), which))
     found: dict[int, list[Item]] = {school_id: [] for school_id in school_ids}
     for r in rows:
         kind = "reversal" if r.reverses_payment_id is not None else "payment"
@@ -55,9 +60,11 @@ def _payments(school_ids: Collection[int], trusts_too: bool) -> dict[int, list[I
     return found
 
 
-def _items(school_ids: Collection[int], trusts_too: bool = False) -> dict[int, list[Item]]:
-    """Everything on each school's account: two queries, however many schools."""
-    documents, payments = _documents(school_ids, trusts_too), _payments(school_ids, trusts_too)
+def _items(school_ids: Collection[int], which: ColumnElement | None = None) -> dict[int, list[Item]]:
+    """Everything on each school's account (``which``: other documents instead): two queries, however
+    many schools."""
+    which = _owned() if which is None else which
+    documents, payments = _documents(school_ids, which), _payments(school_ids, which)
     return {school_id: documents[school_id] + payments[school_id] for school_id in school_ids}
 
 
@@ -83,10 +90,13 @@ def trust_statement(trust: Trust, as_of: date | None = None) -> TrustStatement:
     for membership in trust.memberships:
         periods.setdefault(membership.school_id, []).append((membership.joined_on, membership.left_on))
         schools[membership.school_id] = membership.school
-    items = _items(list(periods), trusts_too=True) if periods else {}
+    items = _items(list(periods)) if periods else {}
     accounts = [Account(school.name, school.urn, school.address or "", tuple(items[school_id]),
                         tuple(periods[school_id])) for school_id, school in schools.items()]
-    return build_trust_statement(accounts, as_of or date.today(), trust.name, trust.code, trust.address)
+    # The consolidated invoices are the trust's whatever academy they are filed under (issued to it by name).
+    filed = set(db.session.scalars(select(Invoice.school_id).where(_consolidated(trust.id)).distinct()))
+    own = [item for found in (_items(filed, _consolidated(trust.id)) if filed else {}).values() for item in found]
+    return build_trust_statement(accounts, as_of or date.today(), trust.name, trust.code, trust.address, own)
 
 
 def trust_statement_pdf(trust: Trust, as_of: date | None = None) -> bytes:
