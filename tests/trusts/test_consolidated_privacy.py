@@ -43,6 +43,12 @@ def test_the_trusts_users_and_staff_see_it(make_school, make_user, client, login
     token = {"Authorization": f"Bearer {issue_token(trust_user.email)}"}
     assert client.get(f"/api/v1/invoices/{invoice.number}", headers=token).status_code == 200
     assert client.get(f"/invoices/{invoice.number}/pdf").status_code == 200
+    # On the trust's statement it is the trust's own account, at every door.
+    page = client.get(f"/trusts/{trust_user.trust.code}/statement").get_data(as_text=True)
+    assert 'id="statement-consolidated"' in page and invoice.number in page
+    body = client.get(f"/api/v1/trusts/{trust_user.trust.code}/statement", headers=token).get_json()
+    assert [x["invoice_number"] for x in body["consolidated"]["lines"]] == [invoice.number]
+    assert body["consolidated"]["balance"] == str(invoice.gross) == body["balance"]
 
 
 def test_finance_sees_it(make_school, make_user, client, login):
