@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from contracts_app.extensions import db
-from contracts_app.models import Agreement, AgreementLine, CensusFigure, School, Service
+from contracts_app.models import Agreement, AgreementLine, CensusFigure, School, Service, Trust, TrustMembership
 from contracts_app.services import price_lists
 
 # Rough shares of open establishments in GIAS (England), with a phase and a pupil range.
@@ -95,6 +95,33 @@ def load_census(year: int, seed: int = 7) -> None:
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(CensusFigure), rows[start:start + 5000])
     db.session.commit()
+
+
+TRUST_SIZE = 10
+ACADEMY_TYPES = ("Academy converter", "Academy sponsor led", "Free schools")
+
+
+def load_trusts(year: int) -> dict[str, int]:
+    """Issue #29's national shape: a quarter of the academies in consolidated trusts of ten (one
+    invoice per run each), a quarter in trusts billed per academy, the rest in none; members since
+    before the year, so every run bills through them. Written in bulk (not measured)."""
+    academies = list(db.session.scalars(select(School.id).where(School.establishment_type.in_(ACADEMY_TYPES))
+                                        .order_by(School.id)))
+    quarter = len(academies) // 4
+    groups = [(billing, academies[start:start + TRUST_SIZE]) for billing, first in
+              (("consolidated", 0), ("per_academy", quarter))
+              for start in range(first, first + quarter, TRUST_SIZE)]
+    trusts = [{"code": str(20000 + n), "name": f"Bench Trust {n}", "name_lower": f"bench trust {n}",
+               "billing": billing, "street": f"{n} Trust House", "town": "Town", "postcode": "AB1 2CD"}
+              for n, (billing, _) in enumerate(groups)]
+    ids = db.session.execute(insert(Trust).returning(Trust.id, sort_by_parameter_order=True), trusts).scalars().all() \
+        if trusts else []
+    members = [{"trust_id": trust_id, "school_id": school_id, "joined_on": date(year - 2, 9, 1), "source": "gias",
+                "note": "bench"} for trust_id, (_, schools) in zip(ids, groups) for school_id in schools]
+    if members:
+        db.session.execute(insert(TrustMembership), members)
+    db.session.commit()
+    return {billing: sum(len(s) for b, s in groups if b == billing) for billing in ("consolidated", "per_academy")}
 
 
 def load_draft_agreements(year: int, seed: int = 11) -> int:

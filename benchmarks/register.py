@@ -74,7 +74,7 @@ def setup_prices_census_agreements(url: str) -> dict:
     with app.app_context():
         dataset.load_catalogue_and_prices(YEAR)
         dataset.load_census(YEAR)
-        return {"agreements": dataset.load_draft_agreements(YEAR)}
+        return {"agreements": dataset.load_draft_agreements(YEAR), "trusts": dataset.load_trusts(YEAR)}
 
 
 def bench_agreements_issue(url: str) -> dict:
