@@ -164,3 +164,19 @@ def test_what_moves_is_what_was_accepted_not_changes_pending_beside_it(app, make
     av = next(x for x in latest.basket["lines"] if x["service_code"] == "AV")
     assert Decimal(av["quantity"]) == 30 and latest.total == ACADEMY_TOTAL
     assert not db.session.get(Offer, offer.id).pending_changes
+
+
+def test_a_groups_offer_stays_with_the_group_when_the_school_answering_it_closes(app, make_school):
+    from contracts_app.models import SchoolGroup
+
+    priced_years()
+    old_school = predecessor(make_school)
+    new = successor(make_school)
+    buying_round = _open_round()
+    offer = next(o for o in buying_round.offers if o.school_id == old_school.id)
+    offer.group = SchoolGroup(name="Old Federation", schools=[old_school], lead_school=old_school)
+    db.session.commit()
+    before = _counts()
+    messages = follow_successor(old_school, new, "sla@test.example")
+    assert "the group Old Federation's offer" in messages[0] and "by hand" in messages[0]
+    assert db.session.get(Offer, offer.id).school_id == old_school.id and _counts() == before

@@ -73,6 +73,9 @@ def _follow_in_round(buying_round: BuyingRound, predecessor: School, successor: 
     name = buying_round.name
     if old is None:
         return [] if own is not None else [_new_offer(buying_round, predecessor, successor)]
+    if old.group_id is not None:  # a group's offer (§2.1) follows the group's members, which the SLA team keeps
+        return [f"{name}: {predecessor.name} answers for the group {old.party_name}'s offer {old.id}; the offer "
+                f"stays with the group: change the group's members, and the school that answers, by hand"]
     if own is not None and (own.state not in UNTOUCHED or own.acceptances or own.declines):
         return [f"{name}: {successor.name} (URN {successor.urn}) has answered its own offer, so "
                 f"{predecessor.name}'s offer {old.id} stays for the SLA team"]
