@@ -108,7 +108,7 @@ def load_trusts(year: int) -> dict[str, int]:
     academies = list(db.session.scalars(select(School.id).where(School.establishment_type.in_(ACADEMY_TYPES))
                                         .order_by(School.id)))
     quarter = len(academies) // 4
-    groups = [(billing, academies[start:start + TRUST_SIZE]) for billing, first in
+    groups = [(billing, academies[start:min(start + TRUST_SIZE, first + quarter)]) for billing, first in
               (("consolidated", 0), ("per_academy", quarter))
               for start in range(first, first + quarter, TRUST_SIZE)]
     trusts = [{"code": str(20000 + n), "name": f"Bench Trust {n}", "name_lower": f"bench trust {n}",
