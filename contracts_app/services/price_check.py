@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pricing.census import CensusRef
@@ -16,7 +17,7 @@ from pricing.models import PricingContext
 from pricing.money import round_money
 from pricing.sla_year import SlaYear
 
-from register.census import CensusChoice
+from register.census import CensusChoice, is_closed_by
 
 from contracts_app.models import Agreement, PriceList, School, Service
 from contracts_app.services import catalogue, price_lists, schools
@@ -188,6 +189,12 @@ def price_members(members: list[School], price_list: PriceList, items: list[tupl
     return result
 
 
+def members_priced(members: list[School], term_start: date) -> list[School]:
+    """§2.1 the group's members a term is priced for: those not closed by its start (register.census's
+    rule), so a member that has closed is not charged for next year."""
+    return [m for m in members if not is_closed_by(m.status, m.closed_on, term_start)]
+
+
 def price_agreement(agreement: Agreement, price_list: PriceList | None = None) -> PriceCheck | None:
     """Price the subscribed lines live (drafts) through the shared price check; a group's per member."""
     price_list = price_list or agreement.price_list or price_lists.published(agreement.sla_year)
@@ -195,8 +202,9 @@ def price_agreement(agreement: Agreement, price_list: PriceList | None = None) -
         return None
     items = [(line.service_code, line.quantity) for line in agreement.lines_in("subscribed")]
     if agreement.group is not None:
-        members = agreement.schools
+        members = members_priced(agreement.schools, agreement.term_start)
         if not members:
-            raise ActionRefused(f"the group {agreement.group.name} has no member schools")
+            raise ActionRefused(f"the group {agreement.group.name} has no member school open on "
+                                f"{agreement.term_start:%d %B %Y}")
         return price_members(members, price_list, items)
     return price_school(agreement.school, price_list, items)

@@ -188,3 +188,23 @@ def test_a_reminder_reaches_the_group_signatory_and_the_members_contacts(federat
     sent, skipped = remind(NEXT, [offer.id], "sla@test.example")
     assert not skipped and len(sent) == 1
     assert {"exec@spires.example", "head@infant.example"} <= set(sent[0].recipients.split(", "))
+
+
+def test_a_member_closed_before_next_year_is_not_charged_for_it(federation):
+    world, group, infant, junior = federation
+    from contracts_app.services.rounds.opening import reprice
+    from contracts_app.services.rounds.pricing import price_basket
+    infant.status, infant.closed_on = "Closed", date(NEXT, 3, 31)  # closes before next year starts
+    db.session.commit()
+    reprice(NEXT)
+    offer = _group_offer(world)
+    price_list = price_lists.published(NEXT)
+    alone = price_school(junior, price_list, [("SIMS", Decimal(1)), ("AV", Decimal(20))]).total
+    assert offer.total == alone and "Spires Infant School" not in price_basket(offer).subscribed[0].explanation
+    made, _ = accepting.accept(offer.id, world.users["group"], ASK)
+    assert db.session.get(Agreement, made.agreement_id).annual_total == alone == made.total
+    # Every member closed: the offer names why it cannot be priced, and nothing can be accepted.
+    junior.status, junior.closed_on = "Closed", date(NEXT, 3, 1)
+    db.session.commit()
+    reprice(NEXT)
+    assert "has no member school open on 01 April" in price_basket(offer).problem_text

@@ -22,7 +22,7 @@ from rounds.rules import school_problem
 
 from contracts_app.models import Offer, PriceList, School, Service
 from contracts_app.services import catalogue, price_lists
-from contracts_app.services.price_check import price_members, price_school
+from contracts_app.services.price_check import members_priced, price_members, price_school
 
 SHOWN_LISTS = ("subscribed", "additional", "excluded", "available")
 
@@ -116,6 +116,14 @@ def _schedule(pricing: OfferPricing, year: int) -> list[ScheduledInvoice]:
     return [ScheduledInvoice(d.period.term, d.period.start, d.period.end, d.net, d.vat, d.gross) for d in drafts]
 
 
+def _unpriced(year: int, customer_type: str, problem: str, told: str) -> OfferPricing:
+    """A basket that cannot be priced at all, and why (as staff and as a school read it)."""
+    pricing = OfferPricing(year, customer_type, None, "", None)
+    pricing.problems.append(problem)
+    pricing.school_problems.append(told)
+    return pricing
+
+
 def price_basket(offer: Offer, price_list: PriceList | None = None,
                  services: list[Service] | None = None, lines: list | None = None,
                  figures: Mapping[int, CensusChoice] | None = None) -> OfferPricing:
@@ -129,14 +137,16 @@ def price_basket(offer: Offer, price_list: PriceList | None = None,
     price_list = price_list or price_lists.published(year)
     services = services if services is not None else catalogue.services()
     if price_list is None:
-        pricing = OfferPricing(year, school.customer_type, None, "", None)
-        pricing.problems.append(f"the {SlaYear(year).label} price list is not published")
-        pricing.school_problems.append(f"The {SlaYear(year).label} prices are not published yet.")
-        return pricing
+        return _unpriced(year, school.customer_type, f"the {SlaYear(year).label} price list is not published",
+                         f"The {SlaYear(year).label} prices are not published yet.")
     rows = _basket(offer.lines if lines is None else lines, services)
     items = [(code, quantity) for _, code, _, list_name, quantity in rows if list_name != "excluded"]
     if offer.group_id is not None:  # §2.1 one offer for the group, priced per member (issue #29)
-        check = price_members(offer.members, price_list, items, figures)
+        members = members_priced(offer.members, SlaYear(year).start)
+        if not members:
+            return _unpriced(year, school.customer_type, f"the group {offer.party_name} has no member school open "
+                             f"on {SlaYear(year).start:%d %B %Y}", "Your group has no school open next year.")
+        check = price_members(members, price_list, items, figures)
     else:
         check = price_school(school, price_list, items, choice=figures.get(school.id) if figures else None)
     priced: dict[str, PricedLine] = {line.service_code: line for line in check.lines}
