@@ -160,20 +160,25 @@ def _trust_of(schools, code="17001") -> Trust:
     return trust
 
 
-def test_a_trust_answers_for_a_group_wholly_its_own_only(federation, make_user):
+def test_a_trust_answers_for_a_group_wholly_its_own_only(federation, make_user, client):
     world, group, infant, junior = federation
+    listed = lambda: [i["id"] for i in client.get(  # noqa: E731 - the API's trust filter, as the trust page
+        f"/api/v1/offers?year={NEXT}&trust=17001", headers={"Authorization": f"Bearer {world.tokens['sla']}"})
+        .get_json()["items"]]
     trust = _trust_of([junior])  # the lead academy is the trust's, the infant school is not
     signatory = make_user("school", email="ceo@trust.example")
     signatory.trust, signatory.signatory = trust, True
     db.session.commit()
     offer = _group_offer(world)
     assert all(o.offer.id != offer.id for r in trust_rounds(trust) for o in r.offers)
+    assert offer.id not in listed()
     with pytest.raises(ActionRefused, match="is not an offer to an academy of Spires Learning Trust"):
         accept_for_trust(trust, [offer.id], signatory, ASK)
     db.session.add(TrustMembership(trust_id=trust.id, school_id=infant.id,
                                    joined_on=date.today() - timedelta(days=400)))
     db.session.commit()
     assert any(o.offer.id == offer.id for r in trust_rounds(trust) for o in r.offers)
+    assert offer.id in listed()
     made = accept_for_trust(trust, [offer.id], signatory, ASK)
     assert db.session.get(Agreement, made[0].acceptance.agreement_id).group_id == group.id
 

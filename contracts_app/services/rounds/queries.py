@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from rounds.rules import UNANSWERED, WITHOUT_AGREEMENT
 
 from contracts_app.extensions import db
-from contracts_app.models import BuyingRound, Offer, OfferReminder, PriceList, School
+from contracts_app.models import BuyingRound, Offer, OfferReminder, PriceList, School, school_group_members
 from contracts_app.models.round import OFFER_STATES
 from contracts_app.services.queries import Page, Sort, paginate, sorted_by
 from pricing.spreadsheet import Column, Download, download
@@ -157,6 +157,10 @@ def offers_page(year: int, school_ids: set[int] | None, state: str, page: int, p
     for ids in (school_ids, within):
         if ids is not None:
             query = query.where(Offer.school_id.in_(ids or {-1}))
+    if within is not None:  # a group's offer is the trust's only when every member is (rounds.trust)
+        reaching_out = select(school_group_members.c.group_id).where(
+            school_group_members.c.school_id.not_in(within or {-1}))
+        query = query.where(or_(Offer.group_id.is_(None), Offer.group_id.not_in(reaching_out)))
     return paginate(query, page, per_page)
 
 
