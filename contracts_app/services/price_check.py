@@ -172,8 +172,10 @@ def price_members(members: list[School], price_list: PriceList, items: list[tupl
     """§2.1 a group sharing one agreement: each member priced on its own census figure (else its
     predecessor's), each service's line the members' prices added up (``pricing.group``)."""
     census = census_for(price_list.sla_year, price_list.census_basis)
-    missing = [(m.id, m.urn) for m in members if not figures or m.id not in figures]
-    chosen = dict(figures or {}) | (census_links.choices(missing, census) if missing else {})
+    # Only the members' figures: ``figures`` may hold every school of a round.
+    chosen = {m.id: figures[m.id] for m in members if figures and m.id in figures}
+    missing = [(m.id, m.urn) for m in members if m.id not in chosen]
+    chosen |= census_links.choices(missing, census) if missing else {}
     checks = [(m, price_school(m, price_list, items, choice=chosen[m.id])) for m in members]
     pupils = [c.pupils for _, c in checks]
     result = PriceCheck(school=members[0], price_list=price_list, census=census,

@@ -47,14 +47,17 @@ class AcceptanceRequest:
     user_agent: str = ""
 
 
+def answering_users(offer: Offer):
+    """The users linked to whoever answers the offer: its school's, and a group's offer's group's."""
+    linked = User.school_id == offer.school_id
+    return linked if offer.group_id is None else or_(linked, User.group_id == offer.group_id)
+
+
 def signatories(offer: Offer) -> list[User]:
     """The school's (a group's offer: also the group's) users who may accept: active, school role,
     marked as signatory."""
-    linked = User.school_id == offer.school_id
-    if offer.group_id is not None:
-        linked = or_(linked, User.group_id == offer.group_id)
     return list(db.session.scalars(select(User).where(
-        linked, User.role == "school", User.signatory.is_(True),
+        answering_users(offer), User.role == "school", User.signatory.is_(True),
         User.active.is_(True)).order_by(User.name, User.email)))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from pricing.errors import ActionRefused
 from rounds import rules
@@ -26,6 +26,7 @@ from contracts_app.models.types import utcnow
 from contracts_app.services.agreements.issuing import issue
 from contracts_app.services.agreements.rollover import roll_one
 from contracts_app.services.rounds import mail
+from contracts_app.services.rounds.acceptance import answering_users
 from contracts_app.services.rounds.basket import restore_accepted
 from contracts_app.services.rounds.opening import offer_source, require_round
 from contracts_app.services.rounds.queries import closed, unanswered_count
@@ -143,10 +144,8 @@ def close_round(year: int, by: str, progress: Callable[[int, int], None] | None 
 
 def _recipients(offer: Offer) -> list[str]:
     """The agreement contacts, and the users who can answer (a group's offer: the group's users too)."""
-    linked = User.school_id == offer.school_id
-    if offer.group_id is not None:
-        linked = or_(linked, User.group_id == offer.group_id)
-    users = db.session.scalars(select(User.email).where(linked, User.active.is_(True), User.role == "school"))
+    users = db.session.scalars(select(User.email).where(
+        answering_users(offer), User.active.is_(True), User.role == "school"))
     return list(dict.fromkeys([*mail.agreement_recipients(offer), *(e.lower() for e in users)]))
 
 
